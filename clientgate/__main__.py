@@ -1,0 +1,3 @@
+from clientgate.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,88 @@
+"""Settings from ``CLIENTGATE_*`` environment variables, read once at start-up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DB = "sqlite+aiosqlite:///./var/clientgate.db"
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def _dev_secret_key(var_dir: Path) -> str:
+    """Without CLIENTGATE_SECRET_KEY, a key is generated once and kept in ./var (development)."""
+    path = var_dir / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DB
+    secret_key: str = field(default="", repr=False)
+    redis_url: str | None = None
+    debug: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8000
+    migrate_on_start: bool = True
+    db_pool_size: int = 10
+    log_level: str = "INFO"
+    log_json: bool = False
+    graphql_introspection: bool = True
+    graphql_max_depth: int = 12
+    graphql_max_aliases: int = 30
+    graphql_max_tokens: int = 5000
+    session_ttl_seconds: int = 8 * 3600
+    var_dir: Path = Path("var")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        var_dir = Path(env.get("CLIENTGATE_VAR_DIR", "var"))
+        key = env.get("CLIENTGATE_SECRET_KEY") or _dev_secret_key(var_dir)
+        if len(key) < 32:
+            raise ValueError("CLIENTGATE_SECRET_KEY must be at least 32 characters")
+        return cls(
+            database_url=env.get("CLIENTGATE_DATABASE_URL") or DEFAULT_DB,
+            secret_key=key,
+            redis_url=env.get("CLIENTGATE_REDIS_URL") or None,
+            debug=_bool(env.get("CLIENTGATE_DEBUG"), False),
+            host=env.get("CLIENTGATE_HOST", "127.0.0.1"),
+            port=_int(env, "CLIENTGATE_PORT", 8000),
+            migrate_on_start=_bool(env.get("CLIENTGATE_MIGRATE_ON_START"), True),
+            db_pool_size=_int(env, "CLIENTGATE_DB_POOL_SIZE", 10),
+            log_level=env.get("CLIENTGATE_LOG_LEVEL", "INFO").upper(),
+            log_json=_bool(env.get("CLIENTGATE_LOG_JSON"), False),
+            graphql_introspection=_bool(env.get("CLIENTGATE_GRAPHQL_INTROSPECTION"), True),
+            graphql_max_depth=_int(env, "CLIENTGATE_GRAPHQL_MAX_DEPTH", 12),
+            graphql_max_aliases=_int(env, "CLIENTGATE_GRAPHQL_MAX_ALIASES", 30),
+            graphql_max_tokens=_int(env, "CLIENTGATE_GRAPHQL_MAX_TOKENS", 5000),
+            session_ttl_seconds=_int(env, "CLIENTGATE_SESSION_TTL_SECONDS", 8 * 3600),
+            var_dir=var_dir,
+        )

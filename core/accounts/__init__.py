@@ -1,0 +1,1 @@
+"""Accounts (tenants), their API tokens, and resolving credentials to a principal."""

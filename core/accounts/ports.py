@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import Protocol
+
+from core.accounts.model import Account, SecretScheme, User, UserKind
+
+
+class AccountRepository(Protocol):
+    async def add(
+        self,
+        *,
+        name: str,
+        country: str,
+        is_reseller: bool,
+        strict_tax_ids: bool,
+        reseller_account_id: int | None,
+        now: int,
+    ) -> Account: ...
+
+    async def get(self, account_id: int) -> Account | None: ...
+
+    async def add_token(self, account_id: int, token_hash: str, name: str, now: int) -> int: ...
+
+    async def account_for_token(self, token_hash: str) -> tuple[Account, int] | None:
+        """The account and token id of a live token with this hash, or None."""
+        ...
+
+    async def count_tokens(self, account_id: int) -> int: ...
+
+    async def add_user(
+        self,
+        account_id: int,
+        username: str,
+        kind: UserKind,
+        scheme: SecretScheme,
+        secret_hash: str,
+        now: int,
+    ) -> User:
+        """Raises Conflict when the username is taken (usernames are global)."""
+        ...
+
+    async def user_by_username(self, username: str) -> User | None: ...
+
+    async def get_user(self, account_id: int, user_id: int) -> User | None: ...
+
+    async def users_of(self, account_id: int) -> list[User]: ...
+
+    async def update_user(
+        self, account_id: int, user_id: int, values: dict[str, object], now: int
+    ) -> User | None:
+        """Raises Conflict when a new username is taken."""
+        ...
+
+    async def add_session(
+        self, account_id: int, user_id: int, token_hash: str, now: int, expires_at: int
+    ) -> int: ...
+
+    async def session_principal(self, token_hash: str, now: int) -> tuple[Account, int, int] | None:
+        """(account, session id, user id) of a live, unexpired session, or None."""
+        ...
+
+    async def revoke_session(self, token_hash: str, now: int) -> bool: ...
+
+    async def revoke_user_sessions(self, user_id: int, now: int) -> None: ...
+
+
+class AccountsUnitOfWork(Protocol):
+    accounts: AccountRepository
+
+    async def commit(self) -> None: ...

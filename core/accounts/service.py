@@ -1,0 +1,244 @@
+"""Creating tenants and authenticating their API tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+
+from core.accounts.model import (
+    Account,
+    NewAccount,
+    NewUser,
+    Principal,
+    PrincipalKind,
+    SecretScheme,
+    Session,
+    User,
+    UserKind,
+)
+from core.accounts.ports import AccountsUnitOfWork
+from core.shared.clock import Clock
+from core.shared.errors import AuthenticationFailed, FieldError, InvalidInput, NotFound
+from core.shared.secrets import PasswordHasher, SecretHasher, new_password, new_token
+from core.shared.taxid import SUPPORTED_COUNTRIES
+
+UowFactory = Callable[..., AbstractAsyncContextManager[AccountsUnitOfWork]]
+
+SESSION_PREFIX = "cgs"
+_USERNAME = re.compile(r"^[A-Za-z0-9._@+-]{3,100}$")
+MIN_PASSWORD = 12
+MAX_PASSWORD = 256
+
+
+class AccountService:
+    def __init__(
+        self,
+        uow: UowFactory,
+        hasher: SecretHasher,
+        clock: Clock,
+        passwords: PasswordHasher | None = None,
+        session_ttl: int = 8 * 3600,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._clock = clock
+        self._passwords = passwords or PasswordHasher()
+        self._session_ttl = session_ttl
+
+    async def create_account(
+        self,
+        *,
+        name: str,
+        country: str,
+        is_reseller: bool = False,
+        strict_tax_ids: bool = False,
+        reseller_account_id: int | None = None,
+    ) -> NewAccount:
+        name = name.strip()
+        country = country.strip().upper()
+        errors = []
+        if not name:
+            errors.append(FieldError("name", "must not be empty", "REQUIRED"))
+        elif len(name) > 200:
+            errors.append(FieldError("name", "must be at most 200 characters", "TOO_LONG"))
+        if country not in SUPPORTED_COUNTRIES:
+            errors.append(
+                FieldError(
+                    "country", f"must be one of {', '.join(SUPPORTED_COUNTRIES)}", "UNSUPPORTED"
+                )
+            )
+        if errors:
+            raise InvalidInput(errors)
+        token = new_token()
+        now = self._clock.now()
+        async with self._uow() as uow:
+            account = await uow.accounts.add(
+                name=name,
+                country=country,
+                is_reseller=is_reseller,
+                strict_tax_ids=strict_tax_ids,
+                reseller_account_id=reseller_account_id,
+                now=now,
+            )
+            await uow.accounts.add_token(account.id, self._hasher.hash(token), "default", now)
+            await uow.commit()
+        return NewAccount(account=account, token=token)
+
+    async def issue_token(self, account_id: int, name: str = "api") -> str:
+        token = new_token()
+        async with self._uow() as uow:
+            await uow.accounts.add_token(
+                account_id, self._hasher.hash(token), name, self._clock.now()
+            )
+            await uow.commit()
+        return token
+
+    async def authenticate_token(self, token: str) -> Principal:
+        """An API token or a web session token (they differ by prefix)."""
+        if not token or len(token) > 256:
+            raise AuthenticationFailed("invalid token")
+        digest = self._hasher.hash(token)
+        async with self._uow(read_only=True) as uow:
+            if token.startswith(SESSION_PREFIX + "_"):
+                session = await uow.accounts.session_principal(digest, self._clock.now())
+                if session is None:
+                    raise AuthenticationFailed("invalid or expired session")
+                account, session_id, user_id = session
+                return Principal(
+                    account=account,
+                    kind=PrincipalKind.WEB_SESSION,
+                    credential_id=session_id,
+                    user_id=user_id,
+                )
+            found = await uow.accounts.account_for_token(digest)
+        if found is None:
+            raise AuthenticationFailed("invalid token")
+        account, token_id = found
+        return Principal(account=account, kind=PrincipalKind.API_TOKEN, credential_id=token_id)
+
+    # -- users --------------------------------------------------------------------------------
+
+    async def _verify(self, user: User, password: str) -> bool:
+        if user.secret_scheme is SecretScheme.HMAC:
+            return self._hasher.verify(password, user.secret_hash)
+        return await asyncio.to_thread(self._passwords.verify, password, user.secret_hash)
+
+    async def create_user(
+        self, uow: AccountsUnitOfWork, account_id: int, username: str, kind: UserKind
+    ) -> NewUser:
+        """A user with a generated password, inside the caller's unit of work."""
+        if not _USERNAME.match(username):
+            raise InvalidInput.single("username", "3-100 letters, digits or ._@+-", "INVALID")
+        password = new_password()
+        user = await uow.accounts.add_user(
+            account_id,
+            username,
+            kind,
+            SecretScheme.HMAC,
+            self._hasher.hash(password),
+            self._clock.now(),
+        )
+        return NewUser(user=user, password=password)
+
+    async def _user_with_password(self, username: str, password: str, kind: UserKind) -> User:
+        if not username or not password or len(password) > MAX_PASSWORD:
+            raise AuthenticationFailed("invalid username or password")
+        async with self._uow(read_only=True) as uow:
+            user = await uow.accounts.user_by_username(username)
+        if user is None or user.kind is not kind or not await self._verify(user, password):
+            raise AuthenticationFailed("invalid username or password")
+        return user
+
+    async def authenticate_basic(self, username: str, password: str) -> Principal:
+        """HTTP Basic with an account's API user."""
+        user = await self._user_with_password(username, password, UserKind.API)
+        async with self._uow(read_only=True) as uow:
+            account = await uow.accounts.get(user.account_id)
+        if account is None:
+            raise AuthenticationFailed("invalid username or password")
+        return Principal(
+            account=account, kind=PrincipalKind.API_USER, credential_id=user.id, user_id=user.id
+        )
+
+    async def login(self, username: str, password: str) -> Session:
+        """A web user's password for a session token that expires."""
+        user = await self._user_with_password(username, password, UserKind.WEB)
+        token = new_token(SESSION_PREFIX)
+        now = self._clock.now()
+        expires = now + self._session_ttl
+        async with self._uow() as uow:
+            await uow.accounts.add_session(
+                user.account_id, user.id, self._hasher.hash(token), now, expires
+            )
+            await uow.commit()
+        return Session(token=token, expires_at=expires)
+
+    async def logout(self, token: str) -> bool:
+        async with self._uow() as uow:
+            revoked = await uow.accounts.revoke_session(self._hasher.hash(token), self._clock.now())
+            await uow.commit()
+        return revoked
+
+    async def get_user(self, account_id: int, user_id: int) -> User:
+        async with self._uow(read_only=True) as uow:
+            user = await uow.accounts.get_user(account_id, user_id)
+        if user is None:
+            raise NotFound("user", user_id)
+        return user
+
+    async def users_of(self, account_id: int) -> list[User]:
+        async with self._uow(read_only=True) as uow:
+            return await uow.accounts.users_of(account_id)
+
+    async def change_credentials(
+        self,
+        principal: Principal,
+        current_password: str,
+        *,
+        new_username: str | None = None,
+        new_password: str | None = None,
+    ) -> User:
+        """A logged-in web user changes its username and/or password. The old ones, and every
+        other session of the user, stop working at once."""
+        if principal.kind is not PrincipalKind.WEB_SESSION or principal.user_id is None:
+            raise InvalidInput.single(
+                "user", "only a logged-in web user can do this", "NOT_WEB_USER"
+            )
+        errors: list[FieldError] = []
+        if new_username is None and new_password is None:
+            errors.append(FieldError("new_password", "give a new username or password", "REQUIRED"))
+        if new_username is not None and not _USERNAME.match(new_username):
+            errors.append(FieldError("new_username", "3-100 letters, digits or ._@+-", "INVALID"))
+        if new_password is not None and not MIN_PASSWORD <= len(new_password) <= MAX_PASSWORD:
+            errors.append(
+                FieldError(
+                    "new_password",
+                    f"must be {MIN_PASSWORD} to {MAX_PASSWORD} characters",
+                    "WEAK_PASSWORD",
+                )
+            )
+        if errors:
+            raise InvalidInput(errors)
+        user = await self.get_user(principal.account_id, principal.user_id)
+        if not await self._verify(user, current_password):
+            raise InvalidInput.single("current_password", "is not correct", "WRONG_PASSWORD")
+        values: dict[str, object] = {}
+        if new_username is not None:
+            values["username"] = new_username
+        if new_password is not None:
+            values["secret_scheme"] = SecretScheme.ARGON2.value
+            values["secret_hash"] = await asyncio.to_thread(self._passwords.hash, new_password)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            updated = await uow.accounts.update_user(principal.account_id, user.id, values, now)
+            if updated is None:
+                raise NotFound("user", user.id)
+            await uow.accounts.revoke_user_sessions(user.id, now)
+            await uow.commit()
+        return updated
+
+    async def get(self, account_id: int) -> Account | None:
+        async with self._uow(read_only=True) as uow:
+            return await uow.accounts.get(account_id)

@@ -1,0 +1,1 @@
+"""Bsale-style customers: clients, contacts, addresses, attributes, points and documents."""

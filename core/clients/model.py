@@ -1,0 +1,259 @@
+"""Entities of the clients context. Plain data; timestamps are Unix seconds (UTC)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum, StrEnum
+
+ACTIVE = 0
+INACTIVE = 1
+
+
+@dataclass
+class Client:
+    id: int
+    account_id: int
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    code: str = ""
+    code_valid: bool | None = None
+    phone: str | None = None
+    company: str | None = None
+    note: str | None = None
+    facebook: str | None = None
+    twitter: str | None = None
+    has_credit: int | None = 0
+    max_credit: float | None = None
+    state: int = ACTIVE
+    activity: str | None = None
+    city: str | None = None
+    district: str | None = None
+    """District (Peru) or municipality/comuna (Chile, Mexico): one concept, two names."""
+    address: str | None = None
+    company_or_person: int = 0
+    accumulate_points: int = 0
+    points: float = 0.0
+    points_updated: int | None = None
+    send_dte: int = 0
+    is_foreigner: int | None = 0
+    prestashop_client_id: int = 0
+    payment_type_id: int | None = None
+    price_list_id: int | None = None
+    sale_condition_id: int | None = None
+    created_at: int = 0
+    updated_at: int = 0
+
+
+# Fields a caller may write on a client, with the Python types they take.
+CLIENT_WRITABLE: dict[str, tuple[type, ...]] = {
+    "first_name": (str,),
+    "last_name": (str,),
+    "email": (str,),
+    "code": (str,),
+    "phone": (str,),
+    "company": (str,),
+    "note": (str,),
+    "facebook": (str,),
+    "twitter": (str,),
+    "has_credit": (int,),
+    "max_credit": (float, int),
+    "state": (int,),
+    "activity": (str,),
+    "city": (str,),
+    "district": (str,),
+    "address": (str,),
+    "company_or_person": (int,),
+    "accumulate_points": (int,),
+    "send_dte": (int,),
+    "is_foreigner": (int,),
+    "prestashop_client_id": (int,),
+    "payment_type_id": (int,),
+    "price_list_id": (int,),
+    "sale_condition_id": (int,),
+}
+FLAG_FIELDS = frozenset(
+    {"has_credit", "state", "company_or_person", "accumulate_points", "send_dte", "is_foreigner"}
+)
+
+
+@dataclass(frozen=True)
+class AttributeInput:
+    dynamic_attribute_id: int
+    value: str
+
+
+@dataclass
+class ClientChanges:
+    """A create or a partial update: only the keys present in ``values`` are written."""
+
+    values: dict[str, object] = field(default_factory=dict)
+    attributes: list[AttributeInput] | None = None
+
+
+@dataclass
+class Contact:
+    id: int
+    account_id: int
+    client_id: int
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass
+class Address:
+    id: int
+    account_id: int
+    client_id: int
+    address_name: str | None = None
+    address: str | None = None
+    city: str | None = None
+    district: str | None = None
+    state: int = ACTIVE
+
+
+@dataclass
+class DynamicAttribute:
+    id: int
+    account_id: int
+    name: str
+    state: int = ACTIVE
+
+
+@dataclass
+class AttributeValue:
+    client_id: int
+    attribute: DynamicAttribute
+    value: str
+
+
+@dataclass
+class CatalogItem:
+    """Payment types, price lists and sale conditions share this shape."""
+
+    id: int
+    account_id: int
+    name: str
+    state: int = ACTIVE
+
+
+class CatalogKind(StrEnum):
+    PAYMENT_TYPE = "payment_type"
+    PRICE_LIST = "price_list"
+    SALE_CONDITION = "sale_condition"
+
+
+class PointsOperation(int, Enum):
+    ADD = 0
+    SUBTRACT = 1
+
+
+@dataclass
+class PointsEntry:
+    id: int
+    account_id: int
+    client_id: int
+    operation: PointsOperation
+    points: int
+    balance: float
+    description: str
+    order_id: str | None
+    created_at: int
+
+
+@dataclass
+class Document:
+    """A sale document issued to a client; ``paid_amount`` is the sum of its payments."""
+
+    id: int
+    account_id: int
+    client_id: int
+    name: str
+    number: int
+    emission_date: int
+    expiration_date: int
+    total_amount: Decimal
+    paid_amount: Decimal = Decimal(0)
+
+    @property
+    def amount_owed(self) -> Decimal:
+        return self.total_amount - self.paid_amount
+
+
+@dataclass
+class Payment:
+    id: int
+    account_id: int
+    document_id: int
+    amount: Decimal
+    paid_at: int
+
+
+@dataclass
+class UnpaidSummary:
+    client: Client
+    comparison_date: int
+    overdue: list[Document]
+    upcoming: list[Document]
+
+    @property
+    def overdue_debt(self) -> Decimal:
+        return sum((d.amount_owed for d in self.overdue), Decimal(0))
+
+    @property
+    def upcoming_debt(self) -> Decimal:
+        return sum((d.amount_owed for d in self.upcoming), Decimal(0))
+
+    @property
+    def total_debt(self) -> Decimal:
+        return self.overdue_debt + self.upcoming_debt
+
+
+class ClientSortField(StrEnum):
+    ID = "id"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+    CODE = "code"
+
+
+@dataclass(frozen=True)
+class ClientFilter:
+    """Filters shared by both faces. Text filters are case-insensitive substring matches,
+    except ``code``, which matches the normalised tax id exactly."""
+
+    code: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    payment_type_id: int | None = None
+    sale_condition_id: int | None = None
+    state: int | None = None
+    ids: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class AddressFilter:
+    address: str | None = None
+    city: str | None = None
+    district: str | None = None
+    state: int | None = None
+
+
+@dataclass(frozen=True)
+class ClientRelated:
+    """Children of a page of clients, loaded in bulk: one query per relation."""
+
+    contacts: dict[int, list[Contact]] = field(default_factory=dict)
+    addresses: dict[int, list[Address]] = field(default_factory=dict)
+    attributes: dict[int, list[AttributeValue]] = field(default_factory=dict)
+    payment_types: dict[int, CatalogItem] = field(default_factory=dict)
+    price_lists: dict[int, CatalogItem] = field(default_factory=dict)
+    sale_conditions: dict[int, CatalogItem] = field(default_factory=dict)
+
+
+RELATIONS = frozenset(
+    {"contacts", "addresses", "attributes", "payment_type", "price_list", "sale_condition"}
+)

@@ -1,0 +1,188 @@
+"""Repository ports of the clients context. Every method takes the tenant's account id."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from decimal import Decimal
+from typing import Protocol
+
+from core.accounts.ports import AccountRepository
+from core.clients.model import (
+    Address,
+    AddressFilter,
+    AttributeValue,
+    CatalogItem,
+    CatalogKind,
+    Client,
+    ClientFilter,
+    ClientRelated,
+    ClientSortField,
+    Contact,
+    Document,
+    DynamicAttribute,
+    Payment,
+    PointsEntry,
+    PointsOperation,
+)
+
+
+class ClientRepository(Protocol):
+    async def add(self, account_id: int, values: Mapping[str, object], now: int) -> Client: ...
+
+    async def get(self, account_id: int, client_id: int) -> Client | None: ...
+
+    async def get_for_update(self, account_id: int, client_id: int) -> Client | None:
+        """Like ``get`` but locks the row until the transaction ends (PostgreSQL)."""
+        ...
+
+    async def first_by_code(self, account_id: int, code: str) -> Client | None: ...
+
+    async def update(
+        self, account_id: int, client_id: int, values: Mapping[str, object], now: int
+    ) -> Client | None: ...
+
+    async def list_offset(
+        self, account_id: int, flt: ClientFilter, limit: int, offset: int
+    ) -> list[Client]: ...
+
+    async def count(self, account_id: int, flt: ClientFilter) -> int: ...
+
+    async def list_keyset(
+        self,
+        account_id: int,
+        flt: ClientFilter,
+        sort: ClientSortField,
+        descending: bool,
+        after: tuple[object, int] | None,
+        limit: int,
+    ) -> list[Client]:
+        """Up to ``limit`` clients strictly after the (sort value, id) key."""
+        ...
+
+    async def related(
+        self, account_id: int, clients: Sequence[Client], relations: Collection[str]
+    ) -> ClientRelated:
+        """Children of many clients at once: one statement per requested relation."""
+        ...
+
+
+class ContactRepository(Protocol):
+    async def list(
+        self, account_id: int, client_id: int, limit: int, offset: int
+    ) -> list[Contact]: ...
+
+    async def count(self, account_id: int, client_id: int) -> int: ...
+
+    async def get(self, account_id: int, client_id: int, contact_id: int) -> Contact | None: ...
+
+    async def add(
+        self, account_id: int, client_id: int, values: Mapping[str, object]
+    ) -> Contact: ...
+
+    async def update(
+        self, account_id: int, client_id: int, contact_id: int, values: Mapping[str, object]
+    ) -> Contact | None: ...
+
+    async def delete(self, account_id: int, client_id: int, contact_id: int) -> bool: ...
+
+
+class AddressRepository(Protocol):
+    async def list(
+        self, account_id: int, client_id: int, flt: AddressFilter, limit: int, offset: int
+    ) -> list[Address]: ...
+
+    async def count(self, account_id: int, client_id: int, flt: AddressFilter) -> int: ...
+
+    async def get(self, account_id: int, client_id: int, address_id: int) -> Address | None: ...
+
+    async def add(
+        self, account_id: int, client_id: int, values: Mapping[str, object]
+    ) -> Address: ...
+
+    async def update(
+        self, account_id: int, client_id: int, address_id: int, values: Mapping[str, object]
+    ) -> Address | None: ...
+
+
+class AttributeRepository(Protocol):
+    async def definitions(
+        self, account_id: int, ids: Collection[int]
+    ) -> dict[int, DynamicAttribute]: ...
+
+    async def list_definitions(
+        self, account_id: int, limit: int, offset: int
+    ) -> list[DynamicAttribute]: ...
+
+    async def count_definitions(self, account_id: int) -> int: ...
+
+    async def add_definition(self, account_id: int, name: str) -> DynamicAttribute: ...
+
+    async def values(self, account_id: int, client_id: int) -> list[AttributeValue]: ...
+
+    async def set_values(
+        self, account_id: int, client_id: int, values: Mapping[int, str]
+    ) -> None: ...
+
+
+class CatalogRepository(Protocol):
+    async def get(self, account_id: int, kind: CatalogKind, item_id: int) -> CatalogItem | None: ...
+
+    async def list(
+        self, account_id: int, kind: CatalogKind, limit: int, offset: int
+    ) -> list[CatalogItem]: ...
+
+    async def count(self, account_id: int, kind: CatalogKind) -> int: ...
+
+    async def add(self, account_id: int, kind: CatalogKind, name: str) -> CatalogItem: ...
+
+
+class PointsRepository(Protocol):
+    async def add(
+        self,
+        account_id: int,
+        client_id: int,
+        operation: PointsOperation,
+        points: int,
+        balance: float,
+        description: str,
+        order_id: str | None,
+        now: int,
+    ) -> PointsEntry: ...
+
+    async def list(self, account_id: int, client_id: int, limit: int) -> list[PointsEntry]: ...
+
+
+class DocumentRepository(Protocol):
+    async def add(
+        self,
+        account_id: int,
+        client_id: int,
+        name: str,
+        number: int,
+        emission_date: int,
+        expiration_date: int,
+        total_amount: Decimal,
+    ) -> Document: ...
+
+    async def get(self, account_id: int, document_id: int) -> Document | None: ...
+
+    async def list_for_client(self, account_id: int, client_id: int) -> list[Document]: ...
+
+    async def unpaid_for_client(self, account_id: int, client_id: int) -> list[Document]: ...
+
+    async def add_payment(
+        self, account_id: int, document_id: int, amount: Decimal, paid_at: int
+    ) -> Payment: ...
+
+
+class ClientsUnitOfWork(Protocol):
+    accounts: AccountRepository
+    clients: ClientRepository
+    contacts: ContactRepository
+    addresses: AddressRepository
+    attributes: AttributeRepository
+    catalogs: CatalogRepository
+    points: PointsRepository
+    documents: DocumentRepository
+
+    async def commit(self) -> None: ...

@@ -1,0 +1,1 @@
+"""Kernel shared by every bounded context: errors, tax ids, pagination, clock, secrets."""

@@ -1,0 +1,44 @@
+"""Offset pages (the legacy dialects) and keyset pages (GraphQL connections)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from core.shared.errors import FieldError, InvalidInput
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class OffsetPage(Generic[T]):
+    items: Sequence[T]
+    total: int
+    limit: int
+    offset: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+
+@dataclass(frozen=True)
+class KeysetPage(Generic[T]):
+    """A slice in a stable order. ``has_next`` is known without counting the table."""
+
+    items: Sequence[T]
+    has_next: bool
+    has_previous: bool
+
+
+def check_limit_offset(limit: int, offset: int, *, max_limit: int) -> None:
+    errors: list[FieldError] = []
+    if limit < 1:
+        errors.append(FieldError("limit", "must be a positive integer", "OUT_OF_RANGE"))
+    elif limit > max_limit:
+        errors.append(FieldError("limit", f"must not exceed {max_limit}", "OUT_OF_RANGE"))
+    if offset < 0:
+        errors.append(FieldError("offset", "must be zero or a positive integer", "OUT_OF_RANGE"))
+    if errors:
+        raise InvalidInput(errors)

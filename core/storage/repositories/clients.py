@@ -1,0 +1,677 @@
+"""SQL repositories of the clients context. Every statement filters on ``account_id``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, delete, func, insert, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.clients.model import (
+    Address,
+    AddressFilter,
+    AttributeValue,
+    CatalogItem,
+    CatalogKind,
+    Client,
+    ClientFilter,
+    ClientRelated,
+    ClientSortField,
+    Contact,
+    Document,
+    DynamicAttribute,
+    Payment,
+    PointsEntry,
+    PointsOperation,
+)
+from core.storage.tables.clients import (
+    addresses,
+    attribute_values,
+    clients,
+    contacts,
+    documents,
+    dynamic_attributes,
+    payment_types,
+    payments,
+    points_entries,
+    price_lists,
+    sale_conditions,
+)
+
+CLIENT_COLUMNS = [clients.c[f] for f in Client.__dataclass_fields__]
+_CONTACT_COLUMNS = [contacts.c[f] for f in Contact.__dataclass_fields__]
+_ADDRESS_COLUMNS = [addresses.c[f] for f in Address.__dataclass_fields__]
+_CATALOGS: dict[CatalogKind, Table] = {
+    CatalogKind.PAYMENT_TYPE: payment_types,
+    CatalogKind.PRICE_LIST: price_lists,
+    CatalogKind.SALE_CONDITION: sale_conditions,
+}
+_SORT_COLUMNS = {
+    ClientSortField.ID: clients.c.id,
+    ClientSortField.CREATED_AT: clients.c.created_at,
+    ClientSortField.UPDATED_AT: clients.c.updated_at,
+    ClientSortField.CODE: clients.c.code,
+}
+
+
+def client_from_row(row: Any) -> Client:
+    return Client(**row._mapping)
+
+
+def client_conditions(account_id: int, flt: ClientFilter) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = [clients.c.account_id == account_id]
+    if flt.code is not None:
+        conds.append(clients.c.code == flt.code)
+    if flt.first_name:
+        conds.append(clients.c.first_name.icontains(flt.first_name, autoescape=True))
+    if flt.last_name:
+        conds.append(clients.c.last_name.icontains(flt.last_name, autoescape=True))
+    if flt.email:
+        conds.append(clients.c.email.icontains(flt.email, autoescape=True))
+    if flt.payment_type_id is not None:
+        conds.append(clients.c.payment_type_id == flt.payment_type_id)
+    if flt.sale_condition_id is not None:
+        conds.append(clients.c.sale_condition_id == flt.sale_condition_id)
+    if flt.state is not None:
+        conds.append(clients.c.state == flt.state)
+    if flt.ids is not None:
+        conds.append(clients.c.id.in_(flt.ids))
+    return conds
+
+
+class SqlClientRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, account_id: int, values: Mapping[str, object], now: int) -> Client:
+        row = {**values, "account_id": account_id, "created_at": now, "updated_at": now}
+        result = await self._conn.execute(insert(clients).values(row).returning(*CLIENT_COLUMNS))
+        return client_from_row(result.one())
+
+    async def get(self, account_id: int, client_id: int) -> Client | None:
+        row = (
+            await self._conn.execute(
+                select(*CLIENT_COLUMNS).where(
+                    clients.c.account_id == account_id, clients.c.id == client_id
+                )
+            )
+        ).first()
+        return client_from_row(row) if row else None
+
+    async def get_for_update(self, account_id: int, client_id: int) -> Client | None:
+        row = (
+            await self._conn.execute(
+                select(*CLIENT_COLUMNS)
+                .where(clients.c.account_id == account_id, clients.c.id == client_id)
+                .with_for_update()
+            )
+        ).first()
+        return client_from_row(row) if row else None
+
+    async def first_by_code(self, account_id: int, code: str) -> Client | None:
+        row = (
+            await self._conn.execute(
+                select(*CLIENT_COLUMNS)
+                .where(clients.c.account_id == account_id, clients.c.code == code)
+                .order_by(clients.c.id)
+                .limit(1)
+            )
+        ).first()
+        return client_from_row(row) if row else None
+
+    async def update(
+        self, account_id: int, client_id: int, values: Mapping[str, object], now: int
+    ) -> Client | None:
+        row = (
+            await self._conn.execute(
+                update(clients)
+                .where(clients.c.account_id == account_id, clients.c.id == client_id)
+                .values({**values, "updated_at": now})
+                .returning(*CLIENT_COLUMNS)
+            )
+        ).first()
+        return client_from_row(row) if row else None
+
+    async def list_offset(
+        self, account_id: int, flt: ClientFilter, limit: int, offset: int
+    ) -> list[Client]:
+        rows = await self._conn.execute(
+            select(*CLIENT_COLUMNS)
+            .where(*client_conditions(account_id, flt))
+            .order_by(clients.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [client_from_row(r) for r in rows]
+
+    async def count(self, account_id: int, flt: ClientFilter) -> int:
+        result = await self._conn.execute(
+            select(func.count()).select_from(clients).where(*client_conditions(account_id, flt))
+        )
+        return int(result.scalar_one())
+
+    async def list_keyset(
+        self,
+        account_id: int,
+        flt: ClientFilter,
+        sort: ClientSortField,
+        descending: bool,
+        after: tuple[object, int] | None,
+        limit: int,
+    ) -> list[Client]:
+        col = _SORT_COLUMNS[sort]
+        conds = client_conditions(account_id, flt)
+        if after is not None:
+            value, last_id = after
+            if sort is ClientSortField.ID:
+                conds.append(clients.c.id < last_id if descending else clients.c.id > last_id)
+            else:
+                key = tuple_(col, clients.c.id)
+                conds.append(key < (value, last_id) if descending else key > (value, last_id))
+        order = [col.desc(), clients.c.id.desc()] if descending else [col, clients.c.id]
+        if sort is ClientSortField.ID:
+            order = order[:1]
+        rows = await self._conn.execute(
+            select(*CLIENT_COLUMNS).where(*conds).order_by(*order).limit(limit)
+        )
+        return [client_from_row(r) for r in rows]
+
+    async def related(
+        self, account_id: int, items: Sequence[Client], relations: Collection[str]
+    ) -> ClientRelated:
+        ids = [c.id for c in items]
+        result = ClientRelated()
+        if "contacts" in relations:
+            rows = await self._conn.execute(
+                select(*_CONTACT_COLUMNS)
+                .where(contacts.c.account_id == account_id, contacts.c.client_id.in_(ids))
+                .order_by(contacts.c.client_id, contacts.c.id)
+            )
+            by_client: dict[int, list[Contact]] = defaultdict(list)
+            for r in rows:
+                by_client[r.client_id].append(Contact(**r._mapping))
+            result.contacts.update(by_client)
+        if "addresses" in relations:
+            rows = await self._conn.execute(
+                select(*_ADDRESS_COLUMNS)
+                .where(addresses.c.account_id == account_id, addresses.c.client_id.in_(ids))
+                .order_by(addresses.c.client_id, addresses.c.id)
+            )
+            by_client_a: dict[int, list[Address]] = defaultdict(list)
+            for r in rows:
+                by_client_a[r.client_id].append(Address(**r._mapping))
+            result.addresses.update(by_client_a)
+        if "attributes" in relations:
+            result.attributes.update(await _attribute_values(self._conn, account_id, ids))
+        for relation, kind, target, attr in (
+            ("payment_type", CatalogKind.PAYMENT_TYPE, result.payment_types, "payment_type_id"),
+            ("price_list", CatalogKind.PRICE_LIST, result.price_lists, "price_list_id"),
+            (
+                "sale_condition",
+                CatalogKind.SALE_CONDITION,
+                result.sale_conditions,
+                "sale_condition_id",
+            ),
+        ):
+            if relation not in relations:
+                continue
+            wanted = {getattr(c, attr) for c in items} - {None}
+            if wanted:
+                table = _CATALOGS[kind]
+                rows = await self._conn.execute(
+                    select(table).where(table.c.account_id == account_id, table.c.id.in_(wanted))
+                )
+                target.update({r.id: CatalogItem(**r._mapping) for r in rows})
+        return result
+
+
+async def _attribute_values(
+    conn: AsyncConnection, account_id: int, client_ids: Sequence[int]
+) -> dict[int, list[AttributeValue]]:
+    rows = await conn.execute(
+        select(
+            attribute_values.c.client_id,
+            attribute_values.c.value,
+            dynamic_attributes.c.id,
+            dynamic_attributes.c.name,
+            dynamic_attributes.c.state,
+        )
+        .join(
+            dynamic_attributes, dynamic_attributes.c.id == attribute_values.c.dynamic_attribute_id
+        )
+        .where(
+            attribute_values.c.account_id == account_id,
+            attribute_values.c.client_id.in_(client_ids),
+        )
+        .order_by(attribute_values.c.client_id, dynamic_attributes.c.id)
+    )
+    out: dict[int, list[AttributeValue]] = defaultdict(list)
+    for r in rows:
+        definition = DynamicAttribute(id=r.id, account_id=account_id, name=r.name, state=r.state)
+        out[r.client_id].append(
+            AttributeValue(client_id=r.client_id, attribute=definition, value=r.value)
+        )
+    return out
+
+
+class SqlContactRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    def _scope(self, account_id: int, client_id: int) -> list[ColumnElement[bool]]:
+        return [contacts.c.account_id == account_id, contacts.c.client_id == client_id]
+
+    async def list(self, account_id: int, client_id: int, limit: int, offset: int) -> list[Contact]:
+        rows = await self._conn.execute(
+            select(*_CONTACT_COLUMNS)
+            .where(*self._scope(account_id, client_id))
+            .order_by(contacts.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [Contact(**r._mapping) for r in rows]
+
+    async def count(self, account_id: int, client_id: int) -> int:
+        result = await self._conn.execute(
+            select(func.count()).select_from(contacts).where(*self._scope(account_id, client_id))
+        )
+        return int(result.scalar_one())
+
+    async def get(self, account_id: int, client_id: int, contact_id: int) -> Contact | None:
+        row = (
+            await self._conn.execute(
+                select(*_CONTACT_COLUMNS).where(
+                    *self._scope(account_id, client_id), contacts.c.id == contact_id
+                )
+            )
+        ).first()
+        return Contact(**row._mapping) if row else None
+
+    async def add(self, account_id: int, client_id: int, values: Mapping[str, object]) -> Contact:
+        row = (
+            await self._conn.execute(
+                insert(contacts)
+                .values({**values, "account_id": account_id, "client_id": client_id})
+                .returning(*_CONTACT_COLUMNS)
+            )
+        ).one()
+        return Contact(**row._mapping)
+
+    async def update(
+        self, account_id: int, client_id: int, contact_id: int, values: Mapping[str, object]
+    ) -> Contact | None:
+        if not values:
+            return await self.get(account_id, client_id, contact_id)
+        row = (
+            await self._conn.execute(
+                update(contacts)
+                .where(*self._scope(account_id, client_id), contacts.c.id == contact_id)
+                .values(dict(values))
+                .returning(*_CONTACT_COLUMNS)
+            )
+        ).first()
+        return Contact(**row._mapping) if row else None
+
+    async def delete(self, account_id: int, client_id: int, contact_id: int) -> bool:
+        result = await self._conn.execute(
+            delete(contacts).where(*self._scope(account_id, client_id), contacts.c.id == contact_id)
+        )
+        return bool(result.rowcount)
+
+
+class SqlAddressRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    def _where(
+        self, account_id: int, client_id: int, flt: AddressFilter
+    ) -> list[ColumnElement[bool]]:
+        conds: list[ColumnElement[bool]] = [
+            addresses.c.account_id == account_id,
+            addresses.c.client_id == client_id,
+        ]
+        for name in ("address", "city", "district"):
+            value = getattr(flt, name)
+            if value:
+                conds.append(addresses.c[name].icontains(value, autoescape=True))
+        if flt.state is not None:
+            conds.append(addresses.c.state == flt.state)
+        return conds
+
+    async def list(
+        self, account_id: int, client_id: int, flt: AddressFilter, limit: int, offset: int
+    ) -> list[Address]:
+        rows = await self._conn.execute(
+            select(*_ADDRESS_COLUMNS)
+            .where(*self._where(account_id, client_id, flt))
+            .order_by(addresses.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [Address(**r._mapping) for r in rows]
+
+    async def count(self, account_id: int, client_id: int, flt: AddressFilter) -> int:
+        result = await self._conn.execute(
+            select(func.count())
+            .select_from(addresses)
+            .where(*self._where(account_id, client_id, flt))
+        )
+        return int(result.scalar_one())
+
+    async def get(self, account_id: int, client_id: int, address_id: int) -> Address | None:
+        row = (
+            await self._conn.execute(
+                select(*_ADDRESS_COLUMNS).where(
+                    addresses.c.account_id == account_id,
+                    addresses.c.client_id == client_id,
+                    addresses.c.id == address_id,
+                )
+            )
+        ).first()
+        return Address(**row._mapping) if row else None
+
+    async def add(self, account_id: int, client_id: int, values: Mapping[str, object]) -> Address:
+        row = (
+            await self._conn.execute(
+                insert(addresses)
+                .values({**values, "account_id": account_id, "client_id": client_id, "state": 0})
+                .returning(*_ADDRESS_COLUMNS)
+            )
+        ).one()
+        return Address(**row._mapping)
+
+    async def update(
+        self, account_id: int, client_id: int, address_id: int, values: Mapping[str, object]
+    ) -> Address | None:
+        if not values:
+            return await self.get(account_id, client_id, address_id)
+        row = (
+            await self._conn.execute(
+                update(addresses)
+                .where(
+                    addresses.c.account_id == account_id,
+                    addresses.c.client_id == client_id,
+                    addresses.c.id == address_id,
+                )
+                .values(dict(values))
+                .returning(*_ADDRESS_COLUMNS)
+            )
+        ).first()
+        return Address(**row._mapping) if row else None
+
+
+class SqlAttributeRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def definitions(
+        self, account_id: int, ids: Collection[int]
+    ) -> dict[int, DynamicAttribute]:
+        if not ids:
+            return {}
+        rows = await self._conn.execute(
+            select(dynamic_attributes).where(
+                dynamic_attributes.c.account_id == account_id,
+                dynamic_attributes.c.id.in_(list(ids)),
+            )
+        )
+        return {r.id: DynamicAttribute(**r._mapping) for r in rows}
+
+    async def list_definitions(
+        self, account_id: int, limit: int, offset: int
+    ) -> list[DynamicAttribute]:
+        rows = await self._conn.execute(
+            select(dynamic_attributes)
+            .where(dynamic_attributes.c.account_id == account_id)
+            .order_by(dynamic_attributes.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [DynamicAttribute(**r._mapping) for r in rows]
+
+    async def count_definitions(self, account_id: int) -> int:
+        result = await self._conn.execute(
+            select(func.count())
+            .select_from(dynamic_attributes)
+            .where(dynamic_attributes.c.account_id == account_id)
+        )
+        return int(result.scalar_one())
+
+    async def add_definition(self, account_id: int, name: str) -> DynamicAttribute:
+        row = (
+            await self._conn.execute(
+                insert(dynamic_attributes)
+                .values(account_id=account_id, name=name, state=0)
+                .returning(*dynamic_attributes.c)
+            )
+        ).one()
+        return DynamicAttribute(**row._mapping)
+
+    async def values(self, account_id: int, client_id: int) -> list[AttributeValue]:
+        return (await _attribute_values(self._conn, account_id, [client_id])).get(client_id, [])
+
+    async def set_values(self, account_id: int, client_id: int, values: Mapping[int, str]) -> None:
+        if not values:
+            return
+        await self._conn.execute(
+            delete(attribute_values).where(
+                attribute_values.c.account_id == account_id,
+                attribute_values.c.client_id == client_id,
+                attribute_values.c.dynamic_attribute_id.in_(list(values)),
+            )
+        )
+        await self._conn.execute(
+            insert(attribute_values),
+            [
+                {
+                    "account_id": account_id,
+                    "client_id": client_id,
+                    "dynamic_attribute_id": attr_id,
+                    "value": value,
+                }
+                for attr_id, value in values.items()
+            ],
+        )
+
+
+class SqlCatalogRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def get(self, account_id: int, kind: CatalogKind, item_id: int) -> CatalogItem | None:
+        table = _CATALOGS[kind]
+        row = (
+            await self._conn.execute(
+                select(table).where(table.c.account_id == account_id, table.c.id == item_id)
+            )
+        ).first()
+        return CatalogItem(**row._mapping) if row else None
+
+    async def list(
+        self, account_id: int, kind: CatalogKind, limit: int, offset: int
+    ) -> list[CatalogItem]:
+        table = _CATALOGS[kind]
+        rows = await self._conn.execute(
+            select(table)
+            .where(table.c.account_id == account_id)
+            .order_by(table.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [CatalogItem(**r._mapping) for r in rows]
+
+    async def count(self, account_id: int, kind: CatalogKind) -> int:
+        table = _CATALOGS[kind]
+        result = await self._conn.execute(
+            select(func.count()).select_from(table).where(table.c.account_id == account_id)
+        )
+        return int(result.scalar_one())
+
+    async def add(self, account_id: int, kind: CatalogKind, name: str) -> CatalogItem:
+        table = _CATALOGS[kind]
+        row = (
+            await self._conn.execute(
+                insert(table).values(account_id=account_id, name=name, state=0).returning(*table.c)
+            )
+        ).one()
+        return CatalogItem(**row._mapping)
+
+
+class SqlPointsRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(
+        self,
+        account_id: int,
+        client_id: int,
+        operation: PointsOperation,
+        points: int,
+        balance: float,
+        description: str,
+        order_id: str | None,
+        now: int,
+    ) -> PointsEntry:
+        row = (
+            await self._conn.execute(
+                insert(points_entries)
+                .values(
+                    account_id=account_id,
+                    client_id=client_id,
+                    operation=int(operation),
+                    points=points,
+                    balance=balance,
+                    description=description,
+                    order_id=order_id,
+                    created_at=now,
+                )
+                .returning(*points_entries.c)
+            )
+        ).one()
+        return _points_entry(row)
+
+    async def list(self, account_id: int, client_id: int, limit: int) -> list[PointsEntry]:
+        rows = await self._conn.execute(
+            select(points_entries)
+            .where(
+                points_entries.c.account_id == account_id, points_entries.c.client_id == client_id
+            )
+            .order_by(points_entries.c.id.desc())
+            .limit(limit)
+        )
+        return [_points_entry(r) for r in rows]
+
+
+def _points_entry(row: Any) -> PointsEntry:
+    data = dict(row._mapping)
+    data["operation"] = PointsOperation(data["operation"])
+    return PointsEntry(**data)
+
+
+_DOC_COLUMNS = [documents.c[f] for f in Document.__dataclass_fields__]
+
+
+def _document(row: Any) -> Document:
+    data = dict(row._mapping)
+    data["total_amount"] = Decimal(data["total_amount"])
+    data["paid_amount"] = Decimal(data["paid_amount"])
+    return Document(**data)
+
+
+class SqlDocumentRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(
+        self,
+        account_id: int,
+        client_id: int,
+        name: str,
+        number: int,
+        emission_date: int,
+        expiration_date: int,
+        total_amount: Decimal,
+    ) -> Document:
+        row = (
+            await self._conn.execute(
+                insert(documents)
+                .values(
+                    account_id=account_id,
+                    client_id=client_id,
+                    name=name,
+                    number=number,
+                    emission_date=emission_date,
+                    expiration_date=expiration_date,
+                    total_amount=total_amount,
+                    paid_amount=Decimal(0),
+                )
+                .returning(*_DOC_COLUMNS)
+            )
+        ).one()
+        return _document(row)
+
+    async def get(self, account_id: int, document_id: int) -> Document | None:
+        row = (
+            await self._conn.execute(
+                select(*_DOC_COLUMNS).where(
+                    documents.c.account_id == account_id, documents.c.id == document_id
+                )
+            )
+        ).first()
+        return _document(row) if row else None
+
+    async def list_for_client(self, account_id: int, client_id: int) -> list[Document]:
+        rows = await self._conn.execute(
+            select(*_DOC_COLUMNS)
+            .where(documents.c.account_id == account_id, documents.c.client_id == client_id)
+            .order_by(documents.c.id)
+        )
+        return [_document(r) for r in rows]
+
+    async def unpaid_for_client(self, account_id: int, client_id: int) -> list[Document]:
+        rows = await self._conn.execute(
+            select(*_DOC_COLUMNS)
+            .where(
+                documents.c.account_id == account_id,
+                documents.c.client_id == client_id,
+                documents.c.paid_amount < documents.c.total_amount,
+            )
+            .order_by(documents.c.expiration_date, documents.c.id)
+        )
+        return [_document(r) for r in rows]
+
+    async def add_payment(
+        self, account_id: int, document_id: int, amount: Decimal, paid_at: int
+    ) -> Payment:
+        row = (
+            await self._conn.execute(
+                insert(payments)
+                .values(
+                    account_id=account_id, document_id=document_id, amount=amount, paid_at=paid_at
+                )
+                .returning(*payments.c)
+            )
+        ).one()
+        await self._conn.execute(
+            update(documents)
+            .where(documents.c.account_id == account_id, documents.c.id == document_id)
+            .values(paid_amount=documents.c.paid_amount + amount)
+        )
+        data = dict(row._mapping)
+        data["amount"] = Decimal(data["amount"])
+        return Payment(**data)
+
+
+__all__ = [
+    "CLIENT_COLUMNS",
+    "SqlAddressRepository",
+    "SqlAttributeRepository",
+    "SqlCatalogRepository",
+    "SqlClientRepository",
+    "SqlContactRepository",
+    "SqlDocumentRepository",
+    "SqlPointsRepository",
+]

@@ -1,0 +1,176 @@
+"""The clients use cases against a real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from clientgate.container import Services
+from core.clients.model import (
+    AttributeInput,
+    CatalogKind,
+    ClientChanges,
+    ClientFilter,
+    ClientSortField,
+    PointsOperation,
+)
+from core.shared.errors import InvalidInput, NotFound
+
+
+async def test_create_normalises_and_flags_tax_ids(services: Services, make_account: Any) -> None:
+    acc = (await make_account("CL")).account
+    valid = await services.clients.create(
+        acc, ClientChanges({"first_name": "A", "code": "92.341.000-7"})
+    )
+    invalid = await services.clients.create(acc, ClientChanges({"first_name": "B", "code": "2-7"}))
+    foreign = await services.clients.create(acc, ClientChanges({"company": "C", "is_foreigner": 1}))
+    assert (valid.code, valid.code_valid) == ("92341000-7", True)
+    assert (invalid.code, invalid.code_valid) == ("2-7", False)
+    assert foreign.code == "55555555-5"
+    found = await services.clients.get_by_code(acc, "92341000-7")
+    assert found.id == valid.id
+
+
+async def test_strict_account_refuses_invalid_code(services: Services, make_account: Any) -> None:
+    acc = (await make_account("PE", strict_tax_ids=True)).account
+    with pytest.raises(InvalidInput) as info:
+        await services.clients.create(
+            acc, ClientChanges({"first_name": "A", "code": "20713128381"})
+        )
+    assert info.value.errors[0].field == "code"
+    assert await services.clients.count(acc, ClientFilter()) == 0
+
+
+async def test_validation_collects_every_error_and_writes_nothing(
+    services: Services, make_account: Any
+) -> None:
+    acc = (await make_account("PE")).account
+    with pytest.raises(InvalidInput) as info:
+        await services.clients.create(
+            acc,
+            ClientChanges(
+                {
+                    "first_name": 5,
+                    "has_credit": 2,
+                    "email": "nope",
+                    "payment_type_id": 999999,
+                    "bogus": 1,
+                },
+                attributes=[AttributeInput(424242, "x")],
+            ),
+        )
+    fields = {e.field for e in info.value.errors}
+    assert {"first_name", "has_credit", "email", "payment_type_id", "bogus"} <= fields
+    assert "dynamic_attributes[0].dynamic_attribute_id" in fields
+    assert await services.clients.count(acc, ClientFilter()) == 0
+
+
+async def test_tenants_never_see_each_other(services: Services, make_account: Any) -> None:
+    a = (await make_account("PE")).account
+    b = (await make_account("PE")).account
+    client = await services.clients.create(a, ClientChanges({"first_name": "Solo A"}))
+    with pytest.raises(NotFound):
+        await services.clients.get(b, client.id)
+    with pytest.raises(NotFound):
+        await services.clients.update(b, client.id, ClientChanges({"first_name": "hack"}))
+    with pytest.raises(NotFound):
+        await services.clients.add_contact(b, client.id, {"first_name": "x"})
+    pt_b = await services.clients.add_catalog_item(b, CatalogKind.PAYMENT_TYPE, "B cash")
+    with pytest.raises(InvalidInput):
+        await services.clients.update(a, client.id, ClientChanges({"payment_type_id": pt_b.id}))
+    assert (await services.clients.get(a, client.id)).first_name == "Solo A"
+
+
+async def test_keyset_pages_walk_everything_once(services: Services, make_account: Any) -> None:
+    acc = (await make_account("PE")).account
+    ids = [
+        (
+            await services.clients.create(
+                acc, ClientChanges({"first_name": f"c{i}", "code": f"{i:08d}"})
+            )
+        ).id
+        for i in range(7)
+    ]
+    for sort in ClientSortField:
+        for descending in (False, True):
+            seen: list[int] = []
+            after = None
+            while True:
+                page, _ = await services.clients.page(
+                    acc, ClientFilter(), sort, descending, after, 3
+                )
+                seen.extend(c.id for c in page.items)
+                if not page.has_next:
+                    break
+                last = page.items[-1]
+                after = (getattr(last, sort.value), last.id)
+            assert sorted(seen) == sorted(ids), (sort, descending)
+            assert len(seen) == len(ids)
+
+
+async def test_points_never_go_below_zero(services: Services, make_account: Any) -> None:
+    acc = (await make_account("CL")).account
+    client = await services.clients.create(
+        acc, ClientChanges({"first_name": "P", "accumulate_points": 1})
+    )
+    await services.clients.change_points(acc, client.id, PointsOperation.ADD, 10, "alta", "o-1")
+    with pytest.raises(InvalidInput) as info:
+        await services.clients.change_points(acc, client.id, PointsOperation.SUBTRACT, 11, "baja")
+    assert info.value.errors[0].code == "INSUFFICIENT_POINTS"
+    entry = await services.clients.change_points(
+        acc, client.id, PointsOperation.SUBTRACT, 4, "baja"
+    )
+    assert entry.balance == 6
+    fresh = await services.clients.get(acc, client.id)
+    assert fresh.points == 6 and fresh.points_updated is not None
+    history = await services.clients.points_history(acc, client.id)
+    assert [h.points for h in history] == [4, 10]
+
+
+async def test_unpaid_documents_split_by_comparison_date(
+    services: Services, make_account: Any
+) -> None:
+    acc = (await make_account("CL")).account
+    client = await services.clients.create(
+        acc, ClientChanges({"first_name": "Roberto", "code": "7513098-8"})
+    )
+    d1 = await services.clients.add_document(
+        acc,
+        client.id,
+        name="Factura",
+        number=1,
+        emission_date=1437436800,
+        expiration_date=1437436800,
+        total_amount=20000,
+    )
+    await services.clients.add_document(
+        acc,
+        client.id,
+        name="Factura",
+        number=2,
+        emission_date=1437523200,
+        expiration_date=1440201600,
+        total_amount=30000,
+    )
+    paid = await services.clients.add_document(
+        acc,
+        client.id,
+        name="Factura",
+        number=3,
+        emission_date=1437436800,
+        expiration_date=1437436800,
+        total_amount=100,
+    )
+    await services.clients.add_payment(acc, paid.id, 100)
+    await services.clients.add_payment(acc, d1.id, Decimal("5000"))
+    with pytest.raises(InvalidInput):
+        await services.clients.add_payment(acc, d1.id, Decimal("15000.01"))
+    summary = await services.clients.unpaid_summary(
+        acc, code="7513098-8", comparison_date=1438000000
+    )
+    assert [d.number for d in summary.overdue] == [1]
+    assert [d.number for d in summary.upcoming] == [2]
+    assert summary.overdue_debt == Decimal("15000")
+    assert summary.total_debt == Decimal("45000")
