@@ -18,8 +18,9 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
-    """Upgrade the database behind ``engine`` to ``revision``."""
+async def migrate(engine: AsyncEngine, revision: str = "heads") -> None:
+    """Upgrade the database behind ``engine`` to ``revision``. Each bounded context after the
+    foundation has its own Alembic branch (``branch_labels``), so the default is every head."""
     url = engine.url.render_as_string(hide_password=False)
 
     def _upgrade(connection: object) -> None:

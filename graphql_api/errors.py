@@ -1,0 +1,75 @@
+"""Typed user errors: expected failures are data in a mutation's payload."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+import strawberry
+
+from core.shared.errors import DomainError, FieldError, InvalidInput
+
+_CAMEL = re.compile(r"_([a-z])")
+
+
+@strawberry.enum(description="Why an input was refused.")
+class UserErrorCode(Enum):
+    INVALID = "INVALID"
+    REQUIRED = "REQUIRED"
+    WRONG_TYPE = "WRONG_TYPE"
+    OUT_OF_RANGE = "OUT_OF_RANGE"
+    TOO_LONG = "TOO_LONG"
+    UNKNOWN_FIELD = "UNKNOWN_FIELD"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    FORBIDDEN = "FORBIDDEN"
+    UNSUPPORTED = "UNSUPPORTED"
+    INVALID_TAX_ID = "INVALID_TAX_ID"
+    INVALID_EMAIL = "INVALID_EMAIL"
+    INSUFFICIENT_POINTS = "INSUFFICIENT_POINTS"
+    OVERPAYMENT = "OVERPAYMENT"
+    WRONG_PASSWORD = "WRONG_PASSWORD"  # noqa: S105 - an error code
+    WEAK_PASSWORD = "WEAK_PASSWORD"  # noqa: S105 - an error code
+    NOT_WEB_USER = "NOT_WEB_USER"
+
+
+@strawberry.type(description="An input the mutation refused. Nothing was written.")
+class UserError:
+    field: list[str] | None = strawberry.field(
+        description='Path to the input field, in GraphQL names (e.g. ["input", "code"]).'
+    )
+    message: str
+    code: UserErrorCode
+
+
+def graphql_name(domain_name: str) -> str:
+    return _CAMEL.sub(lambda m: m.group(1).upper(), domain_name)
+
+
+def field_path(domain_field: str, root: str = "input") -> list[str]:
+    """``dynamic_attributes[0].value`` -> ``["input", "dynamicAttributes", "0", "value"]``."""
+    parts: list[str] = [root] if root else []
+    for piece in re.split(r"[.\[\]]+", domain_field):
+        if piece:
+            parts.append(graphql_name(piece))
+    return parts
+
+
+def _code(raw: str) -> UserErrorCode:
+    try:
+        return UserErrorCode(raw)
+    except ValueError:
+        return UserErrorCode.INVALID
+
+
+def user_error(error: FieldError, root: str = "input") -> UserError:
+    return UserError(
+        field=field_path(error.field, root), message=error.message, code=_code(error.code)
+    )
+
+
+def user_errors(exc: DomainError, root: str = "input") -> list[UserError]:
+    """Every expected failure as a list of user errors."""
+    if isinstance(exc, InvalidInput):
+        return [user_error(e, root) for e in exc.errors]
+    return [UserError(field=None, message=exc.message, code=_code(exc.code))]
