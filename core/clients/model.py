@@ -257,3 +257,10 @@ class ClientRelated:
 RELATIONS = frozenset(
     {"contacts", "addresses", "attributes", "payment_type", "price_list", "sale_condition"}
 )
+# Catalog relations are joined into the page query itself instead of a query of their own.
+CATALOG_RELATIONS = {
+    "payment_type": CatalogKind.PAYMENT_TYPE,
+    "price_list": CatalogKind.PRICE_LIST,
+    "sale_condition": CatalogKind.SALE_CONDITION,
+}
+CatalogsById = dict[CatalogKind, dict[int, CatalogItem]]

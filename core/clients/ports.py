@@ -13,6 +13,7 @@ from core.clients.model import (
     AttributeValue,
     CatalogItem,
     CatalogKind,
+    CatalogsById,
     Client,
     ClientFilter,
     ClientRelated,
@@ -42,8 +43,15 @@ class ClientRepository(Protocol):
     ) -> Client | None: ...
 
     async def list_offset(
-        self, account_id: int, flt: ClientFilter, limit: int, offset: int
-    ) -> list[Client]: ...
+        self,
+        account_id: int,
+        flt: ClientFilter,
+        limit: int,
+        offset: int,
+        catalogs: Collection[CatalogKind] = (),
+    ) -> tuple[list[Client], CatalogsById]:
+        """A page in id order, with the linked catalog rows of ``catalogs`` joined in."""
+        ...
 
     async def count(self, account_id: int, flt: ClientFilter) -> int: ...
 
@@ -55,14 +63,17 @@ class ClientRepository(Protocol):
         descending: bool,
         after: tuple[object, int] | None,
         limit: int,
-    ) -> list[Client]:
-        """Up to ``limit`` clients strictly after the (sort value, id) key."""
+        catalogs: Collection[CatalogKind] = (),
+    ) -> tuple[list[Client], CatalogsById]:
+        """Up to ``limit`` clients strictly after the (sort value, id) key, with the linked
+        catalog rows of ``catalogs`` joined in."""
         ...
 
     async def related(
         self, account_id: int, clients: Sequence[Client], relations: Collection[str]
     ) -> ClientRelated:
-        """Children of many clients at once: one statement per requested relation."""
+        """Children of many clients at once: one statement per requested relation (catalog
+        relations included, for callers that did not join them into the page)."""
         ...
 
 

@@ -11,6 +11,7 @@ from core.accounts.model import Account
 from core.clients.errors import ClientNotFound
 from core.clients.model import (
     ACTIVE,
+    CATALOG_RELATIONS,
     CLIENT_WRITABLE,
     FLAG_FIELDS,
     INACTIVE,
@@ -20,6 +21,7 @@ from core.clients.model import (
     AttributeValue,
     CatalogItem,
     CatalogKind,
+    CatalogsById,
     Client,
     ClientChanges,
     ClientFilter,
@@ -226,7 +228,7 @@ class ClientService:
         if not ids:
             return {}
         async with self._uow(read_only=True) as uow:
-            found = await uow.clients.list_offset(
+            found, _ = await uow.clients.list_offset(
                 account.id, ClientFilter(ids=tuple(ids)), len(ids), 0
             )
         return {c.id: c for c in found}
@@ -258,21 +260,15 @@ class ClientService:
         relations: Collection[str] = (),
     ) -> tuple[OffsetPage[Client], ClientRelated]:
         check_limit_offset(limit, offset, max_limit=MAX_LIMIT)
-        unknown = set(relations) - RELATIONS
-        if unknown:
-            raise InvalidInput.single("expand", f"unknown relation(s): {sorted(unknown)}")
         flt = self._normalised(account, flt)
+        joined, rest = _split_relations(relations)
         async with self._uow(read_only=True) as uow:
-            items = await uow.clients.list_offset(account.id, flt, limit, offset)
+            items, catalogs = await uow.clients.list_offset(account.id, flt, limit, offset, joined)
             if len(items) < limit and (items or offset == 0):
-                total = offset + len(items)
+                total = offset + len(items)  # the last page tells the total without counting
             else:
                 total = await uow.clients.count(account.id, flt)
-            related = (
-                await uow.clients.related(account.id, items, relations)
-                if relations and items
-                else ClientRelated()
-            )
+            related = await self._related_in(uow, account, items, rest, catalogs)
         return OffsetPage(items=items, total=total, limit=limit, offset=offset), related
 
     async def count(self, account: Account, flt: ClientFilter) -> int:
@@ -295,19 +291,34 @@ class ClientService:
         if first < 0 or first > MAX_PAGE:
             raise InvalidInput.single("first", f"must be between 0 and {MAX_PAGE}", "OUT_OF_RANGE")
         flt = self._normalised(account, flt)
+        joined, rest = _split_relations(relations)
         async with self._uow(read_only=True) as uow:
-            rows = await uow.clients.list_keyset(
-                account.id, flt, sort, descending, after, first + 1
+            rows, catalogs = await uow.clients.list_keyset(
+                account.id, flt, sort, descending, after, first + 1, joined
             )
             items = rows[:first]
-            related = (
-                await uow.clients.related(account.id, items, relations)
-                if relations and items
-                else ClientRelated()
-            )
+            related = await self._related_in(uow, account, items, rest, catalogs)
         return KeysetPage(
             items=items, has_next=len(rows) > first, has_previous=after is not None
         ), related
+
+    async def _related_in(
+        self,
+        uow: ClientsUnitOfWork,
+        account: Account,
+        items: Sequence[Client],
+        relations: Collection[str],
+        catalogs: CatalogsById,
+    ) -> ClientRelated:
+        related = (
+            await uow.clients.related(account.id, items, relations)
+            if relations and items
+            else ClientRelated()
+        )
+        related.payment_types.update(catalogs.get(CatalogKind.PAYMENT_TYPE, {}))
+        related.price_lists.update(catalogs.get(CatalogKind.PRICE_LIST, {}))
+        related.sale_conditions.update(catalogs.get(CatalogKind.SALE_CONDITION, {}))
+        return related
 
     async def related(
         self, account: Account, clients: Sequence[Client], relations: Collection[str]
@@ -652,6 +663,16 @@ class ClientService:
         return UnpaidSummary(
             client=client, comparison_date=when, overdue=overdue, upcoming=upcoming
         )
+
+
+def _split_relations(relations: Collection[str]) -> tuple[list[CatalogKind], list[str]]:
+    """Catalog relations ride on the page query; the rest get one statement each."""
+    unknown = set(relations) - RELATIONS
+    if unknown:
+        raise InvalidInput.single("expand", f"unknown relation(s): {sorted(unknown)}")
+    joined = [CATALOG_RELATIONS[r] for r in relations if r in CATALOG_RELATIONS]
+    rest = [r for r in relations if r not in CATALOG_RELATIONS]
+    return joined, rest
 
 
 def _money(field: str, raw: object, errors: list[FieldError]) -> Decimal:

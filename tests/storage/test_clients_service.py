@@ -174,3 +174,38 @@ async def test_unpaid_documents_split_by_comparison_date(
     assert [d.number for d in summary.upcoming] == [2]
     assert summary.overdue_debt == Decimal("15000")
     assert summary.total_debt == Decimal("45000")
+
+
+async def test_pages_load_children_in_a_fixed_number_of_statements(
+    services: Services, make_account: Any, count_statements: Any
+) -> None:
+    acc = (await make_account("PE")).account
+    cash = await services.clients.add_catalog_item(acc, CatalogKind.PAYMENT_TYPE, "Efectivo")
+    attr = await services.clients.add_attribute_definition(acc, "Edad")
+    for i in range(12):
+        c = await services.clients.create(
+            acc,
+            ClientChanges(
+                {"first_name": f"n{i}", "payment_type_id": cash.id if i % 2 else None},
+                attributes=[AttributeInput(attr.id, str(20 + i))],
+            ),
+        )
+        await services.clients.add_contact(acc, c.id, {"first_name": "k"})
+        await services.clients.add_address(acc, c.id, {"address": "Calle 1"})
+    relations = ("contacts", "addresses", "attributes", "payment_type")
+    counts = []
+    for first in (3, 10):
+        with count_statements() as counter:
+            page, related = await services.clients.page(
+                acc, ClientFilter(), ClientSortField.ID, False, None, first, relations
+            )
+        counts.append(counter.count)
+        assert len(page.items) == first
+        for client in page.items:
+            assert len(related.contacts[client.id]) == 1
+            assert len(related.addresses[client.id]) == 1
+            assert related.attributes[client.id][0].value == str(20 + int(client.first_name[1:]))
+            if client.payment_type_id:
+                assert related.payment_types[client.payment_type_id].name == "Efectivo"
+    # page (catalogs joined in) + contacts + addresses + attributes, whatever the page size
+    assert counts == [4, 4]

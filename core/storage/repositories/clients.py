@@ -7,7 +7,18 @@ from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, delete, func, insert, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clients.model import (
@@ -16,6 +27,7 @@ from core.clients.model import (
     AttributeValue,
     CatalogItem,
     CatalogKind,
+    CatalogsById,
     Client,
     ClientFilter,
     ClientRelated,
@@ -59,6 +71,53 @@ _SORT_COLUMNS = {
 
 def client_from_row(row: Any) -> Client:
     return Client(**row._mapping)
+
+
+_CATALOG_FK = {
+    CatalogKind.PAYMENT_TYPE: clients.c.payment_type_id,
+    CatalogKind.PRICE_LIST: clients.c.price_list_id,
+    CatalogKind.SALE_CONDITION: clients.c.sale_condition_id,
+}
+
+
+def _page_select(catalogs: Collection[CatalogKind]) -> tuple[Select[Any], list[CatalogKind]]:
+    """Clients with the linked rows of ``catalogs`` LEFT JOINed in, one round trip."""
+    kinds = [k for k in CatalogKind if k in catalogs]
+    columns: list[Any] = list(CLIENT_COLUMNS)
+    source: Any = clients
+    for kind in kinds:
+        table = _CATALOGS[kind].alias(f"cat_{kind.value}")
+        columns += [
+            table.c.name.label(f"{kind.value}__name"),
+            table.c.state.label(f"{kind.value}__state"),
+        ]
+        source = source.outerjoin(
+            table, and_(table.c.id == _CATALOG_FK[kind], table.c.account_id == clients.c.account_id)
+        )
+    return select(*columns).select_from(source), kinds
+
+
+def _rows_with_catalogs(rows: Any, kinds: list[CatalogKind]) -> tuple[list[Client], CatalogsById]:
+    if not kinds:
+        return [client_from_row(r) for r in rows], {}
+    found: CatalogsById = {kind: {} for kind in kinds}
+    out: list[Client] = []
+    names = list(Client.__dataclass_fields__)
+    for row in rows:
+        mapping = row._mapping
+        client = Client(**{n: mapping[n] for n in names})
+        out.append(client)
+        for kind in kinds:
+            item_id = getattr(client, _CATALOG_FK[kind].name)
+            name = mapping[f"{kind.value}__name"]
+            if item_id is not None and name is not None:
+                found[kind][item_id] = CatalogItem(
+                    id=item_id,
+                    account_id=client.account_id,
+                    name=name,
+                    state=mapping[f"{kind.value}__state"],
+                )
+    return out, found
 
 
 def client_conditions(account_id: int, flt: ClientFilter) -> list[ColumnElement[bool]]:
@@ -136,16 +195,21 @@ class SqlClientRepository:
         return client_from_row(row) if row else None
 
     async def list_offset(
-        self, account_id: int, flt: ClientFilter, limit: int, offset: int
-    ) -> list[Client]:
+        self,
+        account_id: int,
+        flt: ClientFilter,
+        limit: int,
+        offset: int,
+        catalogs: Collection[CatalogKind] = (),
+    ) -> tuple[list[Client], CatalogsById]:
+        query, kinds = _page_select(catalogs)
         rows = await self._conn.execute(
-            select(*CLIENT_COLUMNS)
-            .where(*client_conditions(account_id, flt))
+            query.where(*client_conditions(account_id, flt))
             .order_by(clients.c.id)
             .limit(limit)
             .offset(offset)
         )
-        return [client_from_row(r) for r in rows]
+        return _rows_with_catalogs(rows, kinds)
 
     async def count(self, account_id: int, flt: ClientFilter) -> int:
         result = await self._conn.execute(
@@ -161,7 +225,8 @@ class SqlClientRepository:
         descending: bool,
         after: tuple[object, int] | None,
         limit: int,
-    ) -> list[Client]:
+        catalogs: Collection[CatalogKind] = (),
+    ) -> tuple[list[Client], CatalogsById]:
         col = _SORT_COLUMNS[sort]
         conds = client_conditions(account_id, flt)
         if after is not None:
@@ -174,10 +239,9 @@ class SqlClientRepository:
         order = [col.desc(), clients.c.id.desc()] if descending else [col, clients.c.id]
         if sort is ClientSortField.ID:
             order = order[:1]
-        rows = await self._conn.execute(
-            select(*CLIENT_COLUMNS).where(*conds).order_by(*order).limit(limit)
-        )
-        return [client_from_row(r) for r in rows]
+        query, kinds = _page_select(catalogs)
+        rows = await self._conn.execute(query.where(*conds).order_by(*order).limit(limit))
+        return _rows_with_catalogs(rows, kinds)
 
     async def related(
         self, account_id: int, items: Sequence[Client], relations: Collection[str]
