@@ -23,7 +23,9 @@ FaceFactory = Callable[[Services], list[BaseRoute]]
 
 
 def _faces() -> list[FaceFactory]:
-    return []
+    from rest_compat import resellers
+
+    return [resellers.routes]
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:

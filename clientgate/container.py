@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from clientgate.settings import Settings
 from core.accounts.service import AccountService
 from core.clients.service import ClientService
+from core.resellers.secretbox import FernetSecretBox
+from core.resellers.service import ResellerService
 from core.shared.clock import Clock, SystemClock
 from core.shared.secrets import SecretHasher
 from core.storage.engine import create_engine
@@ -30,6 +32,7 @@ class Services:
     hasher: SecretHasher
     accounts: AccountService
     clients: ClientService
+    resellers: ResellerService
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -40,12 +43,16 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     uow = UnitOfWorkFactory(engine)
     clock = clock or SystemClock()
     hasher = SecretHasher(derive_key(settings.secret_key, "secret-hash"))
+    accounts = AccountService(uow, hasher, clock, session_ttl=settings.session_ttl_seconds)
     return Services(
         settings=settings,
         engine=engine,
         uow=uow,
         clock=clock,
         hasher=hasher,
-        accounts=AccountService(uow, hasher, clock, session_ttl=settings.session_ttl_seconds),
+        accounts=accounts,
         clients=ClientService(uow, clock),
+        resellers=ResellerService(
+            uow, accounts, FernetSecretBox(derive_key(settings.secret_key, "ose-secrets")), clock
+        ),
     )

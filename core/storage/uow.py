@@ -16,6 +16,7 @@ from core.storage.repositories.clients import (
     SqlDocumentRepository,
     SqlPointsRepository,
 )
+from core.storage.repositories.resellers import SqlResellerRepository
 
 
 class SqlUnitOfWork:
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
         self.catalogs = SqlCatalogRepository(conn)
         self.points = SqlPointsRepository(conn)
         self.documents = SqlDocumentRepository(conn)
+        self.resellers = SqlResellerRepository(conn)
         return self
 
     @property

@@ -1,0 +1,230 @@
+"""Onboarded accounts and their e-invoicing settings. Every method is scoped by the reseller's
+account id (or, for ``secret_of``, the onboarded account's own id)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
+
+from core.resellers.errors import RucTaken
+from core.resellers.model import (
+    IntegrationType,
+    OnboardedAccount,
+    OnboardedFilter,
+    SettingsRow,
+    ValidatorEntity,
+)
+from core.storage.tables.accounts import accounts
+from core.storage.tables.resellers import einvoice_settings as s
+
+_PUBLIC = [
+    s.c.account_id,
+    s.c.reseller_account_id,
+    s.c.ruc,
+    s.c.company_name,
+    s.c.email,
+    s.c.phone_number,
+    s.c.mobile_number,
+    s.c.validator_entity,
+    s.c.external_ose_username,
+    s.c.external_ose_password_enc.is_not(None).label("has_external_ose_password"),
+    s.c.is_ose_validation_only,
+    s.c.integration_type,
+    s.c.created_at,
+    s.c.updated_at,
+]
+_ROW_FIELDS = list(SettingsRow.__dataclass_fields__)
+
+
+def _onboarded(row: Any) -> OnboardedAccount:
+    data = dict(row._mapping)
+    data["validator_entity"] = ValidatorEntity(data["validator_entity"])
+    data["integration_type"] = IntegrationType(data["integration_type"])
+    data["has_external_ose_password"] = bool(data["has_external_ose_password"])
+    data["is_ose_validation_only"] = bool(data["is_ose_validation_only"])
+    return OnboardedAccount(**data)
+
+
+def _where(reseller_account_id: int, filters: OnboardedFilter) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = [s.c.reseller_account_id == reseller_account_id]
+    if filters.ruc is not None:
+        clauses.append(s.c.ruc == filters.ruc)
+    if filters.validator_entity is not None:
+        clauses.append(s.c.validator_entity == int(filters.validator_entity))
+    if filters.created_since is not None:
+        clauses.append(s.c.created_at >= filters.created_since)
+    if filters.updated_since is not None:
+        clauses.append(s.c.updated_at >= filters.updated_since)
+    return clauses
+
+
+class SqlResellerRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def own_by_ruc(
+        self, reseller_account_id: int, rucs: Sequence[str]
+    ) -> dict[str, OnboardedAccount]:
+        if not rucs:
+            return {}
+        rows = await self._conn.execute(
+            select(*_PUBLIC).where(
+                s.c.reseller_account_id == reseller_account_id, s.c.ruc.in_(list(rucs))
+            )
+        )
+        return {row.ruc: _onboarded(row) for row in rows}
+
+    async def rucs_held_elsewhere(self, reseller_account_id: int, rucs: Sequence[str]) -> set[str]:
+        if not rucs:
+            return set()
+        rows = await self._conn.execute(
+            select(s.c.ruc).where(
+                s.c.reseller_account_id != reseller_account_id, s.c.ruc.in_(list(rucs))
+            )
+        )
+        return {row.ruc for row in rows}
+
+    async def add_accounts(
+        self, reseller_account_id: int, names: Sequence[str], strict_tax_ids: bool, now: int
+    ) -> list[int]:
+        if not names:
+            return []
+        # One multi-row INSERT ... RETURNING ("insertmanyvalues"), ids in parameter order.
+        result = await self._conn.execute(
+            insert(accounts).returning(accounts.c.id, sort_by_parameter_order=True),
+            [
+                {
+                    "name": name,
+                    "country": "PE",
+                    "is_reseller": False,
+                    "strict_tax_ids": strict_tax_ids,
+                    "reseller_account_id": reseller_account_id,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for name in names
+            ],
+        )
+        return [int(row.id) for row in result]
+
+    async def add_settings(
+        self, reseller_account_id: int, rows: Sequence[tuple[int, SettingsRow]], now: int
+    ) -> None:
+        if not rows:
+            return
+        values = [
+            {
+                "account_id": account_id,
+                "reseller_account_id": reseller_account_id,
+                **{f: getattr(row, f) for f in _ROW_FIELDS},
+                "created_at": now,
+                "updated_at": now,
+            }
+            for account_id, row in rows
+        ]
+        try:
+            await self._conn.execute(insert(s), values)
+        except IntegrityError:
+            # The only unique key a fresh account id can hit is the RUC: a concurrent batch
+            # onboarded it after we looked. The caller rolls back and replays.
+            raise RucTaken from None
+
+    async def replace_settings(
+        self, reseller_account_id: int, rows: Sequence[tuple[int, SettingsRow]], now: int
+    ) -> None:
+        if not rows:
+            return
+        params = [
+            {"b_account_id": account_id, **{f"b_{f}": getattr(row, f) for f in _ROW_FIELDS}}
+            for account_id, row in rows
+        ]
+        await self._conn.execute(
+            update(s)
+            .where(
+                s.c.reseller_account_id == reseller_account_id,
+                s.c.account_id == bindparam("b_account_id"),
+            )
+            .values(
+                {**{f: bindparam(f"b_{f}") for f in _ROW_FIELDS if f != "ruc"}, "updated_at": now}
+            ),
+            params,
+        )
+        await self._conn.execute(
+            update(accounts)
+            .where(
+                accounts.c.reseller_account_id == reseller_account_id,
+                accounts.c.id == bindparam("b_account_id"),
+            )
+            .values(name=bindparam("b_company_name"), updated_at=now),
+            [
+                {"b_account_id": p["b_account_id"], "b_company_name": p["b_company_name"]}
+                for p in params
+            ],
+        )
+
+    async def get(self, reseller_account_id: int, account_id: int) -> OnboardedAccount | None:
+        row = (
+            await self._conn.execute(
+                select(*_PUBLIC).where(
+                    s.c.reseller_account_id == reseller_account_id, s.c.account_id == account_id
+                )
+            )
+        ).first()
+        return _onboarded(row) if row else None
+
+    async def page(
+        self,
+        reseller_account_id: int,
+        filters: OnboardedFilter,
+        after_id: int | None,
+        limit: int,
+    ) -> list[OnboardedAccount]:
+        clauses = _where(reseller_account_id, filters)
+        if after_id is not None:
+            clauses.append(s.c.account_id > after_id)
+        rows = await self._conn.execute(
+            select(*_PUBLIC).where(*clauses).order_by(s.c.account_id).limit(limit)
+        )
+        return [_onboarded(r) for r in rows]
+
+    async def count(self, reseller_account_id: int, filters: OnboardedFilter) -> int:
+        stmt = select(func.count()).select_from(s).where(*_where(reseller_account_id, filters))
+        return int((await self._conn.execute(stmt)).scalar_one())
+
+    async def update(
+        self, reseller_account_id: int, account_id: int, values: Mapping[str, object], now: int
+    ) -> OnboardedAccount | None:
+        result = await self._conn.execute(
+            update(s)
+            .where(s.c.reseller_account_id == reseller_account_id, s.c.account_id == account_id)
+            .values({**values, "updated_at": now})
+            .returning(*_PUBLIC)
+        )
+        row = result.first()
+        if row is None:
+            return None
+        if "company_name" in values:
+            await self._conn.execute(
+                update(accounts)
+                .where(
+                    accounts.c.reseller_account_id == reseller_account_id,
+                    accounts.c.id == account_id,
+                )
+                .values(name=values["company_name"], updated_at=now)
+            )
+        return _onboarded(row)
+
+    async def secret_of(self, account_id: int) -> tuple[str | None, str | None] | None:
+        row = (
+            await self._conn.execute(
+                select(s.c.external_ose_username, s.c.external_ose_password_enc).where(
+                    s.c.account_id == account_id
+                )
+            )
+        ).first()
+        return (row[0], row[1]) if row else None

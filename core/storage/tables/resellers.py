@@ -1,0 +1,53 @@
+"""E-invoicing settings of accounts onboarded by a reseller (one row per onboarded account)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+
+from core.storage.tables.base import Id, metadata
+
+einvoice_settings = Table(
+    "einvoice_settings",
+    metadata,
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("reseller_account_id", Id, ForeignKey("accounts.id"), nullable=False),
+    # Unique across resellers: a RUC is onboarded once, and racing batches meet here.
+    Column("ruc", String(11), nullable=False, unique=True),
+    Column("company_name", String(200), nullable=False),
+    Column("email", String(254)),
+    Column("phone_number", String(30)),
+    Column("mobile_number", String(30)),
+    Column("validator_entity", SmallInteger, nullable=False),
+    Column("external_ose_username", String(100)),
+    # Fernet token (AES + HMAC) of the OSE password: the server must read it back.
+    Column("external_ose_password_enc", Text),
+    Column("is_ose_validation_only", Boolean, nullable=False, default=False),
+    Column("integration_type", SmallInteger, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+Index(
+    "ix_einvoice_settings_reseller",
+    einvoice_settings.c.reseller_account_id,
+    einvoice_settings.c.account_id,
+)
+Index(
+    "ix_einvoice_settings_reseller_created",
+    einvoice_settings.c.reseller_account_id,
+    einvoice_settings.c.created_at,
+)
+Index(
+    "ix_einvoice_settings_reseller_updated",
+    einvoice_settings.c.reseller_account_id,
+    einvoice_settings.c.updated_at,
+)
