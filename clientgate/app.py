@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from clientgate.container import Services, build_services
 from clientgate.logging import RequestContextMiddleware, configure_logging, log
+from clientgate.ratelimit import RateLimitMiddleware
 from clientgate.settings import Settings
 from clientgate.web import JSONResponse, auth_routes, health_routes
 from core.storage.migrate import migrate
@@ -61,7 +62,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = Starlette(
         debug=settings.debug,
         routes=routes,
-        middleware=[Middleware(RequestContextMiddleware)],
+        middleware=[
+            Middleware(RequestContextMiddleware),
+            Middleware(RateLimitMiddleware, services=services),
+        ],
         lifespan=lifespan,
     )
     app.state.services = services

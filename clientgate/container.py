@@ -7,6 +7,7 @@ from hashlib import sha256
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from clientgate.ratelimit import Limiter
 from clientgate.settings import Settings
 from core.accounts.service import AccountService
 from core.clients.service import ClientService
@@ -32,9 +33,12 @@ class Services:
     hasher: SecretHasher
     accounts: AccountService
     clients: ClientService
+    rate_limiter: Limiter | None
     resellers: ResellerService
 
     async def close(self) -> None:
+        if self.rate_limiter is not None:
+            await self.rate_limiter.close()
         await self.engine.dispose()
 
 
@@ -52,6 +56,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         hasher=hasher,
         accounts=accounts,
         clients=ClientService(uow, clock),
+        rate_limiter=Limiter.from_settings(settings),
         resellers=ResellerService(
             uow, accounts, FernetSecretBox(derive_key(settings.secret_key, "ose-secrets")), clock
         ),

@@ -59,6 +59,11 @@ class Settings:
     graphql_max_aliases: int = 30
     graphql_max_tokens: int = 5000
     session_ttl_seconds: int = 8 * 3600
+    # Rate limits (clientgate/ratelimit.py): per credential, or per IP without a valid one.
+    rate_limit: str = "600/minute"
+    rate_limit_enabled: bool = True
+    rate_limit_strategy: str = "fixed-window"
+    rate_limit_key_prefix: str = "clientgate:ratelimit"
     var_dir: Path = Path("var")
 
     @classmethod
@@ -84,5 +89,10 @@ class Settings:
             graphql_max_aliases=_int(env, "CLIENTGATE_GRAPHQL_MAX_ALIASES", 30),
             graphql_max_tokens=_int(env, "CLIENTGATE_GRAPHQL_MAX_TOKENS", 5000),
             session_ttl_seconds=_int(env, "CLIENTGATE_SESSION_TTL_SECONDS", 8 * 3600),
+            rate_limit=env.get("CLIENTGATE_RATE_LIMIT") or "600/minute",
+            rate_limit_enabled=_bool(env.get("CLIENTGATE_RATE_LIMIT_ENABLED"), True),
+            rate_limit_strategy=env.get("CLIENTGATE_RATE_LIMIT_STRATEGY") or "fixed-window",
+            rate_limit_key_prefix=env.get("CLIENTGATE_RATE_LIMIT_KEY_PREFIX")
+            or "clientgate:ratelimit",
             var_dir=var_dir,
         )

@@ -1,0 +1,369 @@
+"""Rate limits for the whole app: one budget per credential (API token, Basic API user, web
+session) or, for requests without a valid credential, per client IP.
+
+Counting is the ``limits`` library's: in process memory by default, in Redis when
+``CLIENTGATE_REDIS_URL`` is set, so that every instance draws on the same budget. Keys never
+hold a secret: a verified credential is keyed by its kind and database id, anything else by IP.
+When Redis cannot be reached the API keeps serving (fail open) and logs one warning per outage.
+
+Over budget, the answer is 429 in the dialect the path speaks (see ``too_many_requests``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from limits import RateLimitItem, parse_many
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import (
+    FixedWindowRateLimiter,
+    MovingWindowRateLimiter,
+    RateLimiter,
+    SlidingWindowCounterRateLimiter,
+)
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from clientgate.logging import log
+from core.shared.errors import AuthenticationFailed
+
+if TYPE_CHECKING:
+    from clientgate.container import Services
+    from clientgate.settings import Settings
+
+# Paths that must answer even when a caller has spent its budget: orchestrators probe them.
+EXEMPT_PATHS = frozenset({"/healthz", "/readyz"})
+
+# A Redis that does not answer must not hold requests for long: one short attempt, no
+# retries, then the circuit stays open for a while (requests pass unlimited meanwhile).
+REDIS_TIMEOUT_SECONDS = 0.5
+STORAGE_RETRY_AFTER_SECONDS = 5.0
+
+# Verifying a credential costs a database query; remember the outcome briefly. The cache only
+# picks the rate-limit key, never authorises anything (the routes authenticate on their own).
+CREDENTIAL_CACHE_SECONDS = 30.0
+CREDENTIAL_CACHE_SIZE = 10_000
+
+TOO_MANY = "Too Many Requests"
+
+STRATEGIES: dict[str, type[RateLimiter]] = {
+    "fixed-window": FixedWindowRateLimiter,
+    "moving-window": MovingWindowRateLimiter,
+    "sliding-window-counter": SlidingWindowCounterRateLimiter,
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of one request against its budget."""
+
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_at: float
+    """Unix time (seconds) at which the window that decided frees up again."""
+
+    def retry_after(self, now: float | None = None) -> int:
+        """Whole seconds to wait before the next request can succeed (at least 1)."""
+        return max(1, math.ceil(self.reset_at - (time.time() if now is None else now)))
+
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        headers = [
+            (b"x-ratelimit-limit", str(self.limit).encode()),
+            (b"x-ratelimit-remaining", str(self.remaining).encode()),
+            (b"x-ratelimit-reset", str(math.ceil(self.reset_at)).encode()),
+        ]
+        if not self.allowed:
+            headers.append((b"retry-after", str(self.retry_after()).encode()))
+        return headers
+
+
+def storage_uri(redis_url: str | None) -> str:
+    """The ``limits`` storage URI for a Redis URL (``redis://``, ``rediss://``, ``unix://``)."""
+    if not redis_url:
+        return "async+memory://"
+    scheme, sep, rest = redis_url.partition("://")
+    if not sep:
+        raise ValueError(f"CLIENTGATE_REDIS_URL is not a URL: {redis_url!r}")
+    mapped = {"redis": "async+redis", "rediss": "async+rediss", "unix": "async+redis+unix"}
+    if scheme not in mapped:
+        raise ValueError(f"CLIENTGATE_REDIS_URL must be redis://, rediss:// or unix://: {scheme!r}")
+    return f"{mapped[scheme]}://{rest}"
+
+
+def parse_limits(value: str) -> list[RateLimitItem]:
+    """``"600/minute"`` or several separated by ``;`` (``"20/second;600/minute"``)."""
+    try:
+        return parse_many(value)
+    except ValueError:
+        raise ValueError(
+            f"CLIENTGATE_RATE_LIMIT must look like '600/minute' or '10/second;600/minute', "
+            f"got {value!r}"
+        ) from None
+
+
+class Limiter:
+    """Hits a key against every configured limit; ``None`` when the storage is unavailable."""
+
+    def __init__(
+        self,
+        items: list[RateLimitItem],
+        storage: Storage,
+        strategy: str = "fixed-window",
+        close: Any = None,
+    ) -> None:
+        if not items:
+            raise ValueError("at least one rate limit is required")
+        if strategy not in STRATEGIES:
+            raise ValueError(
+                f"CLIENTGATE_RATE_LIMIT_STRATEGY must be one of {sorted(STRATEGIES)}, "
+                f"got {strategy!r}"
+            )
+        self.items = items
+        self.storage = storage
+        self.strategy = STRATEGIES[strategy](storage)
+        self._close = close
+        self._down_until = 0.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limiter | None:
+        """The app's limiter, or ``None`` when rate limiting is disabled."""
+        if not settings.rate_limit_enabled:
+            return None
+        items = parse_limits(settings.rate_limit)
+        uri = storage_uri(settings.redis_url)
+        if not settings.redis_url:
+            return cls(items, MemoryStorage(), settings.rate_limit_strategy)
+        from redis.asyncio import ConnectionPool
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        assert settings.redis_url is not None
+        # Our own pool, so that shutdown can close it; limits' client borrows it.
+        pool = ConnectionPool.from_url(
+            settings.redis_url,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+            retry=Retry(NoBackoff(), 0),
+        )
+        storage = RedisStorage(
+            uri,
+            implementation="redispy",
+            key_prefix=settings.rate_limit_key_prefix,
+            connection_pool=pool,  # type: ignore[arg-type]
+        )
+        return cls(items, storage, settings.rate_limit_strategy, close=pool.aclose)
+
+    def _storage_errors(self) -> tuple[type[BaseException], ...]:
+        base = self.storage.base_exceptions
+        return (*(base if isinstance(base, tuple) else (base,)), OSError, TimeoutError)
+
+    async def hit(self, key: str) -> Decision | None:
+        """Counts one request for ``key``. ``None`` means the storage failed: let it through."""
+        if self._down_until and time.monotonic() < self._down_until:
+            return None
+        try:
+            decision = await self._hit(key)
+        except self._storage_errors() as exc:
+            if not self._down_until:
+                log.warning(
+                    "rate_limit_storage_unavailable",
+                    error=type(exc).__name__,
+                    detail=str(exc)[:200],
+                    action="serving without rate limits",
+                )
+            self._down_until = time.monotonic() + STORAGE_RETRY_AFTER_SECONDS
+            return None
+        if self._down_until:
+            log.info("rate_limit_storage_recovered")
+            self._down_until = 0.0
+        return decision
+
+    async def _hit(self, key: str) -> Decision:
+        best: Decision | None = None
+        for item in self.items:
+            allowed = await self.strategy.hit(item, key)
+            stats = await self.strategy.get_window_stats(item, key)
+            decision = Decision(
+                allowed=allowed,
+                limit=item.amount,
+                remaining=max(0, stats.remaining),
+                reset_at=stats.reset_time,
+            )
+            if not allowed:
+                # Later limits are not charged for a request that is refused anyway.
+                return decision
+            if best is None or decision.remaining < best.remaining:
+                best = decision
+        assert best is not None
+        return best
+
+    async def close(self) -> None:
+        if self._close is not None:
+            await self._close()
+
+
+class _CredentialCache:
+    """A small LRU of ``credential digest -> rate-limit key`` (``None``: not a valid one)."""
+
+    def __init__(self, ttl: float, size: int) -> None:
+        self._ttl = ttl
+        self._size = size
+        self._entries: OrderedDict[str, tuple[float, str | None]] = OrderedDict()
+
+    def get(self, digest: str) -> tuple[bool, str | None]:
+        entry = self._entries.get(digest)
+        if entry is None or entry[0] < time.monotonic():
+            self._entries.pop(digest, None)
+            return False, None
+        self._entries.move_to_end(digest)
+        return True, entry[1]
+
+    def put(self, digest: str, key: str | None) -> None:
+        self._entries[digest] = (time.monotonic() + self._ttl, key)
+        self._entries.move_to_end(digest)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+
+def presented_credential(conn: HTTPConnection) -> str | None:
+    """The credential a request carries, in the same precedence as ``clientgate.auth``."""
+    token = conn.headers.get("access_token") or conn.headers.get("access-token")
+    if token and token.strip():
+        return "token:" + token.strip()
+    scheme, _, value = conn.headers.get("authorization", "").partition(" ")
+    if scheme.lower() in ("bearer", "basic") and value.strip():
+        return f"{scheme.lower()}:{value.strip()}"
+    return None
+
+
+def ip_key(scope: Scope) -> str:
+    """The client address; IPv6 callers share their /64, which one host usually owns whole."""
+    client = scope.get("client")
+    host = client[0] if client else ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return f"ip:{host or 'unknown'}"
+    if address.version == 6:
+        mapped = address.ipv4_mapped
+        if mapped is not None:
+            return f"ip:{mapped}"
+        return f"ip:{ipaddress.ip_network(f'{address}/64', strict=False)}"
+    return f"ip:{address}"
+
+
+class CredentialKeys:
+    """Picks the rate-limit key of a request.
+
+    A credential that authenticates is its own budget (``cred:<kind>:<id>``); a missing, bad or
+    unverifiable one falls back to the client IP, so rotating made-up tokens buys nothing.
+    """
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._cache = _CredentialCache(CREDENTIAL_CACHE_SECONDS, CREDENTIAL_CACHE_SIZE)
+
+    async def key_for(self, scope: Scope) -> str:
+        conn = HTTPConnection(scope)
+        credential = presented_credential(conn)
+        if credential is None:
+            return ip_key(scope)
+        # Keyed hash: the cache holds no secret either.
+        digest = self._services.hasher.hash("ratelimit:" + credential)
+        found, key = self._cache.get(digest)
+        if not found:
+            cacheable, key = await self._verify(conn)
+            if cacheable:
+                self._cache.put(digest, key)
+        return key or ip_key(scope)
+
+    async def _verify(self, conn: HTTPConnection) -> tuple[bool, str | None]:
+        """``(cacheable, key)``: the credential's key, or ``None`` when it does not verify."""
+        # Imported here: clientgate.auth imports the container, which imports this module.
+        from clientgate.auth import authenticate
+
+        try:
+            principal = await authenticate(conn, self._services)
+        except AuthenticationFailed:
+            return True, None
+        except Exception as exc:
+            # The database is down or similar: the route will answer that. Key by IP for now
+            # and do not remember the outcome.
+            log.debug("rate_limit_credential_unverified", error=type(exc).__name__)
+            return False, None
+        return True, f"cred:{principal.kind.value}:{principal.credential_id}"
+
+
+def _dialect(path: str) -> str:
+    if path.startswith(("/BusinessPartner", "/api/database")):
+        return "business_partner"
+    if path == "/graphql" or path.startswith("/graphql/"):
+        return "graphql"
+    return "plain"
+
+
+def too_many_requests(path: str) -> bytes:
+    """The 429 body in the dialect of ``path``.
+
+    BusinessPartner: ``{"code": 429, "error": ...}`` (its documented error table); GraphQL: a
+    GraphQL-over-HTTP error list with ``extensions.code = RATE_LIMITED``; everything else
+    (Bsale ``/v1``, ``/resellers``, ``/auth``): ``{"error": ...}``.
+    """
+    dialect = _dialect(path)
+    if dialect == "business_partner":
+        return orjson.dumps({"code": 429, "error": TOO_MANY})
+    if dialect == "graphql":
+        return orjson.dumps(
+            {"errors": [{"message": TOO_MANY, "extensions": {"code": "RATE_LIMITED"}}]}
+        )
+    return orjson.dumps({"error": TOO_MANY})
+
+
+class RateLimitMiddleware:
+    """Pure ASGI middleware: charges each HTTP request to its key, adds the ``X-RateLimit-*``
+    headers to the answer, and answers 429 (with ``Retry-After``) once the budget is spent."""
+
+    def __init__(self, app: ASGIApp, services: Services) -> None:
+        self.app = app
+        self.limiter: Limiter | None = services.rate_limiter
+        self.keys = CredentialKeys(services)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.limiter is None or scope["path"] in EXEMPT_PATHS:
+            await self.app(scope, receive, send)
+            return
+        key = await self.keys.key_for(scope)
+        decision = await self.limiter.hit(key)
+        if decision is None:
+            await self.app(scope, receive, send)
+            return
+        headers = decision.headers()
+        if not decision.allowed:
+            body = too_many_requests(scope["path"])
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 429,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                        *headers,
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *headers]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
