@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+import structlog.testing
 from starlette.applications import Starlette
 
 from clientgate.app import create_app
@@ -235,6 +236,27 @@ async def test_moving_window_strategy(make_app: MakeApp, make_account: Any) -> N
     assert statuses == [200, 200, 429]
 
 
+async def test_unreachable_redis_fails_open_with_one_warning(
+    make_app: MakeApp, make_account: Any
+) -> None:
+    # Port 1 on localhost: connection refused at once.
+    app = await make_app(rate_limit="1/minute", redis_url="redis://127.0.0.1:1/0")
+    account = await make_account()
+    async with client(app) as http:
+        with structlog.testing.capture_logs() as logs:
+            started = time.perf_counter()
+            responses = [await http.get("/", headers=bearer(account.token)) for _ in range(5)]
+            elapsed = time.perf_counter() - started
+    assert [r.status_code for r in responses] == [200] * 5
+    assert all("x-ratelimit-limit" not in r.headers for r in responses)
+    warnings = [e for e in logs if e["event"] == "rate_limit_storage_unavailable"]
+    assert len(warnings) == 1
+    assert warnings[0]["log_level"] == "warning"
+    assert warnings[0]["error"] == "ConnectionError"
+    # Not a retry storm: after the first failure, requests skip Redis for a while.
+    assert elapsed < 2
+
+
 # -- configuration --------------------------------------------------------------------------
 
 
@@ -254,7 +276,10 @@ def test_settings_from_env() -> None:
         }
     )
     assert (custom.rate_limit, custom.rate_limit_enabled) == ("10/second;100/minute", False)
-    assert (custom.rate_limit_strategy, custom.rate_limit_key_prefix) == ("moving-window", "edge:rl")
+    assert (custom.rate_limit_strategy, custom.rate_limit_key_prefix) == (
+        "moving-window",
+        "edge:rl",
+    )
     assert Limiter.from_settings(custom) is None
 
 
