@@ -36,7 +36,9 @@ async def current_revision(engine: AsyncEngine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     def _current(connection: object) -> str | None:
-        return MigrationContext.configure(connection).get_current_revision()  # type: ignore[arg-type]
+        # One head per context branch: report them all (get_current_revision refuses >1).
+        heads = MigrationContext.configure(connection).get_current_heads()  # type: ignore[arg-type]
+        return ",".join(sorted(heads)) or None
 
     async with engine.connect() as conn:
         return await conn.run_sync(_current)

@@ -16,6 +16,7 @@ from core.storage.repositories.clients import (
     SqlDocumentRepository,
     SqlPointsRepository,
 )
+from core.storage.repositories.partners import SqlPartnerRepository
 from core.storage.repositories.resellers import SqlResellerRepository
 
 
@@ -42,6 +43,7 @@ class SqlUnitOfWork:
         self.points = SqlPointsRepository(conn)
         self.documents = SqlDocumentRepository(conn)
         self.resellers = SqlResellerRepository(conn)
+        self.partners = SqlPartnerRepository(conn)
         return self
 
     @property
