@@ -25,8 +25,9 @@ FaceFactory = Callable[[Services], list[BaseRoute]]
 
 def _faces() -> list[FaceFactory]:
     from rest_compat import resellers
+    from rest_compat.bsale import bsale_face
 
-    return [resellers.routes]
+    return [resellers.routes, bsale_face]
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:

@@ -1,0 +1,101 @@
+"""Domain exceptions → Bsale's error body ``{"error": "<message>"}``.
+
+Registered on the ``/v1`` sub-application by exception class, so handlers stay free of
+try/except and a new domain error only needs a line here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from clientgate.logging import log
+from clientgate.web import JSONResponse, MalformedBody
+from core.shared.errors import (
+    AuthenticationFailed,
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
+from rest_compat.bsale.bodies import camel
+
+
+def _error(message: str, status: int, headers: Mapping[str, str] | None = None) -> Response:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+async def invalid_input(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, InvalidInput)
+    dkey = getattr(request.state, "bsale_dkey", "district")
+    message = "; ".join(f"{camel(e.field, dkey)}: {e.message}" for e in exc.errors)
+    return _error(message, 400)
+
+
+async def not_found(_: Request, exc: Exception) -> Response:
+    # The same words whether the row is missing or another tenant's.
+    assert isinstance(exc, NotFound)
+    return _error(exc.message, 404)
+
+
+async def unauthenticated(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AuthenticationFailed)
+    return _error(exc.message, 401, {"WWW-Authenticate": 'Bearer realm="clientgate"'})
+
+
+async def forbidden(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PermissionDenied)
+    return _error(exc.message, 403)
+
+
+async def conflict(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Conflict)
+    return _error(exc.message, 409)
+
+
+async def malformed(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, MalformedBody)
+    return _error(exc.message, 400)
+
+
+async def domain_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    return _error(exc.message, 400)
+
+
+async def http_error(_: Request, exc: Exception) -> Response:
+    """Unknown paths (404) and wrong methods (405, with ``Allow``) in the dialect's body."""
+    assert isinstance(exc, HTTPException)
+    message = {404: "not found", 405: "method not allowed"}.get(exc.status_code, exc.detail)
+    return _error(message, exc.status_code, exc.headers)
+
+
+async def unexpected(request: Request, exc: Exception) -> Response:
+    """Anything else: logged with the request id (never the body), answered masked."""
+    request_id = getattr(request.state, "request_id", None)
+    log.error(
+        "bsale.unhandled",
+        request_id=request_id,
+        method=request.method,
+        path=request.url.path,
+        error=type(exc).__name__,
+        exc_info=exc,
+    )
+    return JSONResponse({"error": "internal error", "requestId": request_id}, status_code=500)
+
+
+EXCEPTION_HANDLERS = {
+    InvalidInput: invalid_input,
+    NotFound: not_found,
+    AuthenticationFailed: unauthenticated,
+    PermissionDenied: forbidden,
+    Conflict: conflict,
+    MalformedBody: malformed,
+    DomainError: domain_error,
+    HTTPException: http_error,
+    Exception: unexpected,
+}

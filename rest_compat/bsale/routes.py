@@ -1,0 +1,396 @@
+"""Endpoints of the Bsale ``/v1`` dialect. Each one authenticates, parses, calls
+``services.clients`` once and serialises; errors are the sub-application's handlers' job."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from clientgate.auth import authenticate
+from clientgate.container import Services
+from clientgate.web import JSONResponse, json_body
+from core.accounts.model import Account
+from core.clients.errors import ClientNotFound
+from core.clients.model import AddressFilter, CatalogKind, ClientFilter
+from core.shared.pagination import OffsetPage
+from rest_compat.bsale import bodies
+from rest_compat.bsale.params import Query, allowed, bad, path_id
+from rest_compat.bsale.serializers import CLIENT_FIELDS, Out, district_key, envelope
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+_PAGING = ("limit", "offset")
+_CLIENT_FILTERS = (
+    "code",
+    "firstname",
+    "lastname",
+    "email",
+    "paymenttypeid",
+    "salesconditionid",
+    "state",
+)
+_LIST_CLIENTS = allowed(_PAGING, _CLIENT_FILTERS, ("fields", "expand"))
+_GET_CLIENT = allowed(("fields", "expand"))
+_COUNT = allowed(_CLIENT_FILTERS)
+_UNPAID = allowed(("clientid", "code", "comparisondate"))
+_ADDRESS_FILTERS = allowed(_PAGING, ("address", "city", "district", "municipality", "state"))
+_PAGED = allowed(_PAGING)
+_NONE: frozenset[str] = frozenset()
+
+EXPAND_NAMES = {
+    n: n
+    for n in ("contacts", "attributes", "addresses", "payment_type", "price_list", "sale_condition")
+}
+_CATALOG_ROUTES = {
+    "payment_types": CatalogKind.PAYMENT_TYPE,
+    "price_lists": CatalogKind.PRICE_LIST,
+    "sale_conditions": CatalogKind.SALE_CONDITION,
+}
+
+
+def _field_names(dkey: str) -> dict[str, str]:
+    """Lower-cased accepted names → output keys; either district name means the flavour's."""
+    names = {f.lower(): (dkey if f == "district" else f) for f in CLIENT_FIELDS}
+    names["municipality"] = dkey
+    return names
+
+
+_FIELD_NAMES = {dkey: _field_names(dkey) for dkey in ("district", "municipality")}
+
+
+class BsaleApi:
+    """The handlers, closed over the shared services."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.clients = services.clients
+
+    async def _account(self, request: Request) -> tuple[Account, Out]:
+        principal = await authenticate(request, self.services)
+        account = principal.account
+        dkey = district_key(account.country)
+        request.state.bsale_dkey = dkey
+        v1 = str(request.base_url).rstrip("/") + "/v1"
+        return account, Out(v1, dkey)
+
+    # -- clients ------------------------------------------------------------------------------
+
+    async def list_clients(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        q = Query(request, _LIST_CLIENTS)
+        limit, offset = q.paging()
+        fields = q.bracket_list("fields", _FIELD_NAMES[out.dkey])
+        expand = q.bracket_list("expand", EXPAND_NAMES) or []
+        flt = self._client_filter(q)
+        page, related = await self.clients.list_clients(account, flt, limit, offset, expand)
+        client = out.client
+        items = [client(c, related, expand) for c in page.items]
+        if fields is not None:
+            keep = ["href", "id", *(f for f in fields if f not in ("href", "id")), *expand]
+            items = [{k: d[k] for k in keep if k in d} for d in items]
+        nxt = q.next_url(request, limit, offset) if page.has_next else None
+        return JSONResponse(envelope(f"{out.v1}/clients.json", page, items, nxt))
+
+    @staticmethod
+    def _client_filter(q: Query) -> ClientFilter:
+        return ClientFilter(
+            code=q.text("code"),
+            first_name=q.text("firstname"),
+            last_name=q.text("lastname"),
+            email=q.text("email"),
+            payment_type_id=q.ident("paymenttypeid"),
+            sale_condition_id=q.ident("salesconditionid"),
+            state=q.flag("state"),
+        )
+
+    async def count_clients(self, request: Request) -> Response:
+        account, _ = await self._account(request)
+        flt = self._client_filter(Query(request, _COUNT))
+        return JSONResponse({"count": await self.clients.count(account, flt)})
+
+    async def create_client(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        Query(request, _NONE)
+        changes = bodies.client_changes(await json_body(request))
+        client = await self.clients.create(account, changes)
+        return JSONResponse(out.client(client), status_code=201)
+
+    async def get_client(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        client_id = path_id(request.path_params["client_id"], "client")
+        q = Query(request, _GET_CLIENT)
+        fields = q.bracket_list("fields", _FIELD_NAMES[out.dkey])
+        expand = q.bracket_list("expand", EXPAND_NAMES) or []
+        # Through the page query so catalogs ride on the same statement; a limit of 2 lets
+        # the service see the last page and skip the count.
+        page, related = await self.clients.list_clients(
+            account, ClientFilter(ids=(client_id,)), 2, 0, expand
+        )
+        if not page.items:
+            raise ClientNotFound(client_id)
+        d = out.client(page.items[0], related, expand)
+        if fields is not None:
+            keep = ["href", "id", *(f for f in fields if f not in ("href", "id")), *expand]
+            d = {k: d[k] for k in keep if k in d}
+        return JSONResponse(d)
+
+    async def update_client(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        client_id = path_id(request.path_params["client_id"], "client")
+        Query(request, _NONE)
+        changes = bodies.client_changes(await json_body(request), client_id)
+        client = await self.clients.update(account, client_id, changes)
+        return JSONResponse(out.client(client))
+
+    async def delete_client(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        client_id = path_id(request.path_params["client_id"], "client")
+        Query(request, _NONE)
+        return JSONResponse(out.client(await self.clients.deactivate(account, client_id)))
+
+    async def unpaid_documents(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        q = Query(request, _UNPAID)
+        summary = await self.clients.unpaid_summary(
+            account,
+            client_id=q.ident("clientid"),
+            code=q.text("code"),
+            comparison_date=q.epoch("comparisondate"),
+        )
+        return JSONResponse(out.unpaid(summary))
+
+    async def points(self, request: Request) -> Response:
+        account, _ = await self._account(request)
+        Query(request, _NONE)
+        op, client_id, points, description, order_id = bodies.points_change(
+            await json_body(request)
+        )
+        entry = await self.clients.change_points(
+            account, client_id, op, points, description, order_id
+        )
+        return JSONResponse(
+            {
+                "type": int(op),
+                "clientId": client_id,
+                "description": description,
+                "points": points,
+                "orderId": order_id,
+                "balance": entry.balance,
+                "pointsUpdated": entry.created_at,
+            }
+        )
+
+    # -- contacts -----------------------------------------------------------------------------
+
+    async def list_contacts(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        client_id = path_id(request.path_params["client_id"], "client")
+        q = Query(request, _PAGED)
+        limit, offset = q.paging()
+        page = await self.clients.list_contacts(account, client_id, limit, offset)
+        base = f"{out.clients}{client_id}"
+        items = [out.contact(x, base) for x in page.items]
+        nxt = q.next_url(request, limit, offset) if page.has_next else None
+        return JSONResponse(envelope(f"{base}/contacts.json", page, items, nxt))
+
+    async def add_contact(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        client_id = path_id(request.path_params["client_id"], "client")
+        Query(request, _NONE)
+        values = bodies.contact_values(await json_body(request))
+        contact = await self.clients.add_contact(account, client_id, values)
+        return JSONResponse(out.contact(contact), status_code=201)
+
+    def _contact_ids(self, request: Request) -> tuple[int, int]:
+        client_id = path_id(request.path_params["client_id"], "client")
+        return client_id, path_id(request.path_params["contact_id"], "contact")
+
+    async def get_contact(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        client_id, contact_id = self._contact_ids(request)
+        Query(request, _NONE)
+        return JSONResponse(
+            out.contact(await self.clients.get_contact(account, client_id, contact_id))
+        )
+
+    async def update_contact(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        client_id, contact_id = self._contact_ids(request)
+        Query(request, _NONE)
+        values = bodies.contact_values(await json_body(request))
+        contact = await self.clients.update_contact(account, client_id, contact_id, values)
+        return JSONResponse(out.contact(contact))
+
+    async def delete_contact(self, request: Request) -> Response:
+        account, _ = await self._account(request)
+        client_id, contact_id = self._contact_ids(request)
+        Query(request, _NONE)
+        await self.clients.delete_contact(account, client_id, contact_id)
+        return Response(status_code=204)
+
+    # -- addresses ----------------------------------------------------------------------------
+
+    async def list_addresses(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        client_id = path_id(request.path_params["client_id"], "client")
+        q = Query(request, _ADDRESS_FILTERS)
+        limit, offset = q.paging()
+        district = q.text("district")
+        municipality = q.text("municipality")
+        if district and municipality and district != municipality:
+            raise bad("municipality", "district and municipality name the same filter; they differ")
+        flt = AddressFilter(
+            address=q.text("address"),
+            city=q.text("city"),
+            district=district or municipality,
+            state=q.flag("state"),
+        )
+        page = await self.clients.list_addresses(account, client_id, flt, limit, offset)
+        base = f"{out.clients}{client_id}"
+        items = [out.address(x, base) for x in page.items]
+        nxt = q.next_url(request, limit, offset) if page.has_next else None
+        return JSONResponse(envelope(f"{base}/addresses.json", page, items, nxt))
+
+    async def add_address(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        client_id = path_id(request.path_params["client_id"], "client")
+        Query(request, _NONE)
+        values = bodies.address_values(await json_body(request), allow_state=False)
+        address = await self.clients.add_address(account, client_id, values)
+        return JSONResponse(out.address(address), status_code=201)
+
+    def _address_ids(self, request: Request) -> tuple[int, int]:
+        client_id = path_id(request.path_params["client_id"], "client")
+        return client_id, path_id(request.path_params["address_id"], "address")
+
+    async def get_address(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        client_id, address_id = self._address_ids(request)
+        Query(request, _NONE)
+        return JSONResponse(
+            out.address(await self.clients.get_address(account, client_id, address_id))
+        )
+
+    async def update_address(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        client_id, address_id = self._address_ids(request)
+        Query(request, _NONE)
+        values = bodies.address_values(await json_body(request), allow_state=True)
+        address = await self.clients.update_address(account, client_id, address_id, values)
+        return JSONResponse(out.address(address))
+
+    async def delete_address(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        client_id, address_id = self._address_ids(request)
+        Query(request, _NONE)
+        address = await self.clients.deactivate_address(account, client_id, address_id)
+        return JSONResponse(out.address(address))
+
+    # -- attributes, catalogs, documents ------------------------------------------------------
+
+    async def client_attributes(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        client_id = path_id(request.path_params["client_id"], "client")
+        q = Query(request, _PAGED)
+        limit, offset = q.paging()
+        values = await self.clients.client_attributes(account, client_id)
+        # A client has a handful of attributes: one query for all of them, sliced here.
+        page = OffsetPage(
+            items=values[offset : offset + limit], total=len(values), limit=limit, offset=offset
+        )
+        items = [out.attribute_value(x) for x in page.items]
+        nxt = q.next_url(request, limit, offset) if page.has_next else None
+        href = f"{out.clients}{client_id}/attributes.json"
+        return JSONResponse(envelope(href, page, items, nxt))
+
+    async def list_dynamic_attributes(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        q = Query(request, _PAGED)
+        limit, offset = q.paging()
+        page = await self.clients.list_attribute_definitions(account, limit, offset)
+        items = [out.dynamic_attribute(x) for x in page.items]
+        nxt = q.next_url(request, limit, offset) if page.has_next else None
+        return JSONResponse(envelope(f"{out.v1}/dynamic_attributes.json", page, items, nxt))
+
+    async def get_dynamic_attribute(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        attr_id = path_id(request.path_params["item_id"], "dynamic attribute")
+        Query(request, _NONE)
+        attr = await self.clients.get_attribute_definition(account, attr_id)
+        return JSONResponse(out.dynamic_attribute(attr))
+
+    def catalog_handlers(self, path: str, kind: CatalogKind) -> tuple[Handler, Handler]:
+        entity = kind.value.replace("_", " ")
+
+        async def list_items(request: Request) -> Response:
+            account, out = await self._account(request)
+            q = Query(request, _PAGED)
+            limit, offset = q.paging()
+            page = await self.clients.list_catalog(account, kind, limit, offset)
+            items = [out.catalog(x, path) for x in page.items]
+            nxt = q.next_url(request, limit, offset) if page.has_next else None
+            return JSONResponse(envelope(f"{out.v1}/{path}.json", page, items, nxt))
+
+        async def get_item(request: Request) -> Response:
+            account, out = await self._account(request)
+            item_id = path_id(request.path_params["item_id"], entity)
+            Query(request, _NONE)
+            item = await self.clients.get_catalog_item(account, kind, item_id)
+            return JSONResponse(out.catalog(item, path))
+
+        return list_items, get_item
+
+    async def get_document(self, request: Request) -> Response:
+        account, out = await self._account(request)
+        doc_id = path_id(request.path_params["item_id"], "document")
+        Query(request, _NONE)
+        return JSONResponse(out.document_full(await self.clients.get_document(account, doc_id)))
+
+
+def _dispatch(handlers: dict[str, Handler]) -> Handler:
+    """One route per path, so a wrong method answers 405 with the path's full ``Allow``."""
+    if "GET" in handlers:
+        handlers = {**handlers, "HEAD": handlers["GET"]}
+
+    async def handle(request: Request) -> Response:
+        return await handlers[request.method](request)
+
+    return handle
+
+
+def bsale_routes(services: Services) -> list[BaseRoute]:
+    """Every path of the dialect, relative to ``/v1``. Fixed names come before ``{id}``."""
+    api = BsaleApi(services)
+    client = "/clients/{client_id}"
+    table: list[tuple[str, dict[str, Handler]]] = [
+        ("/clients.json", {"GET": api.list_clients, "POST": api.create_client}),
+        ("/clients/count.json", {"GET": api.count_clients}),
+        ("/clients/unpaid_documents.json", {"GET": api.unpaid_documents}),
+        ("/clients/points.json", {"PUT": api.points}),
+        (
+            client + ".json",
+            {"GET": api.get_client, "PUT": api.update_client, "DELETE": api.delete_client},
+        ),
+        (client + "/contacts.json", {"GET": api.list_contacts, "POST": api.add_contact}),
+        (
+            client + "/contacts/{contact_id}.json",
+            {"GET": api.get_contact, "PUT": api.update_contact, "DELETE": api.delete_contact},
+        ),
+        (client + "/addresses.json", {"GET": api.list_addresses, "POST": api.add_address}),
+        (
+            client + "/addresses/{address_id}.json",
+            {"GET": api.get_address, "PUT": api.update_address, "DELETE": api.delete_address},
+        ),
+        (client + "/attributes.json", {"GET": api.client_attributes}),
+        ("/dynamic_attributes.json", {"GET": api.list_dynamic_attributes}),
+        ("/dynamic_attributes/{item_id}.json", {"GET": api.get_dynamic_attribute}),
+        ("/documents/{item_id}.json", {"GET": api.get_document}),
+    ]
+    for path, kind in _CATALOG_ROUTES.items():
+        list_items, get_item = api.catalog_handlers(path, kind)
+        table.append((f"/{path}.json", {"GET": list_items}))
+        table.append((f"/{path}/{{item_id}}.json", {"GET": get_item}))
+    return [Route(path, _dispatch(h), methods=list(h)) for path, h in table]
