@@ -164,7 +164,7 @@ def validate_batch(
                     "ruc",
                     f"RUC appears more than once in the batch (first at index "
                     f"{first_index[item.ruc]})",
-                    "DUPLICATE",
+                    "CONFLICT",
                 )
             )
             continue
