@@ -1,0 +1,443 @@
+"""The floor: the least a server can do to answer the benchmarked Bsale requests.
+
+A raw ASGI app on the same uvicorn settings as ``clientgate serve`` (uvloop, httptools, one
+worker, no access log), raw SQL on asyncpg or aiosqlite, orjson. It does the same work the
+real REST face must do: authenticate the ``access_token`` (HMAC, one indexed lookup), read the
+page, count the total, load each expanded relation with one ``IN`` query, and serialize the
+same JSON shape. No framework, no validation layers, no domain objects.
+
+``python -m bench.floor --port P`` with ``CLIENTGATE_DATABASE_URL`` and ``CLIENTGATE_SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import os
+import re
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qs, parse_qsl, urlencode
+
+import orjson
+from stdnum.pe import ruc
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+CLIENT_SQL_COLS = (
+    "id, first_name, last_name, email, code, phone, company, note, facebook, twitter, "
+    "has_credit, max_credit, state, activity, city, district, address, company_or_person, "
+    "accumulate_points, points, points_updated, send_dte, is_foreigner, prestashop_client_id, "
+    "payment_type_id, price_list_id, sale_condition_id, created_at, updated_at"
+)
+_PLACEHOLDER = re.compile(r"\$\d+")
+CLIENT_KEYS = tuple(c.strip() for c in CLIENT_SQL_COLS.split(","))
+
+
+class Db:
+    """Tiny pool over asyncpg or aiosqlite: ``fetch(sql, *args) -> list[tuple]``."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.sqlite = url.startswith("sqlite")
+        self._pool: Any = None
+        self._conns: asyncio.Queue[Any] = asyncio.Queue()
+
+    async def open(self, size: int = 10) -> None:
+        if self.sqlite:
+            import aiosqlite
+
+            path = self.url.split(":///", 1)[1]
+            for _ in range(size):
+                conn = await aiosqlite.connect(path, isolation_level=None)
+                await conn.execute("PRAGMA journal_mode=WAL")
+                await conn.execute("PRAGMA synchronous=NORMAL")
+                await conn.execute("PRAGMA busy_timeout=30000")
+                await conn.execute("PRAGMA cache_size=-65536")
+                self._conns.put_nowait(conn)
+        else:
+            import asyncpg
+
+            dsn = self.url.replace("postgresql+asyncpg://", "postgresql://")
+            self._pool = await asyncpg.create_pool(dsn, min_size=size, max_size=size)
+
+    def sql(self, text: str) -> str:
+        """Queries are written with ``$n`` placeholders; SQLite wants ``?``."""
+        # Every query here numbers its parameters in order, so positional ``?`` is equivalent.
+        return _PLACEHOLDER.sub("?", text) if self.sqlite else text
+
+    async def run(self, fn: Callable[[Any], Awaitable[Any]]) -> Any:
+        if self.sqlite:
+            conn = await self._conns.get()
+            try:
+                return await fn(conn)
+            finally:
+                self._conns.put_nowait(conn)
+        async with self._pool.acquire() as conn:
+            return await fn(conn)
+
+    async def fetch(self, conn: Any, text: str, *args: Any) -> list[Any]:
+        if self.sqlite:
+            async with conn.execute(self.sql(text), args) as cur:
+                return list(await cur.fetchall())
+        return list(await conn.fetch(text, *args))
+
+    async def execute(self, conn: Any, text: str, *args: Any) -> None:
+        if self.sqlite:
+            await conn.execute(self.sql(text), args)
+        else:
+            await conn.execute(text, *args)
+
+    async def close(self) -> None:
+        if self.sqlite:
+            while not self._conns.empty():
+                await self._conns.get_nowait().close()
+        elif self._pool is not None:
+            await self._pool.close()
+
+
+def _client_json(base: str, row: Any) -> dict[str, Any]:
+    c = dict(zip(CLIENT_KEYS, row, strict=True))
+    cid = c["id"]
+    out: dict[str, Any] = {
+        "href": f"{base}/v1/clients/{cid}.json",
+        "id": cid,
+        "firstName": c["first_name"],
+        "lastName": c["last_name"],
+        "email": c["email"],
+        "code": c["code"],
+        "phone": c["phone"],
+        "company": c["company"],
+        "note": c["note"],
+        "facebook": c["facebook"],
+        "twitter": c["twitter"],
+        "hasCredit": c["has_credit"],
+        "maxCredit": c["max_credit"],
+        "state": c["state"],
+        "activity": c["activity"],
+        "city": c["city"],
+        "district": c["district"],
+        "address": c["address"],
+        "companyOrPerson": c["company_or_person"],
+        "accumulatePoints": c["accumulate_points"],
+        "points": float(c["points"]),
+        "pointsUpdated": c["points_updated"] if c["points_updated"] is not None else "",
+        "sendDte": c["send_dte"],
+        "isForeigner": c["is_foreigner"],
+        "prestashopClienId": c["prestashop_client_id"],
+        "createdAt": c["created_at"],
+        "updatedAt": c["updated_at"],
+    }
+    for key, table in (
+        ("payment_type", "payment_types"),
+        ("price_list", "price_lists"),
+        ("sale_condition", "sale_conditions"),
+    ):
+        if c[f"{key}_id"] is not None:
+            out[key] = {
+                "href": f"{base}/v1/{table}/{c[f'{key}_id']}.json",
+                "id": str(c[f"{key}_id"]),
+            }
+    for rel in ("contacts", "attributes", "addresses"):
+        out[rel] = {"href": f"{base}/v1/clients/{cid}/{rel}.json"}
+    return out
+
+
+def _collection(href: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"href": href, "count": len(items), "items": items}
+
+
+class Floor:
+    def __init__(self, url: str, secret_key: str) -> None:
+        self.db = Db(url)
+        self.key = hashlib.sha256(f"clientgate:secret-hash:{secret_key}".encode()).digest()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await self.db.open()
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await self.db.close()
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        path: str = scope["path"]
+        if path == "/readyz":
+            return await _respond(send, 200, {"status": "ok"})
+        token = ""
+        for name, value in scope["headers"]:
+            if name == b"access_token":
+                token = value.decode()
+        host = next((v.decode() for k, v in scope["headers"] if k == b"host"), "localhost")
+        base = f"http://{host}"
+        body = b""
+        if scope["method"] == "POST":
+            more = True
+            while more:
+                message = await receive()
+                body += message.get("body", b"")
+                more = message.get("more_body", False)
+        status, payload = await self.db.run(
+            lambda conn: self._handle(conn, scope, path, token, base, body)
+        )
+        await _respond(send, status, payload)
+
+    async def _handle(
+        self, conn: Any, scope: Scope, path: str, token: str, base: str, body: bytes
+    ) -> tuple[int, Any]:
+        db = self.db
+        digest = hmac.new(self.key, token.encode(), hashlib.sha256).hexdigest()
+        found = await db.fetch(
+            conn,
+            "SELECT a.id FROM accounts a JOIN api_tokens t ON t.account_id = a.id "
+            "WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+            digest,
+        )
+        if not found:
+            return 401, {"error": "invalid access token"}
+        account_id = found[0][0]
+        if path == "/v1/clients.json" and scope["method"] == "GET":
+            return 200, await self._list(conn, account_id, scope, base)
+        if path == "/v1/clients.json" and scope["method"] == "POST":
+            return 201, await self._create(conn, account_id, base, orjson.loads(body))
+        if path.startswith("/v1/clients/") and path.endswith(".json"):
+            rows = await db.fetch(
+                conn,
+                f"SELECT {CLIENT_SQL_COLS} FROM clients WHERE account_id = $1 AND id = $2",
+                account_id,
+                int(path[len("/v1/clients/") : -len(".json")]),
+            )
+            if not rows:
+                return 404, {"error": "client not found"}
+            return 200, _client_json(base, rows[0])
+        return 404, {"error": "not found"}
+
+    async def _list(self, conn: Any, account_id: int, scope: Scope, base: str) -> dict[str, Any]:
+        db = self.db
+        qs = parse_qs(scope["query_string"].decode())
+        limit = min(int(qs.get("limit", ["25"])[0]), 50)
+        offset = int(qs.get("offset", ["0"])[0])
+        expand = {
+            e.strip().lower() for e in qs.get("expand", ["[]"])[0].strip("[]").split(",") if e
+        }
+        where, args = "account_id = $1", [account_id]
+        if "code" in qs:
+            code = qs["code"][0].strip()
+            where += " AND code = $2"
+            args.append(ruc.compact(code) if ruc.is_valid(code) else code)
+        rows = await db.fetch(
+            conn,
+            f"SELECT {CLIENT_SQL_COLS} FROM clients WHERE {where} ORDER BY id "
+            f"LIMIT {limit} OFFSET {offset}",
+            *args,
+        )
+        if len(rows) < limit and (rows or offset == 0):
+            count = offset + len(rows)
+        else:
+            count = (await db.fetch(conn, f"SELECT count(*) FROM clients WHERE {where}", *args))[0][
+                0
+            ]
+        items = [_client_json(base, r) for r in rows]
+        ids = [r[0] for r in rows]
+        if ids and expand:
+            marks = ",".join(f"${i + 2}" for i in range(len(ids)))
+            by_id = {item["id"]: item for item in items}
+            if "contacts" in expand:
+                grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+                for cid, client_id, fn, ln, phone, email in await db.fetch(
+                    conn,
+                    "SELECT id, client_id, first_name, last_name, phone, email "
+                    f"FROM client_contacts WHERE account_id = $1 AND client_id IN ({marks}) "
+                    "ORDER BY client_id, id",
+                    account_id,
+                    *ids,
+                ):
+                    grouped[client_id].append(
+                        {
+                            "href": f"{base}/v1/clients/{client_id}/contacts/{cid}.json",
+                            "id": cid,
+                            "firstName": fn,
+                            "lastName": ln,
+                            "phone": phone,
+                            "email": email,
+                        }
+                    )
+                for client_id, item in by_id.items():
+                    item["contacts"] = _collection(
+                        f"{base}/v1/clients/{client_id}/contacts.json", grouped[client_id]
+                    )
+            if "addresses" in expand:
+                grouped = defaultdict(list)
+                for aid, client_id, name, address, city, district, state in await db.fetch(
+                    conn,
+                    "SELECT id, client_id, address_name, address, city, district, state "
+                    f"FROM client_addresses WHERE account_id = $1 AND client_id IN ({marks}) "
+                    "ORDER BY client_id, id",
+                    account_id,
+                    *ids,
+                ):
+                    grouped[client_id].append(
+                        {
+                            "href": f"{base}/v1/clients/{client_id}/addresses/{aid}.json",
+                            "id": aid,
+                            "addressName": name,
+                            "address": address,
+                            "city": city,
+                            "district": district,
+                            "state": state,
+                        }
+                    )
+                for client_id, item in by_id.items():
+                    item["addresses"] = _collection(
+                        f"{base}/v1/clients/{client_id}/addresses.json", grouped[client_id]
+                    )
+            if "attributes" in expand:
+                grouped = defaultdict(list)
+                for client_id, value, did, name in await db.fetch(
+                    conn,
+                    "SELECT v.client_id, v.value, d.id, d.name FROM client_attribute_values v "
+                    "JOIN dynamic_attributes d ON d.id = v.dynamic_attribute_id "
+                    f"WHERE v.account_id = $1 AND v.client_id IN ({marks}) "
+                    "ORDER BY v.client_id, d.id",
+                    account_id,
+                    *ids,
+                ):
+                    grouped[client_id].append(
+                        {
+                            "href": f"{base}/v1/dynamic_attributes/{did}.json",
+                            "id": did,
+                            "name": name,
+                            "value": value,
+                        }
+                    )
+                for client_id, item in by_id.items():
+                    item["attributes"] = _collection(
+                        f"{base}/v1/clients/{client_id}/attributes.json", grouped[client_id]
+                    )
+            if "payment_type" in expand:
+                wanted = sorted({r[24] for r in rows if r[24] is not None})
+                if wanted:
+                    pmarks = ",".join(f"${i + 2}" for i in range(len(wanted)))
+                    types = {
+                        pid: {
+                            "href": f"{base}/v1/payment_types/{pid}.json",
+                            "id": pid,
+                            "name": name,
+                            "state": state,
+                        }
+                        for pid, name, state in await db.fetch(
+                            conn,
+                            "SELECT id, name, state FROM payment_types "
+                            f"WHERE account_id = $1 AND id IN ({pmarks})",
+                            account_id,
+                            *wanted,
+                        )
+                    }
+                    for item in items:
+                        if "payment_type" in item:
+                            item["payment_type"] = types[int(item["payment_type"]["id"])]
+        page: dict[str, Any] = {
+            "href": f"{base}/v1/clients.json",
+            "count": count,
+            "limit": limit,
+            "offset": offset,
+            "items": items,
+        }
+        if offset + len(items) < count:
+            given = dict(parse_qsl(scope["query_string"].decode()))
+            query = urlencode({**given, "limit": str(limit), "offset": str(offset + limit)})
+            page["next"] = f"{base}/v1/clients.json?{query}"
+        return page
+
+    async def _create(
+        self, conn: Any, account_id: int, base: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        db = self.db
+        now = int(time.time())
+        code = str(body.get("code", "")).strip()
+        valid = ruc.is_valid(code) if code else None
+        values = (
+            account_id,
+            body.get("firstName"),
+            body.get("lastName"),
+            body.get("email"),
+            ruc.compact(code) if valid else code,
+            valid,
+            body.get("phone"),
+            body.get("company"),
+            body.get("city"),
+            body.get("district"),
+            body.get("address"),
+            now,
+            now,
+        )
+        sql = (
+            "INSERT INTO clients (account_id, first_name, last_name, email, code, code_valid, "
+            "phone, company, city, district, address, created_at, updated_at, state, "
+            "company_or_person, accumulate_points, points, send_dte, is_foreigner, "
+            "prestashop_client_id, has_credit) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+            "0, 0, 0, 0, 0, 0, 0, 0) "
+            "RETURNING id"
+        )
+        if db.sqlite:
+            await conn.execute("BEGIN IMMEDIATE")
+            async with conn.execute(db.sql(sql), values) as cur:
+                new_id = (await cur.fetchone())[0]
+            await conn.execute("COMMIT")
+        else:
+            async with conn.transaction():
+                new_id = await conn.fetchval(sql, *values)
+        rows = await db.fetch(
+            conn,
+            f"SELECT {CLIENT_SQL_COLS} FROM clients WHERE account_id = $1 AND id = $2",
+            account_id,
+            new_id,
+        )
+        return _client_json(base, rows[0])
+
+
+async def _respond(send: Send, status: int, payload: Any) -> None:
+    body = orjson.dumps(payload)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def main() -> None:
+    import uvicorn
+
+    parser = argparse.ArgumentParser(prog="bench.floor")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    app = Floor(os.environ["CLIENTGATE_DATABASE_URL"], os.environ["CLIENTGATE_SECRET_KEY"])
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=args.port,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_level="warning",
+        lifespan="on",
+    )
+
+
+if __name__ == "__main__":
+    main()
