@@ -84,6 +84,23 @@ async def test_generated_credentials_really_log_in(
     # ... and a wrong password does not.
     bad = await http.post(URL, json=[item(new_ruc())], headers=basic(api["username"], "x" * 15))
     assert bad.status_code == 401
+    # Basic works on the account's own Bsale paths: its (empty) client list, then a client it
+    # creates and reads back.
+    own = basic(api["username"], api["password"])
+    listing = await http.get("/v1/clients.json", headers=own)
+    assert listing.status_code == 200, listing.text
+    assert listing.json()["count"] == 0
+    made = await http.post(
+        "/v1/clients.json", json={"firstName": "Ana", "code": "20100070970"}, headers=own
+    )
+    assert made.status_code in (200, 201), made.text
+    client_id = made.json()["id"]
+    assert (await http.get(f"/v1/clients/{client_id}.json", headers=own)).status_code == 200
+    # The reseller does not see it: each onboarded company is its own tenant.
+    other = await http.get(f"/v1/clients/{client_id}.json", headers=headers)
+    assert other.status_code == 404
+    wrong = await http.get("/v1/clients.json", headers=basic(api["username"], "x" * 15))
+    assert wrong.status_code == 401
 
     login = await http.post("/auth/login", json=web)
     assert login.status_code == 200, login.text
