@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -24,10 +25,10 @@ FaceFactory = Callable[[Services], list[BaseRoute]]
 
 
 def _faces() -> list[FaceFactory]:
-    from rest_compat import resellers
+    from rest_compat import business_partner, resellers
     from rest_compat.bsale import bsale_face
 
-    return [resellers.routes, bsale_face]
+    return [resellers.routes, bsale_face, business_partner.routes]
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:
@@ -40,9 +41,19 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         if settings.migrate_on_start:
             await migrate(services.engine)
         log.info("started", database=services.engine.url.get_backend_name())
+        worker_task = None
+        if settings.worker_in_serve:
+            # The BusinessPartner queue worker runs beside the server unless disabled.
+            from clientgate.worker import Worker
+
+            worker = Worker(services, name="serve")
+            worker_task = asyncio.create_task(worker.run())
         try:
             yield
         finally:
+            if worker_task is not None:
+                worker.stop()
+                await worker_task
             await services.close()
 
     async def index(request: Request) -> Response:

@@ -11,6 +11,7 @@ from clientgate.ratelimit import Limiter
 from clientgate.settings import Settings
 from core.accounts.service import AccountService
 from core.clients.service import ClientService
+from core.partners.service import PartnerService
 from core.resellers.secretbox import FernetSecretBox
 from core.resellers.service import ResellerService
 from core.shared.clock import Clock, SystemClock
@@ -33,8 +34,9 @@ class Services:
     hasher: SecretHasher
     accounts: AccountService
     clients: ClientService
-    rate_limiter: Limiter | None
     resellers: ResellerService
+    partners: PartnerService
+    rate_limiter: Limiter | None
 
     async def close(self) -> None:
         if self.rate_limiter is not None:
@@ -56,8 +58,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         hasher=hasher,
         accounts=accounts,
         clients=ClientService(uow, clock),
-        rate_limiter=Limiter.from_settings(settings),
+        partners=PartnerService(uow, clock),
         resellers=ResellerService(
             uow, accounts, FernetSecretBox(derive_key(settings.secret_key, "ose-secrets")), clock
         ),
+        rate_limiter=Limiter.from_settings(settings),
     )

@@ -65,6 +65,12 @@ class Settings:
     rate_limit_strategy: str = "fixed-window"
     rate_limit_key_prefix: str = "clientgate:ratelimit"
     var_dir: Path = Path("var")
+    # BusinessPartner creation queue (clientgate/worker.py).
+    worker_in_serve: bool = True
+    queue_lease_seconds: int = 30
+    queue_max_attempts: int = 5
+    queue_poll_seconds: float = 0.2
+    queue_process_delay_ms: int = 0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -95,4 +101,9 @@ class Settings:
             rate_limit_key_prefix=env.get("CLIENTGATE_RATE_LIMIT_KEY_PREFIX")
             or "clientgate:ratelimit",
             var_dir=var_dir,
+            worker_in_serve=_bool(env.get("CLIENTGATE_WORKER_IN_SERVE"), True),
+            queue_lease_seconds=_int(env, "CLIENTGATE_QUEUE_LEASE_SECONDS", 30),
+            queue_max_attempts=_int(env, "CLIENTGATE_QUEUE_MAX_ATTEMPTS", 5),
+            queue_poll_seconds=float(env.get("CLIENTGATE_QUEUE_POLL_SECONDS") or 0.2),
+            queue_process_delay_ms=_int(env, "CLIENTGATE_QUEUE_PROCESS_DELAY_MS", 0),
         )

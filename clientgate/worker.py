@@ -1,0 +1,125 @@
+"""The BusinessPartner queue worker: claims messages from the database and applies them.
+
+It runs inside ``clientgate serve`` (a lifespan task, unless CLIENTGATE_WORKER_IN_SERVE=false)
+and as ``clientgate worker`` for more throughput. The queue's guarantees come from the
+database (see core/storage/repositories/partners.py): a claim carries a lease; a message whose
+lease expired is claimed again; applying it is one transaction that upserts on company +
+idRemote, so a retry never duplicates a partner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from dataclasses import dataclass, field
+
+from clientgate.container import Services
+from clientgate.logging import log
+from core.partners.model import MessageStatus
+
+
+@dataclass
+class WorkerStats:
+    completed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    lost: int = 0
+    errors: int = 0
+
+
+class Worker:
+    """A poll loop: claim, process, repeat; back off (up to ``max_idle``) while idle."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        lease_seconds: int | None = None,
+        max_attempts: int | None = None,
+        poll_seconds: float | None = None,
+        max_idle_seconds: float = 2.0,
+        process_delay_ms: int | None = None,
+        name: str = "worker",
+    ) -> None:
+        settings = services.settings
+        self.services = services
+        self.lease_seconds = lease_seconds or settings.queue_lease_seconds
+        self.max_attempts = max_attempts or settings.queue_max_attempts
+        self.poll_seconds = poll_seconds or settings.queue_poll_seconds
+        self.max_idle_seconds = max(max_idle_seconds, self.poll_seconds)
+        self.process_delay = (
+            settings.queue_process_delay_ms if process_delay_ms is None else process_delay_ms
+        ) / 1000
+        self.name = name
+        self.stats = WorkerStats()
+        self._stop = asyncio.Event()
+
+    def stop(self) -> None:
+        """Finish the message in hand, then leave the loop."""
+        self._stop.set()
+
+    async def run_once(self) -> bool:
+        """Claim and process one message; False when none was claimable."""
+        partners = self.services.partners
+        message = await partners.claim_next(
+            lease_seconds=self.lease_seconds, max_attempts=self.max_attempts
+        )
+        if message is None:
+            return False
+        if self.process_delay:
+            # Test/bench knob only: lets an end-to-end test kill a worker mid-message.
+            await asyncio.sleep(self.process_delay)
+        try:
+            status = await partners.process(message, max_attempts=self.max_attempts)
+        except Exception:
+            self.stats.errors += 1
+            log.exception("queue message raised", worker=self.name, message=message.public_id)
+            return True
+        if status is MessageStatus.COMPLETED:
+            self.stats.completed.append(message.public_id)
+        elif status is MessageStatus.FAILED:
+            self.stats.failed.append(message.public_id)
+        elif status is None:
+            self.stats.lost += 1
+        log.info(
+            "queue message",
+            worker=self.name,
+            message=message.public_id,
+            status=status.value if status else "claim lost",
+            attempt=message.attempts,
+        )
+        return True
+
+    async def drain(self) -> None:
+        """Process until nothing is claimable (tests, one-shot runs)."""
+        while await self.run_once():
+            pass
+
+    async def run(self) -> None:
+        """Until ``stop()``: claim and process; sleep with backoff while idle or failing."""
+        idle = self.poll_seconds
+        log.info("worker started", worker=self.name)
+        while not self._stop.is_set():
+            try:
+                worked = await self.run_once()
+            except Exception:
+                # The database is unreachable or busy: back off and keep going.
+                log.exception("worker poll failed", worker=self.name)
+                worked = False
+            if worked:
+                idle = self.poll_seconds
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=idle)
+            idle = min(idle * 2, self.max_idle_seconds)
+        log.info("worker stopped", worker=self.name)
+
+
+async def run_workers(services: Services, count: int = 1) -> None:
+    """``clientgate worker``: run ``count`` workers until SIGINT/SIGTERM, then stop gracefully."""
+    workers = [Worker(services, name=f"worker-{i}") for i in range(count)]
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, lambda: [w.stop() for w in workers])
+    await asyncio.gather(*(w.run() for w in workers))
