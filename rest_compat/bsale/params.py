@@ -124,11 +124,12 @@ class Query:
         return str(request.url.replace(query=urlencode(params)))
 
 
-def path_id(value: str, entity: str) -> int:
-    """A path id; anything that cannot be an id is answered like a missing row (404)."""
-    if not _DIGITS.match(value) or int(value) > MAX_ID or int(value) < 1:
+def path_id(value: int, entity: str) -> int:
+    """A path id (digits only, by the route's ``int`` convertor); one that cannot exist is
+    answered like a missing row (404) instead of overflowing the database driver."""
+    if value < 1 or value > MAX_ID:
         raise NotFound(entity, value)
-    return int(value)
+    return value
 
 
 def allowed(*groups: Iterable[str]) -> frozenset[str]:

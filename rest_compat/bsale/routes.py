@@ -364,7 +364,7 @@ def _dispatch(handlers: dict[str, Handler]) -> Handler:
 def bsale_routes(services: Services) -> list[BaseRoute]:
     """Every path of the dialect, relative to ``/v1``. Fixed names come before ``{id}``."""
     api = BsaleApi(services)
-    client = "/clients/{client_id}"
+    client = "/clients/{client_id:int}"
     table: list[tuple[str, dict[str, Handler]]] = [
         ("/clients.json", {"GET": api.list_clients, "POST": api.create_client}),
         ("/clients/count.json", {"GET": api.count_clients}),
@@ -376,21 +376,21 @@ def bsale_routes(services: Services) -> list[BaseRoute]:
         ),
         (client + "/contacts.json", {"GET": api.list_contacts, "POST": api.add_contact}),
         (
-            client + "/contacts/{contact_id}.json",
+            client + "/contacts/{contact_id:int}.json",
             {"GET": api.get_contact, "PUT": api.update_contact, "DELETE": api.delete_contact},
         ),
         (client + "/addresses.json", {"GET": api.list_addresses, "POST": api.add_address}),
         (
-            client + "/addresses/{address_id}.json",
+            client + "/addresses/{address_id:int}.json",
             {"GET": api.get_address, "PUT": api.update_address, "DELETE": api.delete_address},
         ),
         (client + "/attributes.json", {"GET": api.client_attributes}),
         ("/dynamic_attributes.json", {"GET": api.list_dynamic_attributes}),
-        ("/dynamic_attributes/{item_id}.json", {"GET": api.get_dynamic_attribute}),
-        ("/documents/{item_id}.json", {"GET": api.get_document}),
+        ("/dynamic_attributes/{item_id:int}.json", {"GET": api.get_dynamic_attribute}),
+        ("/documents/{item_id:int}.json", {"GET": api.get_document}),
     ]
     for path, kind in _CATALOG_ROUTES.items():
         list_items, get_item = api.catalog_handlers(path, kind)
         table.append((f"/{path}.json", {"GET": list_items}))
-        table.append((f"/{path}/{{item_id}}.json", {"GET": get_item}))
+        table.append((f"/{path}/{{item_id:int}}.json", {"GET": get_item}))
     return [Route(path, _dispatch(h), methods=list(h)) for path, h in table]

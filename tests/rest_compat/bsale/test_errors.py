@@ -1,0 +1,76 @@
+"""Authentication, unknown paths, wrong methods and masked unexpected failures."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+from structlog.testing import capture_logs
+
+from clientgate.container import Services
+from core.accounts.model import UserKind
+
+
+async def test_credentials(http: Any, make_tenant: Any, services: Services) -> None:
+    t = await make_tenant("PE")
+    for headers in (
+        {},
+        {"access_token": "nope"},
+        {"Authorization": "Bearer nope"},
+        {"Authorization": "Basic !!!"},
+        {"Authorization": "Basic " + base64.b64encode(b"someone:wrong").decode()},
+    ):
+        r = await http.get("/v1/clients.json", headers=headers)
+        assert r.status_code == 401, headers
+        assert set(r.json()) == {"error"}
+        r = await http.post("/v1/clients.json", headers=headers, json={"firstName": "x"})
+        assert r.status_code == 401
+    assert (await http.get("/v1/clients/count.json", headers=t.headers)).json() == {"count": 0}
+
+    r = await http.get("/v1/clients.json", headers={"Authorization": f"Bearer {t.token}"})
+    assert r.status_code == 200
+    async with services.uow() as uow:
+        user = await services.accounts.create_user(uow, t.account.id, "bsale-api", UserKind.API)
+        await uow.commit()
+    basic = base64.b64encode(f"bsale-api:{user.password}".encode()).decode()
+    r = await http.get("/v1/clients.json", headers={"Authorization": f"Basic {basic}"})
+    assert r.status_code == 200
+
+
+async def test_unknown_paths_and_wrong_methods(http: Any, make_tenant: Any) -> None:
+    t = await make_tenant("PE")
+    r = await http.get("/v1/nothing.json", headers=t.headers)
+    assert r.status_code == 404 and r.json() == {"error": "not found"}
+    for method, path, allow in (
+        ("PATCH", "/v1/clients/1.json", {"GET", "HEAD", "PUT", "DELETE"}),
+        ("DELETE", "/v1/clients.json", {"GET", "HEAD", "POST"}),
+        ("GET", "/v1/clients/points.json", {"PUT"}),
+        ("POST", "/v1/clients/1/contacts/1.json", {"GET", "HEAD", "PUT", "DELETE"}),
+        ("PUT", "/v1/payment_types.json", {"GET", "HEAD"}),
+    ):
+        r = await http.request(method, path, headers=t.headers)
+        assert r.status_code == 405, (method, path)
+        assert r.json() == {"error": "method not allowed"}
+        assert {m.strip() for m in r.headers["allow"].split(",")} == allow
+
+
+async def test_unexpected_errors_are_masked_and_logged(
+    http: Any, make_tenant: Any, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    t = await make_tenant("PE")
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("secret detail of a bug")
+
+    monkeypatch.setattr(services.clients, "count", broken)
+    with capture_logs() as logs:
+        r = await http.get(
+            "/v1/clients/count.json", headers={**t.headers, "X-Request-ID": "req-bsale-500"}
+        )
+    assert r.status_code == 500
+    assert r.json() == {"error": "internal error", "requestId": "req-bsale-500"}
+    assert "secret" not in r.text
+    [entry] = [e for e in logs if e["event"] == "bsale.unhandled"]
+    assert entry["request_id"] == "req-bsale-500" and entry["error"] == "RuntimeError"
+    assert entry["log_level"] == "error" and t.token not in repr(logs)

@@ -1,0 +1,46 @@
+"""No N+1: the SQL statements of a client list do not grow with the page size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clientgate.container import Services
+from core.clients.model import AttributeInput, ClientChanges
+
+
+async def test_list_with_expand_costs_six_statements_whatever_the_limit(
+    http: Any, make_tenant: Any, services: Services, count_statements: Any
+) -> None:
+    t = await make_tenant("PE")
+    svc = services.clients
+    for i in range(60):
+        client = await svc.create(
+            t.account,
+            ClientChanges(
+                {"first_name": f"N{i}", "payment_type_id": t.payment_type.id},
+                attributes=[AttributeInput(t.age.id, str(i))],
+            ),
+        )
+        await svc.add_contact(t.account, client.id, {"first_name": f"c{i}"})
+        await svc.add_address(t.account, client.id, {"address": f"a{i}"})
+
+    # The rate limiter resolves a credential once and caches it: warm it up so the counts
+    # below are those of the dialect alone.
+    assert (await http.get("/v1/clients/count.json", headers=t.headers)).status_code == 200
+    counts = {}
+    for limit in (5, 50):
+        url = f"/v1/clients.json?limit={limit}&expand=[contacts,addresses,attributes,payment_type]"
+        with count_statements() as counter:
+            r = await http.get(url, headers=t.headers)
+        assert r.status_code == 200, r.text
+        items = r.json()["items"]
+        assert len(items) == limit and r.json()["count"] == 60
+        assert all(
+            len(c["contacts"]["items"]) == len(c["addresses"]["items"]) == 1
+            and c["attributes"]["items"][0]["name"] == "Edad"
+            and c["payment_type"]["name"] == "Efectivo"
+            for c in items
+        )
+        counts[limit] = counter.count
+    # auth 1 + page with catalogs joined 1 + count 1 + contacts 1 + addresses 1 + attributes 1
+    assert counts == {5: 6, 50: 6}
