@@ -101,6 +101,22 @@ def cmd_accounts_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run BusinessPartner queue workers until SIGINT/SIGTERM (graceful: the message in hand
+    is finished first)."""
+    from clientgate.logging import configure_logging
+    from clientgate.worker import run_workers
+
+    settings = Settings.from_env()
+    configure_logging(settings.log_level, settings.log_json)
+
+    async def run(services: Services) -> None:
+        await run_workers(services, args.count)
+
+    _with_services(run)
+    return 0
+
+
 def cmd_export_schema(args: argparse.Namespace) -> int:
     from graphql_api.schema import schema_sdl
 
@@ -141,6 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--strict", action="store_true", help="refuse invalid tax ids")
     create.add_argument("--json", action="store_true")
     create.set_defaults(func=cmd_accounts_create)
+
+    worker = sub.add_parser("worker", help="process the BusinessPartner creation queue")
+    worker.add_argument("--count", type=int, default=1, help="workers in this process")
+    worker.set_defaults(func=cmd_worker)
 
     export = sub.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", "-o", default="schema.graphql", help="file, or - for stdout")
