@@ -25,10 +25,11 @@ FaceFactory = Callable[[Services], list[BaseRoute]]
 
 
 def _faces() -> list[FaceFactory]:
+    from graphql_api.app import graphql_routes
     from rest_compat import business_partner, resellers
     from rest_compat.bsale import bsale_face
 
-    return [resellers.routes, bsale_face, business_partner.routes]
+    return [graphql_routes, resellers.routes, bsale_face, business_partner.routes]
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:

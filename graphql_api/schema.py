@@ -7,38 +7,51 @@ root types are merged with ``strawberry.tools.merge_types`` in the order listed.
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
+from graphql import GraphQLError
 from strawberry.printer import print_schema
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from clientgate.settings import Settings
 from graphql_api import clients
+from graphql_api.extensions import schema_extensions
 
 QUERIES: tuple[type, ...] = (clients.ClientQuery,)
 MUTATIONS: tuple[type, ...] = (clients.ClientMutation,)
 SUBSCRIPTIONS: tuple[type, ...] = ()
 
-# Types reachable only through an interface (e.g. ``node(id:)``) must be listed explicitly.
-EXTRA_TYPES: tuple[type, ...] = clients.EXTRA_TYPES
+# Types reachable only through an interface (``node(id:)``) must be listed explicitly.
+EXTRA_TYPES: tuple[type, ...] = (*clients.EXTRA_TYPES,)
 
 
-def _merged(name: str, types: tuple[type, ...]) -> type | None:
+def _merged(name: str, types: tuple[type, ...]) -> Any:
     return merge_types(name, types) if types else None
+
+
+class Schema(strawberry.Schema):
+    """Strawberry's schema, minus its own error logging: ``extensions.ErrorPolicy`` logs
+    the unexpected errors (with the request id) and leaves expected ones alone."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        return None
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema with the limits, masking and introspection policy of ``settings``."""
-    from graphql_api.extensions import schema_extensions
-
     settings = settings or Settings()
-    return strawberry.Schema(
+    return Schema(
         query=merge_types("Query", QUERIES),
         mutation=_merged("Mutation", MUTATIONS),
         subscription=_merged("Subscription", SUBSCRIPTIONS),
         types=list(EXTRA_TYPES),
         extensions=schema_extensions(settings),
-        config=StrawberryConfig(auto_camel_case=True),
+        config=StrawberryConfig(disable_field_suggestions=not settings.graphql_introspection),
     )
 
 

@@ -1,0 +1,94 @@
+"""GraphQL over HTTP at ``/graphql``: POST JSON, GET for queries only, GraphiQL for browsers.
+
+HTTP-level failures (malformed JSON, wrong content type, a mutation over GET) answer with
+a GraphQL-shaped JSON body (``{"errors": [{"message", "extensions": {"code"}}]}``) instead
+of Strawberry's plain-text reasons, so every client sees one error format.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from cross_web import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from clientgate.container import Services
+from graphql_api.context import Context
+from graphql_api.graphiql import graphiql_html, static_routes
+from graphql_api.schema import build_schema
+
+_GET_REFUSAL = "not allowed when using GET"
+
+
+def _error_body(message: str, code: str) -> bytes:
+    return orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """Strawberry's ASGI view wired to the shared services, with orjson on both ends."""
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(
+            build_schema(services.settings),
+            graphql_ide="graphiql",
+            allow_queries_via_get=True,
+        )
+        self.services = services
+        self._ide_html = graphiql_html()
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        return Context(services=self.services, request=request)
+
+    def decode_json(self, data: str | bytes) -> object:
+        # orjson.JSONDecodeError subclasses json.JSONDecodeError: Strawberry's 400 still applies.
+        return orjson.loads(data)
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self._ide_html)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as exc:
+            response = self._http_error(exc)
+        await response(scope, receive, send)
+
+    @staticmethod
+    def _http_error(exc: HTTPException) -> Response:
+        if _GET_REFUSAL in exc.reason:
+            # GraphQL over HTTP: a mutation must be POSTed; GET is the wrong method.
+            return Response(
+                _error_body("mutations must be sent with POST, not GET", "METHOD_NOT_ALLOWED"),
+                status_code=405,
+                media_type="application/json",
+                headers={"Allow": "POST"},
+            )
+        code = "BAD_REQUEST" if exc.status_code == 400 else "HTTP_ERROR"
+        if exc.status_code == 405:
+            code = "METHOD_NOT_ALLOWED"
+        return Response(
+            _error_body(exc.reason, code),
+            status_code=exc.status_code,
+            media_type="application/json",
+        )
+
+
+def graphql_routes(services: Services) -> list[BaseRoute]:
+    """The GraphQL face: ``/graphql`` and GraphiQL's static files."""
+    return [
+        Route("/graphql", GraphQLApp(services), methods=["GET", "POST"]),
+        *static_routes(),
+    ]

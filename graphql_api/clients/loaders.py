@@ -1,0 +1,159 @@
+"""Per-request DataLoaders for single objects (``node``, ``client``, ``clientByCode``,
+mutation payloads) and for the few argument-taking Client fields.
+
+Loaders live in ``info.context.loaders`` and are created on first use, so nothing is
+shared between requests. Aliased root fields (``a: client(id: ..) b: client(id: ..)``)
+run concurrently and their loads are batched into one service call per relation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable, Iterable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+from strawberry.types.nodes import Selection
+
+from core.clients import model as m
+from core.clients.errors import ClientNotFound
+from core.shared.errors import InvalidInput
+from graphql_api.clients import loading
+from graphql_api.clients import types as t
+from graphql_api.context import Context
+from graphql_api.node import current_account
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+GqlInfo = Info[Context, None]
+MAX_HISTORY = 100
+
+
+def _loader(
+    info: GqlInfo,
+    name: str,
+    load: Callable[[list[Any]], Awaitable[list[Any]]],
+    key: Callable[[Any], Hashable] | None = None,
+) -> DataLoader[Any, Any]:
+    loaders = info.context.loaders
+    found = loaders.get(name)
+    if found is None:
+        found = loaders[name] = DataLoader(load_fn=load, cache_key_fn=key)
+    return found
+
+
+def clients_by_id(info: GqlInfo) -> DataLoader[int, m.Client | None]:
+    async def load(ids: list[int]) -> list[m.Client | None]:
+        account = await current_account(info)
+        found = await info.context.services.clients.get_many(account, ids)
+        return [found.get(i) for i in ids]
+
+    return _loader(info, "clients_by_id", load)
+
+
+def _relation_value(relation: str, client: m.Client, related: m.ClientRelated) -> object:
+    if relation == "contacts":
+        return related.contacts.get(client.id, [])
+    if relation == "addresses":
+        return related.addresses.get(client.id, [])
+    if relation == "attributes":
+        return related.attributes.get(client.id, [])
+    if relation == "payment_type":
+        return related.payment_types.get(client.payment_type_id or 0)
+    if relation == "price_list":
+        return related.price_lists.get(client.price_list_id or 0)
+    return related.sale_conditions.get(client.sale_condition_id or 0)
+
+
+def relation(info: GqlInfo, name: str) -> DataLoader[m.Client, Any]:
+    """Children of one relation for a batch of clients: one service call (one statement)."""
+
+    async def load(clients: list[m.Client]) -> list[object]:
+        account = await current_account(info)
+        related = await info.context.services.clients.related(account, clients, {name})
+        return [_relation_value(name, c, related) for c in clients]
+
+    return _loader(info, f"relation:{name}", load, key=lambda c: c.id)
+
+
+def _merge(related: m.ClientRelated, client: m.Client, name: str, value: Any) -> None:
+    if name in ("contacts", "addresses", "attributes"):
+        getattr(related, name)[client.id] = value
+    elif value is not None:
+        {
+            "payment_type": related.payment_types,
+            "price_list": related.price_lists,
+            "sale_condition": related.sale_conditions,
+        }[name][value.id] = value
+
+
+async def build_one(info: GqlInfo, client: m.Client, selections: Iterable[Selection]) -> t.Client:
+    """A single Client with the relations its selection asks for, loaded through loaders."""
+    names = sorted(loading.client_relations(selections))
+    values = await asyncio.gather(*(relation(info, n).load(client) for n in names))
+    related = m.ClientRelated()
+    for name, value in zip(names, values, strict=True):
+        _merge(related, client, name, value)
+    return loading.build_client(client, related)
+
+
+async def client_by_id(info: GqlInfo, client_id: int, selections: Iterable[Selection]) -> t.Client:
+    entity = await clients_by_id(info).load(client_id)
+    if entity is None:
+        raise ClientNotFound(client_id)
+    return await build_one(info, entity, selections)
+
+
+async def _each(keys: list[K], fetch: Callable[[K], Awaitable[V]]) -> list[V | BaseException]:
+    # The service has no bulk call for these (rarely listed) fields: one call per key,
+    # run concurrently; a failure fails only its own key.
+    return list(await asyncio.gather(*(fetch(k) for k in keys), return_exceptions=True))
+
+
+def points_history(info: GqlInfo, client_id: int, first: int) -> Awaitable[list[t.PointsEntry]]:
+    if first < 0 or first > MAX_HISTORY:
+        raise InvalidInput.single("first", f"must be between 0 and {MAX_HISTORY}", "OUT_OF_RANGE")
+
+    async def fetch(key: tuple[int, int]) -> list[t.PointsEntry]:
+        account = await current_account(info)
+        if key[1] == 0:
+            return []
+        entries = await info.context.services.clients.points_history(account, key[0], key[1])
+        return [loading.points_entry(e) for e in entries]
+
+    async def load(keys: list[tuple[int, int]]) -> list[Any]:
+        return await _each(keys, fetch)
+
+    return _loader(info, "points_history", load).load((client_id, first))
+
+
+def documents(info: GqlInfo, client_id: int) -> Awaitable[list[t.Document]]:
+    async def fetch(key: int) -> list[t.Document]:
+        account = await current_account(info)
+        docs = await info.context.services.clients.client_documents(account, key)
+        return [loading.document(d) for d in docs]
+
+    async def load(keys: list[int]) -> list[Any]:
+        return await _each(keys, fetch)
+
+    return _loader(info, "documents", load).load(client_id)
+
+
+def unpaid_summary(
+    info: GqlInfo, client_id: int, comparison_date: datetime | None
+) -> Awaitable[t.UnpaidSummary]:
+    when = None if comparison_date is None else int(comparison_date.timestamp())
+
+    async def fetch(key: tuple[int, int | None]) -> t.UnpaidSummary:
+        account = await current_account(info)
+        summary = await info.context.services.clients.unpaid_summary(
+            account, client_id=key[0], comparison_date=key[1]
+        )
+        return loading.unpaid_summary(summary)
+
+    async def load(keys: list[tuple[int, int | None]]) -> list[Any]:
+        return await _each(keys, fetch)
+
+    return _loader(info, "unpaid_summary", load).load((client_id, when))

@@ -1,0 +1,258 @@
+"""Root query fields of the clients context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from core.clients import model as m
+from core.shared.errors import NotFound
+from graphql_api.clients import loaders, loading
+from graphql_api.clients import types as t
+from graphql_api.clients.cursors import decode_cursor, encode_cursor
+from graphql_api.context import Context
+from graphql_api.ids import local_int_id
+from graphql_api.node import (
+    Node,
+    NodeFetcher,
+    RecordState,
+    current_account,
+    fetch_node,
+    register_node,
+)
+
+GqlInfo = Info[Context, None]
+
+
+@strawberry.enum(description="Orders a client list can be sorted by (ties broken by id).")
+class ClientSortField(Enum):
+    ID = "id"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+    CODE = "code"
+
+
+@strawberry.enum
+class SortDirection(Enum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@strawberry.input(description="Order of a client list. Cursors only work with the same order.")
+class ClientSortInput:
+    field: ClientSortField = ClientSortField.ID
+    direction: SortDirection = SortDirection.ASC
+
+
+@strawberry.input(
+    description="Filters, combined with AND. Text filters are case-insensitive substrings; "
+    "`code` matches the normalised tax id exactly."
+)
+class ClientFilterInput:
+    code: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    payment_type_id: strawberry.ID | None = None
+    sale_condition_id: strawberry.ID | None = None
+    state: RecordState | None = None
+
+
+def to_filter(flt: ClientFilterInput | None) -> m.ClientFilter:
+    if flt is None:
+        return m.ClientFilter()
+    return m.ClientFilter(
+        code=flt.code,
+        first_name=flt.first_name,
+        last_name=flt.last_name,
+        email=flt.email,
+        payment_type_id=(
+            local_int_id(flt.payment_type_id, "PaymentType", "filter.payment_type_id")
+            if flt.payment_type_id is not None
+            else None
+        ),
+        sale_condition_id=(
+            local_int_id(flt.sale_condition_id, "SaleCondition", "filter.sale_condition_id")
+            if flt.sale_condition_id is not None
+            else None
+        ),
+        state=None if flt.state is None else flt.state.value,
+    )
+
+
+async def _clients_page(
+    info: GqlInfo,
+    first: int,
+    after: str | None,
+    flt: ClientFilterInput | None,
+    sort: ClientSortInput | None,
+) -> t.ClientConnection:
+    account = await current_account(info)
+    sort = sort or ClientSortInput()
+    sort_field = m.ClientSortField(sort.field.value)
+    descending = sort.direction is SortDirection.DESC
+    domain_filter = to_filter(flt)
+    after_key = decode_cursor(after, sort_field, descending) if after is not None else None
+    selection = info.selected_fields[0]
+    page, related = await info.context.services.clients.page(
+        account,
+        domain_filter,
+        sort_field,
+        descending,
+        after_key,
+        first,
+        loading.connection_relations(selection),
+    )
+    nodes = loading.build_clients(page.items, related)
+    with_cursors = loading.selects(selection, "edges")
+    edges = [
+        t.ClientEdge(
+            cursor=encode_cursor(c, sort_field, descending) if with_cursors else "",
+            node=node,
+        )
+        for c, node in zip(page.items, nodes, strict=True)
+    ]
+    items = page.items
+    return t.ClientConnection(
+        edges=edges,
+        page_info=t.PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
+            start_cursor=encode_cursor(items[0], sort_field, descending) if items else None,
+            end_cursor=encode_cursor(items[-1], sort_field, descending) if items else None,
+        ),
+        filter=domain_filter,
+    )
+
+
+async def _catalog(
+    info: GqlInfo, kind: m.CatalogKind, first: int, offset: int
+) -> list[m.CatalogItem]:
+    account = await current_account(info)
+    page = await info.context.services.clients.list_catalog(account, kind, first, offset)
+    return list(page.items)
+
+
+@strawberry.type
+class ClientQuery:
+    @strawberry.field(description="Clients of the calling account, as a Relay connection.")
+    async def clients(
+        self,
+        info: GqlInfo,
+        first: int = 25,
+        after: str | None = None,
+        filter: ClientFilterInput | None = None,
+        sort: ClientSortInput | None = None,
+    ) -> t.ClientConnection:
+        return await _clients_page(info, first, after, filter, sort)
+
+    @strawberry.field(description="Any object by global id; null when it does not exist.")
+    async def node(self, info: GqlInfo, id: strawberry.ID) -> Node | None:
+        try:
+            return await fetch_node(info, id)
+        except NotFound:
+            return None
+
+    @strawberry.field(description="A client by global id; null when it does not exist.")
+    async def client(self, info: GqlInfo, id: strawberry.ID) -> t.Client | None:
+        await current_account(info)
+        client_id = local_int_id(id, "Client")
+        try:
+            return await loaders.client_by_id(info, client_id, info.selected_fields[0].selections)
+        except NotFound:
+            return None
+
+    @strawberry.field(description="The first client with this tax id; null when none.")
+    async def client_by_code(self, info: GqlInfo, code: str) -> t.Client | None:
+        account = await current_account(info)
+        try:
+            entity = await info.context.services.clients.get_by_code(account, code)
+        except NotFound:
+            return None
+        return await loaders.build_one(info, entity, info.selected_fields[0].selections)
+
+    @strawberry.field(description="Payment types of the account (at most 50 per call).")
+    async def payment_types(
+        self, info: GqlInfo, first: int = 50, offset: int = 0
+    ) -> list[t.PaymentType]:
+        items = await _catalog(info, m.CatalogKind.PAYMENT_TYPE, first, offset)
+        return [loading.payment_type(i) for i in items]
+
+    @strawberry.field(description="Price lists of the account (at most 50 per call).")
+    async def price_lists(
+        self, info: GqlInfo, first: int = 50, offset: int = 0
+    ) -> list[t.PriceList]:
+        items = await _catalog(info, m.CatalogKind.PRICE_LIST, first, offset)
+        return [loading.price_list(i) for i in items]
+
+    @strawberry.field(description="Sale conditions of the account (at most 50 per call).")
+    async def sale_conditions(
+        self, info: GqlInfo, first: int = 50, offset: int = 0
+    ) -> list[t.SaleCondition]:
+        items = await _catalog(info, m.CatalogKind.SALE_CONDITION, first, offset)
+        return [loading.sale_condition(i) for i in items]
+
+    @strawberry.field(description="Definitions of additional client attributes (at most 50).")
+    async def dynamic_attributes(
+        self, info: GqlInfo, first: int = 50, offset: int = 0
+    ) -> list[t.DynamicAttribute]:
+        account = await current_account(info)
+        page = await info.context.services.clients.list_attribute_definitions(
+            account, first, offset
+        )
+        return [loading.dynamic_attribute(i) for i in page.items]
+
+
+# -- node(id:) fetchers ---------------------------------------------------------------------------
+
+
+async def _client_node(info: GqlInfo, global_id: str) -> t.Client:
+    await current_account(info)
+    return await loaders.client_by_id(
+        info, local_int_id(global_id, "Client"), info.selected_fields[0].selections
+    )
+
+
+def _catalog_node(
+    kind: m.CatalogKind, type_name: str, build: Callable[[m.CatalogItem], object]
+) -> NodeFetcher:
+    async def fetch(info: GqlInfo, global_id: str) -> object:
+        account = await current_account(info)
+        item = await info.context.services.clients.get_catalog_item(
+            account, kind, local_int_id(global_id, type_name)
+        )
+        return build(item)
+
+    return fetch
+
+
+async def _attribute_node(info: GqlInfo, global_id: str) -> t.DynamicAttribute:
+    account = await current_account(info)
+    item = await info.context.services.clients.get_attribute_definition(
+        account, local_int_id(global_id, "DynamicAttribute")
+    )
+    return loading.dynamic_attribute(item)
+
+
+async def _document_node(info: GqlInfo, global_id: str) -> t.Document:
+    account = await current_account(info)
+    doc = await info.context.services.clients.get_document(
+        account, local_int_id(global_id, "Document")
+    )
+    return loading.document(doc)
+
+
+register_node("Client", _client_node)
+register_node(
+    "PaymentType", _catalog_node(m.CatalogKind.PAYMENT_TYPE, "PaymentType", loading.payment_type)
+)
+register_node("PriceList", _catalog_node(m.CatalogKind.PRICE_LIST, "PriceList", loading.price_list))
+register_node(
+    "SaleCondition",
+    _catalog_node(m.CatalogKind.SALE_CONDITION, "SaleCondition", loading.sale_condition),
+)
+register_node("DynamicAttribute", _attribute_node)
+register_node("Document", _document_node)
