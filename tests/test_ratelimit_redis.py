@@ -10,6 +10,7 @@ key prefix and deletes its keys afterwards.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -95,13 +96,18 @@ async def test_two_instances_share_one_budget(
     )
     account = await make_account()
     async with client(one) as first, client(two) as second:
-        seen = []
+        seen, resets = [], []
         for i in range(4):
             http = first if i % 2 == 0 else second
             response = await http.get("/", headers=bearer(account.token))
             assert response.status_code == 200
             seen.append(limit_headers(response)[1])
+            resets.append(limit_headers(response)[2])
         assert seen == [3, 2, 1, 0]
+        # Both instances report the end of the one window the first request opened (Redis
+        # TTLs are whole seconds, hence the slack).
+        assert max(resets) - min(resets) <= 1
+        assert time.time() + 58 <= resets[0] <= time.time() + 61
         for http in (first, second):
             refused = await http.get("/", headers=bearer(account.token))
             assert refused.status_code == 429
