@@ -60,7 +60,11 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         clients=ClientService(uow, clock),
         partners=PartnerService(uow, clock),
         resellers=ResellerService(
-            uow, accounts, FernetSecretBox(derive_key(settings.secret_key, "ose-secrets")), clock
+            uow,
+            accounts,
+            FernetSecretBox(derive_key(settings.secret_key, "ose-secrets")),
+            hasher,
+            clock,
         ),
         rate_limiter=Limiter.from_settings(settings),
     )

@@ -396,3 +396,28 @@ async def test_reading_and_editing_are_scoped_to_the_reseller(
     # Leaving the password out keeps it; other fields change.
     edited = await services.resellers.update_settings(mine, ids[0], {"external_ose_username": "m"})
     assert await services.resellers.external_ose_credentials(ids[0]) == ("m", "p4ss")
+
+
+async def test_a_taken_generated_username_is_an_item_error_and_nothing_is_written(
+    services: Services, make_account: Callable[..., Any]
+) -> None:
+    principal = await reseller(services, make_account)
+    squatter = await make_account("PE")
+    ruc = new_ruc()
+    # Someone's user already has the name the web user of this RUC would get.
+    async with services.uow() as uow:
+        await services.accounts.create_user(
+            uow, squatter.account.id, f"{ruc}{datetime.now(UTC).year}", UserKind.WEB
+        )
+        await uow.commit()
+    before = await counts(services)
+    fine = new_ruc()
+    with pytest.raises(BatchInvalid) as caught:
+        await services.resellers.onboard(principal, [item(fine), item(ruc)])
+    [error] = caught.value.errors
+    assert (error.index, error.ruc, error.field, error.code) == (1, ruc, "ruc", "CONFLICT")
+    assert await counts(services) == before
+    # Without the clashing item the batch goes through.
+    result = await services.resellers.onboard(principal, [item(fine)])
+    assert [c.ruc for c in result.created] == [fine]
+    await services.accounts.authenticate_basic(fine, result.created[0].access_api.password)
