@@ -17,15 +17,15 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from clientgate.settings import Settings
-from graphql_api import clients
+from graphql_api import clients, resellers
 from graphql_api.extensions import schema_extensions
 
-QUERIES: tuple[type, ...] = (clients.ClientQuery,)
-MUTATIONS: tuple[type, ...] = (clients.ClientMutation,)
+QUERIES: tuple[type, ...] = (clients.ClientQuery, *resellers.QUERIES)
+MUTATIONS: tuple[type, ...] = (clients.ClientMutation, *resellers.MUTATIONS)
 SUBSCRIPTIONS: tuple[type, ...] = ()
 
 # Types reachable only through an interface (``node(id:)``) must be listed explicitly.
-EXTRA_TYPES: tuple[type, ...] = (*clients.EXTRA_TYPES,)
+EXTRA_TYPES: tuple[type, ...] = (*clients.EXTRA_TYPES, *resellers.EXTRA_TYPES)
 
 
 def _merged(name: str, types: tuple[type, ...]) -> Any:
