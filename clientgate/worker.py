@@ -71,9 +71,16 @@ class Worker:
             await asyncio.sleep(self.process_delay)
         try:
             status = await partners.process(message, max_attempts=self.max_attempts)
-        except Exception:
+        except Exception as exc:
+            # Logged without a traceback: the payload may hold personal data, the type and
+            # message are enough to find the cause; the message goes back to pending.
             self.stats.errors += 1
-            log.exception("queue message raised", worker=self.name, message=message.public_id)
+            log.error(
+                "queue message raised",
+                worker=self.name,
+                message=message.public_id,
+                error=f"{type(exc).__name__}: {exc}",
+            )
             return True
         if status is MessageStatus.COMPLETED:
             self.stats.completed.append(message.public_id)
@@ -102,9 +109,9 @@ class Worker:
         while not self._stop.is_set():
             try:
                 worked = await self.run_once()
-            except Exception:
+            except Exception as exc:
                 # The database is unreachable or busy: back off and keep going.
-                log.exception("worker poll failed", worker=self.name)
+                log.warning("worker poll failed", worker=self.name, error=type(exc).__name__)
                 worked = False
             if worked:
                 idle = self.poll_seconds
