@@ -15,8 +15,9 @@ import ipaddress
 import math
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import orjson
 from limits import RateLimitItem, parse_many
@@ -119,7 +120,7 @@ class Limiter:
         items: list[RateLimitItem],
         storage: Storage,
         strategy: str = "fixed-window",
-        close: Any = None,
+        close: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         if not items:
             raise ValueError("at least one rate limit is required")
@@ -148,7 +149,6 @@ class Limiter:
         from redis.backoff import NoBackoff
         from redis.retry import Retry
 
-        assert settings.redis_url is not None
         # Our own pool, so that shutdown can close it; limits' client borrows it.
         pool = ConnectionPool.from_url(
             settings.redis_url,
@@ -335,21 +335,38 @@ def _dialect(path: str) -> str:
     return "plain"
 
 
-def too_many_requests(path: str) -> bytes:
-    """The 429 body in the dialect of ``path``.
+def _prefers_xml(accept: str) -> bool:
+    """BusinessPartner's rule: XML when Accept names application/xml or text/xml before (or
+    without) JSON (the same as rest_compat.business_partner's responses)."""
+    accept = accept.lower()
+    positions = [accept.find(t) for t in ("application/xml", "text/xml") if t in accept]
+    if not positions:
+        return False
+    json_at = accept.find("application/json")
+    return json_at < 0 or min(positions) < json_at
 
-    BusinessPartner: ``{"code": 429, "error": ...}`` (its documented error table); GraphQL: a
-    GraphQL-over-HTTP error list with ``extensions.code = RATE_LIMITED``; everything else
-    (Bsale ``/v1``, ``/resellers``, ``/auth``): ``{"error": ...}``.
+
+def too_many_requests(path: str, accept: str = "") -> tuple[bytes, str]:
+    """The 429 body in the dialect of ``path``, and its media type.
+
+    BusinessPartner: ``{"code": 429, "error": ...}`` (its documented error table), or the same
+    in its ``<export>`` XML when Accept asks for XML; GraphQL: a GraphQL-over-HTTP error list
+    with ``extensions.code = RATE_LIMITED``; everything else (Bsale ``/v1``, ``/resellers``,
+    ``/auth``): ``{"error": ...}``.
     """
     dialect = _dialect(path)
     if dialect == "business_partner":
-        return orjson.dumps({"code": 429, "error": TOO_MANY})
+        if _prefers_xml(accept):
+            xml = (
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                f"<export><code>429</code><error>{TOO_MANY}</error></export>\n"
+            )
+            return xml.encode(), "application/xml"
+        return orjson.dumps({"code": 429, "error": TOO_MANY}), "application/json"
     if dialect == "graphql":
-        return orjson.dumps(
-            {"errors": [{"message": TOO_MANY, "extensions": {"code": "RATE_LIMITED"}}]}
-        )
-    return orjson.dumps({"error": TOO_MANY})
+        body = {"errors": [{"message": TOO_MANY, "extensions": {"code": "RATE_LIMITED"}}]}
+        return orjson.dumps(body), "application/json"
+    return orjson.dumps({"error": TOO_MANY}), "application/json"
 
 
 class RateLimitMiddleware:
@@ -372,13 +389,14 @@ class RateLimitMiddleware:
             return
         headers = decision.headers()
         if not decision.allowed:
-            body = too_many_requests(scope["path"])
+            accept = HTTPConnection(scope).headers.get("accept", "")
+            body, media_type = too_many_requests(scope["path"], accept)
             await send(
                 {
                     "type": "http.response.start",
                     "status": 429,
                     "headers": [
-                        (b"content-type", b"application/json"),
+                        (b"content-type", media_type.encode()),
                         (b"content-length", str(len(body)).encode()),
                         *headers,
                     ],

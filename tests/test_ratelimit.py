@@ -10,6 +10,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from typing import Any
+from xml.etree import ElementTree
 
 import httpx
 import pytest
@@ -115,7 +116,28 @@ async def test_429_body_speaks_the_dialect_of_the_path(
     assert second.status_code == 429
     assert second.json() == expected
     assert int(second.headers["retry-after"]) >= 1
-    assert too_many_requests(path) == second.content
+    assert too_many_requests(path) == (second.content, "application/json")
+
+
+async def test_business_partner_429_in_xml_when_asked(make_app: MakeApp, make_account: Any) -> None:
+    app = await make_app(rate_limit="1/minute")
+    account = await make_account()
+    headers = {**bearer(account.token), "Accept": "application/xml"}
+    async with client(app) as http:
+        await http.get("/BusinessPartner/getClients", headers=headers)
+        refused = await http.get("/BusinessPartner/getClients", headers=headers)
+        # JSON preferred over XML: JSON again.
+        json_first = await http.get(
+            "/BusinessPartner/getClients",
+            headers={**headers, "Accept": "application/json, application/xml"},
+        )
+    assert refused.status_code == 429
+    assert refused.headers["content-type"] == "application/xml"
+    root = ElementTree.fromstring(refused.content)
+    assert root.tag == "export"
+    assert (root.findtext("code"), root.findtext("error")) == ("429", "Too Many Requests")
+    assert int(refused.headers["retry-after"]) >= 1
+    assert json_first.json() == BUSINESS_PARTNER
 
 
 async def test_each_credential_has_its_own_budget(
