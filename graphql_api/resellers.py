@@ -317,6 +317,9 @@ def _current_user(user_id: int, username: str, kind: str) -> CurrentUser:
 async def _fetch_node(info: Info[Context, None], global_id: str) -> OnboardedAccount:
     principal = await _principal(info)
     account_id = local_int_id(global_id, TYPE_NAME)
+    if not principal.account.is_reseller:
+        # ``node`` answers null for what the caller cannot see, never "forbidden".
+        raise NotFound(TYPE_NAME, account_id)
     found = await info.context.services.resellers.get(principal, account_id)
     return OnboardedAccount.from_entity(found)
 

@@ -196,6 +196,12 @@ async def test_connection_filters_and_isolation(
     one = (await run(gql_http, ONE, mine, id=created[0]["accountId"]))["onboardedAccount"]
     assert one["ruc"] == items[0]["ruc"]
     assert (await run(gql_http, ONE, mine, id=other["accountId"]))["onboardedAccount"] is None
+    node_query = "query($id: ID!) { node(id: $id) { id ... on OnboardedAccount { ruc } } }"
+    found = (await run(gql_http, node_query, mine, id=created[1]["accountId"]))["node"]
+    assert found == {"id": created[1]["accountId"], "ruc": items[1]["ruc"]}
+    assert (await run(gql_http, node_query, mine, id=other["accountId"]))["node"] is None
+    outsider = bearer((await make_account("PE")).token)
+    assert (await run(gql_http, node_query, outsider, id=other["accountId"]))["node"] is None
     theirs_list = (await run(gql_http, LIST, theirs))["onboardedAccounts"]
     assert [e["node"]["id"] for e in theirs_list["edges"]] == [other["accountId"]]
 
