@@ -16,12 +16,8 @@ from core.shared.errors import InvalidInput
 from graphql_api.context import Context
 from graphql_api.ids import from_global_id
 
-Long = strawberry.scalar(
-    NewType("Long", int),
-    description="A 64-bit signed integer (document numbers exceed GraphQL's 32-bit Int).",
-    serialize=int,
-    parse_value=lambda v: _parse_long(v),
-)
+Long = NewType("Long", int)
+"""A 64-bit integer; registered as a scalar through ``SCALARS`` (the schema's scalar_map)."""
 
 
 def _parse_long(value: object) -> int:
@@ -31,6 +27,16 @@ def _parse_long(value: object) -> int:
     if not -(2**63) <= number < 2**63:
         raise ValueError("Long must fit in 64 bits")
     return number
+
+
+SCALARS: dict[object, Any] = {
+    Long: strawberry.scalar(
+        name="Long",
+        description="A 64-bit signed integer (document numbers exceed GraphQL's 32-bit Int).",
+        serialize=int,
+        parse_value=_parse_long,
+    )
+}
 
 
 @strawberry.enum(description="Whether a record is in use. Inactive records are kept, not deleted.")

@@ -19,6 +19,7 @@ from strawberry.types import ExecutionContext
 from clientgate.settings import Settings
 from graphql_api import clients, resellers
 from graphql_api.extensions import schema_extensions
+from graphql_api.node import SCALARS
 
 QUERIES: tuple[type, ...] = (clients.ClientQuery, *resellers.QUERIES)
 MUTATIONS: tuple[type, ...] = (clients.ClientMutation, *resellers.MUTATIONS)
@@ -51,7 +52,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         subscription=_merged("Subscription", SUBSCRIPTIONS),
         types=list(EXTRA_TYPES),
         extensions=schema_extensions(settings),
-        config=StrawberryConfig(disable_field_suggestions=not settings.graphql_introspection),
+        config=StrawberryConfig(
+            disable_field_suggestions=not settings.graphql_introspection, scalar_map=SCALARS
+        ),
     )
 
 
