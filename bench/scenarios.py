@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import random
+from typing import Any
 
 import orjson
 
@@ -19,14 +21,14 @@ query Bench($first: Int!, $after: String) {
   clients(first: $first, after: $after) {
     pageInfo { hasNextPage endCursor }
     edges { cursor node {
-      id databaseId firstName lastName email code phone company note facebook twitter
-      hasCredit maxCredit state activity city district address companyOrPerson
+      id databaseId firstName lastName email code codeValid phone company note facebook
+      twitter hasCredit maxCredit state activity city district address companyOrPerson
       accumulatePoints points pointsUpdated sendDte isForeigner prestashopClientId
       createdAt updatedAt
-      paymentType { id name }
-      contacts { id firstName lastName phone email }
-      addresses { id addressName address city district state }
-      attributes { name value }
+      paymentType { databaseId name state }
+      contacts { databaseId firstName lastName phone email }
+      addresses { databaseId addressName address city district state }
+      attributes { definitionId name value }
     } }
   }
 }
@@ -88,6 +90,18 @@ def post_client(seeded: Seeded, rng: random.Random) -> Request:
     )
 
 
-def cursor_at(http: object, first_page: dict[str, object], depth: int) -> str | None:
-    """The ``after`` cursor that starts a page ``depth`` items deep."""
-    raise NotImplementedError
+def cursor_at(first_page: dict[str, Any], depth: int) -> str | None:
+    """The ``after`` cursor that starts a page ``depth`` items deep, built from page 1's own
+    end cursor (base64url JSON ``[sort, direction, value, id]`` for the default id order):
+    the id of the item at position ``depth`` replaces the last id of page 1. Seeded ids are
+    consecutive from 1, so that item's id is ``depth``."""
+    end = first_page["data"]["clients"]["pageInfo"]["endCursor"]
+    try:
+        raw = orjson.loads(base64.urlsafe_b64decode(end + "=" * (-len(end) % 4)))
+    except ValueError:
+        return None
+    last = first_page["data"]["clients"]["edges"][-1]["node"]["databaseId"]
+    if not isinstance(raw, list) or raw[-1] != last:
+        return None
+    deep = [depth if v == last else v for v in raw]
+    return base64.urlsafe_b64encode(orjson.dumps(deep)).decode().rstrip("=")
