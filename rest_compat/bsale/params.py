@@ -106,14 +106,14 @@ class Query:
         value = value.strip()
         if len(value) < 2 or value[0] != "[" or value[-1] != "]":
             raise bad(key, "must be a bracketed list such as [a,b]")
+        parts = [part.strip() for part in value[1:-1].split(",")]
+        if not all(parts):
+            raise bad(key, "has an empty name in the list")
         out: list[str] = []
-        for part in value[1:-1].split(","):
-            name = part.strip().lower()
-            if not name:
-                raise bad(key, "has an empty name in the list")
-            canonical = names.get(name)
+        for part in parts:
+            canonical = names.get(part.lower())
             if canonical is None:
-                raise bad(key, f"unknown name {part.strip()!r}; known: {sorted(set(names))}")
+                raise bad(key, f"unknown name {part!r}; known: {sorted(set(names))}")
             if canonical not in out:
                 out.append(canonical)
         return out
