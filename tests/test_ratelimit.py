@@ -4,6 +4,7 @@ own memory storage) over the session's migrated database, on SQLite and PostgreS
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import time
 import uuid
@@ -174,6 +175,45 @@ async def test_each_credential_has_its_own_budget(
             response = await http.get("/", headers=headers)
             assert response.status_code == 200, headers.keys()
             assert limit_headers(response)[:2] == (2, 1)
+
+
+async def test_concurrent_requests_never_overshoot(make_app: MakeApp, make_account: Any) -> None:
+    app = await make_app(rate_limit="10/minute")
+    account = await make_account()
+    async with client(app) as http:
+        answers = await asyncio.gather(
+            *(http.get("/", headers=bearer(account.token)) for _ in range(25))
+        )
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [200] * 10 + [429] * 15
+    assert sorted(int(a.headers["x-ratelimit-remaining"]) for a in answers)[-10:] == list(range(10))
+
+
+async def test_a_revoked_session_falls_back_to_the_address(
+    make_app: MakeApp, make_account: Any, services: Services, monkeypatch: Any
+) -> None:
+    """The key follows the credential's validity: once logged out, a session token spends the
+    address's budget (here with the verification cache off, so the change shows at once)."""
+    import clientgate.ratelimit as ratelimit
+
+    monkeypatch.setattr(ratelimit, "CREDENTIAL_CACHE_SECONDS", 0.0)
+    app = await make_app(rate_limit="3/minute")
+    account = await make_account()
+    username = f"web{uuid.uuid4().hex[:10]}"
+    async with services.uow() as uow:
+        user = await services.accounts.create_user(uow, account.account.id, username, UserKind.WEB)
+        await uow.commit()
+    async with client(app, "10.3.3.3") as http:
+        login = await http.post(
+            "/auth/login", json={"username": username, "password": user.password}
+        )
+        assert limit_headers(login)[:2] == (3, 2)  # the login itself: the address's budget
+        session = login.json()["token"]
+        assert limit_headers(await http.get("/", headers=bearer(session)))[:2] == (3, 2)
+        assert (await http.post("/auth/logout", headers=bearer(session))).status_code == 204
+        # The logout was the session's second request; now the token is dead: address budget.
+        assert limit_headers(await http.get("/", headers=bearer(session)))[:2] == (3, 1)
+        assert limit_headers(await http.get("/"))[:2] == (3, 0)
 
 
 async def test_health_checks_are_never_limited(make_app: MakeApp) -> None:

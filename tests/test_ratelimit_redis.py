@@ -9,6 +9,7 @@ key prefix and deletes its keys afterwards.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 import uuid
@@ -120,6 +121,23 @@ async def test_two_instances_share_one_budget(
         # Anonymous callers from one address share one budget across instances too.
         anonymous = [(await http.get("/")).status_code for http in (first, second) * 3]
     assert anonymous == [200, 200, 200, 200, 429, 429]
+
+
+async def test_concurrent_requests_on_two_instances_never_overshoot(
+    instances: Any, make_account: Any, redis_url: str, key_prefix: str
+) -> None:
+    one, two = await instances(
+        2, rate_limit="10/minute", redis_url=redis_url, rate_limit_key_prefix=key_prefix
+    )
+    account = await make_account()
+    async with client(one) as first, client(two) as second:
+        answers = await asyncio.gather(
+            *(
+                (first if i % 2 else second).get("/", headers=bearer(account.token))
+                for i in range(30)
+            )
+        )
+    assert sorted(a.status_code for a in answers) == [200] * 10 + [429] * 20
 
 
 async def test_redis_keys_hold_no_secret(
