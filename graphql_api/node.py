@@ -12,9 +12,9 @@ import strawberry
 from strawberry.types import Info
 
 from core.accounts.model import Account
-from core.shared.errors import InvalidInput
+from core.shared.errors import FieldError, InvalidInput
 from graphql_api.context import Context
-from graphql_api.ids import from_global_id
+from graphql_api.ids import from_global_id, local_int_id
 
 Long = NewType("Long", int)
 """A 64-bit integer; registered as a scalar through ``SCALARS`` (the schema's scalar_map)."""
@@ -77,3 +77,12 @@ async def current_account(info: Info[Context, None]) -> Account:
         pending = ctx.loaders["_principal"] = asyncio.ensure_future(ctx.principal())
     principal = await pending
     return principal.account
+
+
+def local_id(global_id: str, type_name: str, field: str = "id") -> int:
+    """The integer inside a ``type_name`` global id; InvalidInput naming ``field`` otherwise
+    (whatever part of the decoding failed)."""
+    try:
+        return local_int_id(global_id, type_name, field)
+    except InvalidInput as exc:
+        raise InvalidInput([FieldError(field, e.message, e.code) for e in exc.errors]) from None

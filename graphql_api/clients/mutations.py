@@ -7,6 +7,7 @@ with nothing written; only a missing or bad credential is a top-level error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -21,8 +22,7 @@ from graphql_api.clients import loaders, loading
 from graphql_api.clients import types as t
 from graphql_api.context import Context
 from graphql_api.errors import UserError, user_errors
-from graphql_api.ids import local_int_id
-from graphql_api.node import Long, RecordState, current_account
+from graphql_api.node import Long, RecordState, current_account, local_id
 
 GqlInfo = Info[Context, None]
 T = TypeVar("T")
@@ -273,7 +273,7 @@ class _Ids:
 
     def local(self, global_id: str, type_name: str, field: str) -> int:
         try:
-            return local_int_id(global_id, type_name, field)
+            return local_id(global_id, type_name, field)
         except InvalidInput as exc:
             self.errors.extend(exc.errors)
             return 0
@@ -370,6 +370,14 @@ async def _client_for(info: GqlInfo, entity: m.Client, name: str = "client") -> 
 async def _attempt(action: Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
     try:
         return await action(), []
+    except InvalidInput as exc:
+        # The service names attribute values ``dynamic_attributes[i]``; inputs call them
+        # ``attributes``.
+        renamed = [
+            FieldError(re.sub(r"^dynamic_attributes", "attributes", e.field), e.message, e.code)
+            for e in exc.errors
+        ]
+        return None, user_errors(InvalidInput(renamed))
     except DomainError as exc:
         return None, user_errors(exc)
 
@@ -398,7 +406,7 @@ class ClientMutation:
 
         async def run() -> m.Client:
             changes = client_changes(input)
-            return await svc.update(account, local_int_id(input.id, "Client"), changes)
+            return await svc.update(account, local_id(input.id, "Client"), changes)
 
         entity, errors = await _attempt(run)
         client = await _client_for(info, entity) if entity else None
@@ -414,7 +422,7 @@ class ClientMutation:
         svc = info.context.services.clients
 
         async def run() -> m.Client:
-            return await svc.deactivate(account, local_int_id(input.id, "Client"))
+            return await svc.deactivate(account, local_id(input.id, "Client"))
 
         entity, errors = await _attempt(run)
         client = await _client_for(info, entity) if entity else None
@@ -426,7 +434,7 @@ class ClientMutation:
         svc = info.context.services.clients
 
         async def run() -> m.Contact:
-            client_id = local_int_id(input.client_id, "Client", "client_id")
+            client_id = local_id(input.client_id, "Client", "client_id")
             values = _given(input, ("first_name", "last_name", "phone", "email"))
             return await svc.add_contact(account, client_id, values)
 
@@ -566,19 +574,7 @@ class ClientMutation:
             client_id = ids.local(input.client_id, "Client", "client_id")
             attributes = _attribute_inputs(input.attributes, ids)
             ids.check()
-            # Attribute errors come back as dynamic_attributes[i]...; the input calls them
-            # attributes[i]... (see graphql_api.errors.field_path).
-            try:
-                return await svc.update(account, client_id, m.ClientChanges(attributes=attributes))
-            except InvalidInput as exc:
-                raise InvalidInput(
-                    [
-                        FieldError(
-                            e.field.replace("dynamic_attributes", "attributes"), e.message, e.code
-                        )
-                        for e in exc.errors
-                    ]
-                ) from None
+            return await svc.update(account, client_id, m.ClientChanges(attributes=attributes))
 
         entity, errors = await _attempt(run)
         client = await _client_for(info, entity) if entity else None
@@ -637,7 +633,7 @@ class ClientMutation:
         svc = info.context.services.clients
 
         async def run() -> m.PointsEntry:
-            client_id = local_int_id(input.client_id, "Client", "client_id")
+            client_id = local_id(input.client_id, "Client", "client_id")
             return await svc.change_points(
                 account,
                 client_id,
@@ -661,7 +657,7 @@ class ClientMutation:
         svc = info.context.services.clients
 
         async def run() -> m.Document:
-            client_id = local_int_id(input.client_id, "Client", "client_id")
+            client_id = local_id(input.client_id, "Client", "client_id")
             return await svc.add_document(
                 account,
                 client_id,
@@ -687,7 +683,7 @@ class ClientMutation:
         svc = info.context.services.clients
 
         async def run() -> m.Payment:
-            document_id = local_int_id(input.document_id, "Document", "document_id")
+            document_id = local_id(input.document_id, "Document", "document_id")
             return await svc.add_payment(account, document_id, input.amount)
 
         entity, errors = await _attempt(run)

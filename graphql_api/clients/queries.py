@@ -14,13 +14,13 @@ from graphql_api.clients import loaders, loading
 from graphql_api.clients import types as t
 from graphql_api.clients.cursors import decode_cursor, encode_cursor
 from graphql_api.context import Context
-from graphql_api.ids import local_int_id
 from graphql_api.node import (
     Node,
     NodeFetcher,
     RecordState,
     current_account,
     fetch_node,
+    local_id,
     register_node,
 )
 
@@ -70,12 +70,12 @@ def to_filter(flt: ClientFilterInput | None) -> m.ClientFilter:
         last_name=flt.last_name,
         email=flt.email,
         payment_type_id=(
-            local_int_id(flt.payment_type_id, "PaymentType", "filter.payment_type_id")
+            local_id(flt.payment_type_id, "PaymentType", "filter.payment_type_id")
             if flt.payment_type_id is not None
             else None
         ),
         sale_condition_id=(
-            local_int_id(flt.sale_condition_id, "SaleCondition", "filter.sale_condition_id")
+            local_id(flt.sale_condition_id, "SaleCondition", "filter.sale_condition_id")
             if flt.sale_condition_id is not None
             else None
         ),
@@ -159,7 +159,7 @@ class ClientQuery:
     @strawberry.field(description="A client by global id; null when it does not exist.")
     async def client(self, info: GqlInfo, id: strawberry.ID) -> t.Client | None:
         await current_account(info)
-        client_id = local_int_id(id, "Client")
+        client_id = local_id(id, "Client")
         try:
             return await loaders.client_by_id(info, client_id, info.selected_fields[0].selections)
         except NotFound:
@@ -212,7 +212,7 @@ class ClientQuery:
 async def _client_node(info: GqlInfo, global_id: str) -> t.Client:
     await current_account(info)
     return await loaders.client_by_id(
-        info, local_int_id(global_id, "Client"), info.selected_fields[0].selections
+        info, local_id(global_id, "Client"), info.selected_fields[0].selections
     )
 
 
@@ -222,7 +222,7 @@ def _catalog_node(
     async def fetch(info: GqlInfo, global_id: str) -> object:
         account = await current_account(info)
         item = await info.context.services.clients.get_catalog_item(
-            account, kind, local_int_id(global_id, type_name)
+            account, kind, local_id(global_id, type_name)
         )
         return build(item)
 
@@ -232,16 +232,14 @@ def _catalog_node(
 async def _attribute_node(info: GqlInfo, global_id: str) -> t.DynamicAttribute:
     account = await current_account(info)
     item = await info.context.services.clients.get_attribute_definition(
-        account, local_int_id(global_id, "DynamicAttribute")
+        account, local_id(global_id, "DynamicAttribute")
     )
     return loading.dynamic_attribute(item)
 
 
 async def _document_node(info: GqlInfo, global_id: str) -> t.Document:
     account = await current_account(info)
-    doc = await info.context.services.clients.get_document(
-        account, local_int_id(global_id, "Document")
-    )
+    doc = await info.context.services.clients.get_document(account, local_id(global_id, "Document"))
     return loading.document(doc)
 
 
