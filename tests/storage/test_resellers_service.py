@@ -421,3 +421,60 @@ async def test_a_taken_generated_username_is_an_item_error_and_nothing_is_writte
     result = await services.resellers.onboard(principal, [item(fine)])
     assert [c.ruc for c in result.created] == [fine]
     await services.accounts.authenticate_basic(fine, result.created[0].access_api.password)
+
+
+async def test_an_update_batch_overwrites_every_field_of_every_item(
+    services: Services, make_account: Callable[..., Any]
+) -> None:
+    principal = await reseller(services, make_account)
+    rucs = [new_ruc() for _ in range(3)]
+    first = [
+        item(
+            r,
+            validator_entity=2,
+            external_ose_username=f"user{i}",
+            external_ose_password=f"pass{i}",
+            integration_type=0,
+        )
+        for i, r in enumerate(rucs)
+    ]
+    ids = [c.account_id for c in (await services.resellers.onboard(principal, first)).created]
+    second = [
+        item(
+            r,
+            company_name=f"Second {i}",
+            email=None,
+            phone_number=None,
+            mobile_number="999",
+            validator_entity=1,
+            is_ose_validation_only=True,
+            integration_type=1,
+        )
+        for i, r in enumerate(rucs)
+    ]
+    second[2] = item(
+        rucs[2],
+        company_name="Third",
+        validator_entity=3,
+        external_ose_username="nf",
+        external_ose_password="new-pass",
+    )
+    result = await services.resellers.onboard(principal, second)
+    assert [u.account_id for u in result.updated] == ids
+    for i in range(2):
+        got = await services.resellers.get(principal, ids[i])
+        assert (got.company_name, got.email, got.phone_number, got.mobile_number) == (
+            f"Second {i}",
+            None,
+            None,
+            "999",
+        )
+        assert got.validator_entity is ValidatorEntity.OSE_GIOR
+        assert got.is_ose_validation_only is True
+        assert int(got.integration_type) == 1
+        # The batch is a full overwrite: no OSE credentials given, none kept.
+        assert got.external_ose_username is None and not got.has_external_ose_password
+        assert await services.resellers.external_ose_credentials(ids[i]) is None
+        account = await services.accounts.get(ids[i])
+        assert account is not None and account.name == f"Second {i}"
+    assert await services.resellers.external_ose_credentials(ids[2]) == ("nf", "new-pass")
