@@ -478,3 +478,20 @@ async def test_an_update_batch_overwrites_every_field_of_every_item(
         account = await services.accounts.get(ids[i])
         assert account is not None and account.name == f"Second {i}"
     assert await services.resellers.external_ose_credentials(ids[2]) == ("nf", "new-pass")
+
+
+async def test_statements_do_not_grow_with_the_batch(
+    services: Services, make_account: Callable[..., Any], count_statements: Callable[[], Any]
+) -> None:
+    principal = await reseller(services, make_account)
+    measured = {}
+    for size in (2, 40):
+        rucs = [new_ruc() for _ in range(size)]
+        with count_statements() as created:
+            await services.resellers.onboard(principal, [item(r) for r in rucs])
+        with count_statements() as updated:
+            await services.resellers.onboard(principal, [item(r, email=None) for r in rucs])
+        measured[size] = (created.count, updated.count)
+    # Executemany counts as one statement here: per-item round trips would show up as growth.
+    assert measured[2] == measured[40], measured
+    assert measured[40][0] <= 6 and measured[40][1] <= 5, measured

@@ -132,21 +132,33 @@ class SqlResellerRepository:
     ) -> list[int]:
         if not names:
             return []
-        # One multi-row INSERT ... RETURNING ("insertmanyvalues"), ids in parameter order.
+        rows = [
+            {
+                "name": name,
+                "country": "PE",
+                "is_reseller": False,
+                "strict_tax_ids": strict_tax_ids,
+                "reseller_account_id": reseller_account_id,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for name in names
+        ]
+        if self._conn.dialect.name == "sqlite":
+            # SQLAlchemy cannot keep RETURNING rows in parameter order on SQLite other than one
+            # INSERT per row. Writers hold the database lock (BEGIN IMMEDIATE) for the whole
+            # transaction, so ids after the current maximum are ours to hand out: one SELECT
+            # and one executemany.
+            top = (await self._conn.execute(select(func.max(accounts.c.id)))).scalar_one()
+            first = int(top or 0) + 1
+            ids = list(range(first, first + len(rows)))
+            await self._conn.execute(
+                insert(accounts), [{"id": i, **row} for i, row in zip(ids, rows, strict=True)]
+            )
+            return ids
+        # PostgreSQL: multi-row INSERT ... RETURNING ("insertmanyvalues"), in parameter order.
         result = await self._conn.execute(
-            insert(accounts).returning(accounts.c.id, sort_by_parameter_order=True),
-            [
-                {
-                    "name": name,
-                    "country": "PE",
-                    "is_reseller": False,
-                    "strict_tax_ids": strict_tax_ids,
-                    "reseller_account_id": reseller_account_id,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for name in names
-            ],
+            insert(accounts).returning(accounts.c.id, sort_by_parameter_order=True), rows
         )
         return [int(row.id) for row in result]
 
