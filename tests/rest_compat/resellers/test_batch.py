@@ -235,3 +235,24 @@ async def test_the_answer_never_carries_the_ose_password(
         assert answer.status_code == 200
         assert secret.encode() not in answer.content
         assert orjson.loads(answer.content)
+
+
+async def test_concurrent_requests_on_one_new_ruc_create_one_account(
+    http: httpx.AsyncClient, services: Services, make_account: Callable[..., Any]
+) -> None:
+    import asyncio
+
+    headers = await reseller_headers(make_account)
+    ruc = new_ruc()
+    answers = await asyncio.gather(
+        *(
+            http.post(URL, json=[item(ruc, company_name=f"Racer {n}")], headers=headers)
+            for n in range(5)
+        )
+    )
+    assert [a.status_code for a in answers] == [200] * 5
+    bodies = [a.json() for a in answers]
+    assert sum(len(b["created_clients"]) for b in bodies) == 1
+    assert sum(len(b["updated_clients"]) for b in bodies) == 4
+    principal = await services.accounts.authenticate_token(headers["access_token"])
+    assert (await services.resellers.page(principal)).total == 1
