@@ -91,11 +91,12 @@ class Query:
         return int(value)
 
     def paging(self) -> tuple[int, int]:
-        limit = self.natural("limit", DEFAULT_LIMIT, maximum=MAX_ID)
-        offset = self.natural("offset", 0, maximum=MAX_OFFSET)
-        assert limit is not None and offset is not None
+        raw = self.values.get("limit")
+        limit = DEFAULT_LIMIT if raw is None else int(raw) if _DIGITS.match(raw) else -1
         if limit < 1 or limit > MAX_LIMIT:
-            raise bad("limit", f"must be between 1 and {MAX_LIMIT}")
+            raise bad("limit", f"must be an integer between 1 and {MAX_LIMIT}")
+        offset = self.natural("offset", 0, maximum=MAX_OFFSET)
+        assert offset is not None
         return limit, offset
 
     def bracket_list(self, key: str, names: dict[str, str]) -> list[str] | None:
