@@ -17,9 +17,12 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from clientgate.container import Services
 from graphql_api.context import Context
+from graphql_api.extensions import ErrorPolicy
 from graphql_api.graphiql import graphiql_html, static_routes
 from graphql_api.schema import build_schema
 
@@ -41,6 +44,13 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self.services = services
         self._ide_html = graphiql_html()
+        settings = services.settings
+        # Errors raised outside the operation hooks (e.g. a syntax error thrown through the
+        # parser cache) reach the result without passing ErrorPolicy.on_operation; the same
+        # policy runs once more here, idempotently, so every error has a code and is masked.
+        self._policy = ErrorPolicy(
+            debug=settings.debug, hide_suggestions=not settings.graphql_introspection
+        )
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context(services=self.services, request=request)
@@ -51,6 +61,13 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        if result.errors:
+            result.errors = [self._policy.process(e) for e in result.errors]
+        return await super().process_result(request, result)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide_html)

@@ -1,0 +1,122 @@
+"""GraphQL over HTTP: methods, bodies, credentials, GraphiQL page and its static files."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from core.accounts.model import UserKind
+from graphql_api.graphiql import ASSETS, NODE_MODULES, assets_available, graphiql_html
+
+QUERY = "{ paymentTypes { name } }"
+
+
+async def test_get_runs_queries(http: httpx.AsyncClient, make_account: Any) -> None:
+    acc = await make_account("PE")
+    response = await http.get(
+        "/graphql", params={"query": QUERY}, headers={"access_token": acc.token}
+    )
+    assert response.status_code == 200
+    assert response.json() == {"data": {"paymentTypes": []}}
+
+
+async def test_get_refuses_mutations(http: httpx.AsyncClient, make_account: Any) -> None:
+    acc = await make_account("PE")
+    response = await http.get(
+        "/graphql",
+        params={
+            "query": 'mutation { createPaymentType(input: {name: "x"}) { userErrors { code } } }'
+        },
+        headers={"access_token": acc.token},
+    )
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+    listed = await http.post("/graphql", json={"query": QUERY}, headers={"access_token": acc.token})
+    assert listed.json() == {"data": {"paymentTypes": []}}  # nothing was created
+
+
+async def test_malformed_bodies_are_400_with_a_graphql_error(
+    http: httpx.AsyncClient, make_account: Any
+) -> None:
+    acc = await make_account("PE")
+    auth = {"access_token": acc.token}
+    cases = [
+        (b"{not json", "application/json"),
+        (b'{"query": 5}', "application/json"),
+        (b'{"query": "{ paymentTypes { name } }", "variables": [1]}', "application/json"),
+        (b"query=x", "text/plain"),
+        (b"", "application/json"),
+    ]
+    for body, content_type in cases:
+        response = await http.post(
+            "/graphql", content=body, headers={**auth, "content-type": content_type}
+        )
+        assert response.status_code == 400, (body, response.text)
+        error = response.json()["errors"][0]
+        assert error["extensions"]["code"] == "BAD_REQUEST" and error["message"], body
+    syntax = await http.post("/graphql", json={"query": "{ clients("}, headers=auth)
+    assert syntax.status_code == 200
+    assert syntax.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+
+
+async def test_other_methods_are_405(http: httpx.AsyncClient) -> None:
+    assert (await http.put("/graphql", json={"query": QUERY})).status_code == 405
+    assert (await http.delete("/graphql")).status_code == 405
+
+
+async def test_credentials(http: httpx.AsyncClient, services: Any, make_account: Any) -> None:
+    acc = await make_account("PE")
+    for headers in (
+        {"access_token": acc.token},
+        {"Authorization": f"Bearer {acc.token}"},
+    ):
+        response = await http.post("/graphql", json={"query": QUERY}, headers=headers)
+        assert response.json() == {"data": {"paymentTypes": []}}, headers
+    async with services.uow() as uow:
+        user = await services.accounts.create_user(
+            uow, acc.account.id, f"api-user-{acc.account.id}", UserKind.API
+        )
+        await uow.commit()
+    basic = base64.b64encode(f"{user.user.username}:{user.password}".encode()).decode()
+    response = await http.post(
+        "/graphql", json={"query": QUERY}, headers={"Authorization": f"Basic {basic}"}
+    )
+    assert response.json() == {"data": {"paymentTypes": []}}
+
+    for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic !!"}):
+        response = await http.post("/graphql", json={"query": QUERY}, headers=headers)
+        assert response.status_code == 200
+        body = response.json()
+        assert body["data"] is None
+        assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", headers
+
+
+async def test_graphiql_page_uses_local_assets(http: httpx.AsyncClient) -> None:
+    response = await http.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    if assets_available():
+        assert "/static/graphiql/graphiql.min.js" in response.text
+        assert "unpkg.com" not in response.text and "cdn" not in response.text.lower()
+        for name in ASSETS:
+            asset = await http.get(f"/static/graphiql/{name}")
+            assert asset.status_code == 200, name
+            assert len(asset.content) > 100
+    else:
+        assert "unpkg.com" in response.text
+
+
+async def test_static_serves_only_the_listed_files(http: httpx.AsyncClient) -> None:
+    for name in ("package.json", "..%2Fpackage.json", "graphiql.js", "react%2Fpackage.json"):
+        assert (await http.get(f"/static/graphiql/{name}")).status_code == 404, name
+
+
+def test_cdn_fallback_without_node_modules(tmp_path: Path) -> None:
+    html = graphiql_html(tmp_path / "node_modules")
+    assert "unpkg.com/graphiql" in html
+    if NODE_MODULES.exists():
+        assert "/static/graphiql/" in graphiql_html(NODE_MODULES)
