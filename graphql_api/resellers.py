@@ -20,7 +20,7 @@ from strawberry.types import Info
 from core.accounts.model import Principal, PrincipalKind
 from core.resellers import model as m
 from core.resellers.errors import BatchInvalid, BatchTooLarge, EmptyBatch
-from core.shared.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from core.shared.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from graphql_api.clients.types import PageInfo
 from graphql_api.context import Context
 from graphql_api.errors import UserError, UserErrorCode, graphql_name, user_errors
@@ -442,6 +442,9 @@ class ResellerMutation:
             return _whole_batch(exc.message, UserErrorCode.REQUIRED)
         except BatchTooLarge as exc:
             return _whole_batch(exc.message, UserErrorCode.OUT_OF_RANGE)
+        except Conflict as exc:
+            # Lost the race with concurrent batches several times: nothing written, retry.
+            return _whole_batch(exc.message, UserErrorCode.CONFLICT)
         return OnboardClientsPayload(
             created_clients=[
                 OnboardedClientCreated(

@@ -342,3 +342,45 @@ async def test_me_and_changing_web_credentials(
     assert me_again["user"]["username"] == new_name
     # The API user is untouched.
     assert (await run(gql_http, ME, basic(api["username"], api["password"])))["me"]["user"]
+
+
+async def test_whole_batch_errors_and_forbidden_listing(
+    gql_http: httpx.AsyncClient, services: Services, make_account: Callable[..., Any]
+) -> None:
+    reseller = bearer((await make_account("PE", is_reseller=True)).token)
+    before = await counts(services)
+    empty = (await run(gql_http, ONBOARD, reseller, input=[]))["onboardClients"]["userErrors"]
+    assert [(e["index"], e["code"]) for e in empty] == [(None, "REQUIRED")]
+    big = [gql_item(new_ruc()) for _ in range(1001)]
+    too_many = (await run(gql_http, ONBOARD, reseller, input=big))["onboardClients"]
+    assert [e["code"] for e in too_many["userErrors"]] == ["OUT_OF_RANGE"]
+    assert await counts(services) == before
+
+    plain = bearer((await make_account("PE")).token)
+    denied = await gql_http.post("/graphql", json={"query": LIST}, headers=plain)
+    [error] = denied.json()["errors"]
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    out_of_range = await gql_http.post(
+        "/graphql", json={"query": LIST, "variables": {"first": 101}}, headers=reseller
+    )
+    assert out_of_range.json()["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
+    bad_cursor = await gql_http.post(
+        "/graphql", json={"query": LIST, "variables": {"after": "nope"}}, headers=reseller
+    )
+    assert bad_cursor.json()["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
+
+
+async def test_listing_costs_the_same_statements_for_any_page_size(
+    gql_http: httpx.AsyncClient,
+    make_account: Callable[..., Any],
+    count_statements: Callable[[], Any],
+) -> None:
+    reseller = bearer((await make_account("PE", is_reseller=True)).token)
+    await run(gql_http, ONBOARD, reseller, input=[gql_item(new_ruc()) for _ in range(30)])
+    counted = {}
+    for first in (2, 30):
+        with count_statements() as c:
+            page = (await run(gql_http, LIST, reseller, first=first))["onboardedAccounts"]
+        assert len(page["edges"]) == first
+        counted[first] = c.count
+    assert counted[2] == counted[30], counted
