@@ -17,16 +17,24 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from clientgate.settings import Settings
-from graphql_api import clients, resellers
+from graphql_api import clients, partners, resellers
 from graphql_api.extensions import schema_extensions
 from graphql_api.node import SCALARS
 
-QUERIES: tuple[type, ...] = (clients.ClientQuery, *resellers.QUERIES)
-MUTATIONS: tuple[type, ...] = (clients.ClientMutation, *resellers.MUTATIONS)
-SUBSCRIPTIONS: tuple[type, ...] = ()
+QUERIES: tuple[type, ...] = (clients.ClientQuery, *resellers.QUERIES, *partners.QUERIES)
+MUTATIONS: tuple[type, ...] = (
+    clients.ClientMutation,
+    *resellers.MUTATIONS,
+    *partners.MUTATIONS,
+)
+SUBSCRIPTIONS: tuple[type, ...] = (*partners.SUBSCRIPTIONS,)
 
 # Types reachable only through an interface (``node(id:)``) must be listed explicitly.
-EXTRA_TYPES: tuple[type, ...] = (*clients.EXTRA_TYPES, *resellers.EXTRA_TYPES)
+EXTRA_TYPES: tuple[type, ...] = (
+    *clients.EXTRA_TYPES,
+    *resellers.EXTRA_TYPES,
+    *partners.EXTRA_TYPES,
+)
 
 
 def _merged(name: str, types: tuple[type, ...]) -> Any:

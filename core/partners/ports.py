@@ -162,6 +162,12 @@ class PartnerRepository(Protocol):
         """Agents that have at least one client, their clients' ids, and how many such agents."""
         ...
 
+    async def clients_of(
+        self, account_id: int, agent_ids: Sequence[int]
+    ) -> dict[int, list[Partner]]:
+        """The clients assigned to each of ``agent_ids`` (one query)."""
+        ...
+
     async def add_document(
         self, account_id: int, partner_id: int, kind: str, number: str, now: int
     ) -> int: ...

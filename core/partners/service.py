@@ -294,6 +294,12 @@ class PartnerService:
         async with self._uow(read_only=True) as uow:
             return await uow.partners.methods_of(account_id, contact_ids)
 
+    async def clients_of(
+        self, account_id: int, agent_ids: Sequence[int]
+    ) -> dict[int, list[Partner]]:
+        async with self._uow(read_only=True) as uow:
+            return await uow.partners.clients_of(account_id, agent_ids)
+
     async def contacts_page(
         self, account_id: int, page: int, page_size: int
     ) -> tuple[OffsetPage[PartnerContact], dict[int, Partner], dict[int, list[Any]], Catalogs]:

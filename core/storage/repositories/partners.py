@@ -657,6 +657,26 @@ class SqlPartnerRepository:
             clients[agent_id].append(client_id)
         return agents, dict(clients), total
 
+    async def clients_of(
+        self, account_id: int, agent_ids: Sequence[int]
+    ) -> dict[int, list[Partner]]:
+        """The clients assigned to each of ``agent_ids`` (one query)."""
+        if not agent_ids:
+            return {}
+        out: dict[int, list[Partner]] = defaultdict(list)
+        rows = await self._conn.execute(
+            select(*_PARTNER)
+            .where(
+                bp_partners.c.account_id == account_id,
+                bp_partners.c.agent_id.in_(list(agent_ids)),
+            )
+            .order_by(bp_partners.c.id)
+        )
+        for r in rows:
+            partner = _make(Partner, r)
+            out[int(r.agent_id)].append(partner)
+        return dict(out)
+
     # --- documents and deletion -------------------------------------------------------------
 
     async def add_document(
