@@ -441,3 +441,32 @@ async def test_unpaid_documents_seed_shape(http: Any, make_tenant: Any, services
     r = await http.get(f"/v1/documents/{docs[2].id}.json", headers=t.headers)
     assert r.status_code == 200
     assert r.json()["client"] == {"href": f"http://testserver/v1/clients/{cid}.json", "id": cid}
+
+
+async def test_codes_are_normalised_and_strict_accounts_refuse_invalid_ones(
+    http: Any, make_tenant: Any
+) -> None:
+    lax = await make_tenant("PE")
+    strict = await make_tenant("PE", strict_tax_ids=True)
+    for t in (lax, strict):
+        r = await http.post(
+            "/v1/clients.json", headers=t.headers, json={"company": "SAC", "code": " 20100070970 "}
+        )
+        assert r.status_code == 201 and r.json()["code"] == "20100070970"
+    r = await http.post("/v1/clients.json", headers=lax.headers, json={"code": "20100070971"})
+    assert r.status_code == 201 and r.json()["code"] == "20100070971"  # kept as typed
+    r = await http.post("/v1/clients.json", headers=strict.headers, json={"code": "20100070971"})
+    assert r.status_code == 400 and r.json()["error"].startswith("code: ")
+    cid = (await http.get("/v1/clients.json", headers=strict.headers)).json()["items"][0]["id"]
+    r = await http.put(f"/v1/clients/{cid}.json", headers=strict.headers, json={"code": "1-9"})
+    assert r.status_code == 400 and "code" in r.json()["error"]
+    r = await http.get("/v1/clients/count.json?code=20100070971", headers=strict.headers)
+    assert r.json() == {"count": 0}
+
+
+async def test_head_and_request_id(http: Any, make_tenant: Any) -> None:
+    t = await make_tenant("MX")
+    r = await http.head("/v1/clients.json", headers=t.headers)
+    assert r.status_code == 200
+    r = await http.get("/v1/clients.json", headers={**t.headers, "X-Request-ID": "abc-123"})
+    assert r.headers["x-request-id"] == "abc-123"
