@@ -10,6 +10,13 @@ from structlog.testing import capture_logs
 
 from clientgate.container import Services
 from core.accounts.model import UserKind
+from core.shared.errors import (
+    AuthenticationFailed,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
 
 
 async def test_credentials(http: Any, make_tenant: Any, services: Services) -> None:
@@ -74,3 +81,32 @@ async def test_unexpected_errors_are_masked_and_logged(
     [entry] = [e for e in logs if e["event"] == "bsale.unhandled"]
     assert entry["request_id"] == "req-bsale-500" and entry["error"] == "RuntimeError"
     assert entry["log_level"] == "error" and t.token not in repr(logs)
+
+
+@pytest.mark.parametrize(
+    ("exc", "status"),
+    [
+        (PermissionDenied("not for this account"), 403),
+        (Conflict("already there"), 409),
+        (AuthenticationFailed("session expired"), 401),
+        (NotFound("client", 7), 404),
+        (InvalidInput.single("district", "too long"), 400),
+    ],
+)
+async def test_domain_errors_map_to_statuses_in_the_dialect_body(
+    http: Any,
+    make_tenant: Any,
+    services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    exc: Exception,
+    status: int,
+) -> None:
+    t = await make_tenant("CL")
+
+    async def failing(*args: Any, **kwargs: Any) -> Any:
+        raise exc
+
+    monkeypatch.setattr(services.clients, "count", failing)
+    r = await http.get("/v1/clients/count.json", headers=t.headers)
+    assert r.status_code == status
+    assert r.json() == {"error": str(exc).replace("district", "municipality")}
