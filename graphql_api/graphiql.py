@@ -31,6 +31,7 @@ _PAGE = """<!doctype html>
   <head>
     <meta charset="utf-8" />
     <title>clientgate GraphiQL</title>
+    <link rel="icon" href="data:," />
     <style>
       body { height: 100%; margin: 0; width: 100%; overflow: hidden; }
       #graphiql { height: 100vh; display: flex; }
@@ -56,7 +57,8 @@ query FirstClients {
   }
 }
 `;
-      // ?query=...&variables=...&headers=... prefill the editors (shareable links).
+      // ?q=...&variables=...&headers=... prefill the editors (shareable links). Not
+      // ?query=: a GET with `query` is a GraphQL request, not a page.
       const params = new URLSearchParams(window.location.search);
       const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
 
@@ -67,11 +69,12 @@ query FirstClients {
           defaultEditorToolsVisibility: true,
           plugins: [explorer],
           defaultQuery: EXAMPLE_QUERY,
-          query: params.get("query") || undefined,
+          query: params.get("q") || undefined,
           variables: params.get("variables") || undefined,
           headers: params.get("headers") || undefined,
           isHeadersEditorEnabled: true,
-          shouldPersistHeaders: true,
+          // Tokens stay out of localStorage: headers live only as long as the tab.
+          shouldPersistHeaders: false,
         });
       }
       ReactDOM.createRoot(document.getElementById("graphiql")).render(React.createElement(App));
