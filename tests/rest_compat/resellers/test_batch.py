@@ -159,7 +159,7 @@ async def test_empty_batch_is_422_and_too_large_is_413(
     big = await http.post(URL, json=[item(new_ruc()) for _ in range(1001)], headers=headers)
     assert big.status_code == 413
     assert "1000" in big.json()["error"]
-    huge = await http.post(URL, content=b"[" + b" " * (3 * 1024 * 1024) + b"]", headers=headers)
+    huge = await http.post(URL, content=b"[" + b" " * (5 * 1024 * 1024) + b"]", headers=headers)
     assert huge.status_code == 413
     assert await counts(services) == before
 
