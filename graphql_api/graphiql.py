@@ -73,7 +73,9 @@ query FirstClients {
           variables: params.get("variables") || undefined,
           headers: params.get("headers") || undefined,
           isHeadersEditorEnabled: true,
-          // Tokens stay out of localStorage: headers live only as long as the tab.
+          // Editor state (tabs hold the headers, hence the token) lives in sessionStorage:
+          // it dies with the tab instead of staying in localStorage.
+          storage: window.sessionStorage,
           shouldPersistHeaders: false,
         });
       }
