@@ -106,6 +106,8 @@ class _Plan:
     locations: list[LocationInput] | None
     contacts: list[tuple[ContactInput, list[int]]] | None
     partner_id: int | None = None
+    known_locations: list[Location] = field(default_factory=list)
+    """The existing locations the message names (shared by the plans of one message)."""
 
 
 def _check_page(page: int, page_size: int) -> tuple[int, int]:
@@ -449,8 +451,10 @@ class PartnerService:
         """Claim the next message for this worker (its own short transaction)."""
         now = self._clock.now()
         async with self._uow() as uow:
-            await uow.partners.give_up_exhausted(now, max_attempts)
             message = await uow.partners.claim(now, lease_seconds, uuid.uuid4().hex, max_attempts)
+            if message is None:
+                # Nothing claimable: fail the messages whose last attempt died with its worker.
+                await uow.partners.give_up_exhausted(now, max_attempts)
             await uow.commit()
         return message
 
@@ -462,14 +466,13 @@ class PartnerService:
         pending until ``max_attempts``, then fail it; they are re-raised for the log."""
         token = message.claim_token or ""
         try:
-            async with self._uow() as uow:
-                account = await uow.accounts.get(message.account_id)
-            if account is None:
-                raise EntityNotFound("account", message.account_id)
-            await self.ensure_catalogs(account.id)
+            await self.ensure_catalogs(message.account_id)
             async with self._uow() as uow:
                 if await uow.partners.lock_claimed(message.id, token) is None:
                     return None
+                account = await uow.accounts.get(message.account_id)
+                if account is None:
+                    raise EntityNotFound("account", message.account_id)
                 items = [parse_partner(raw, full=True) for raw in json.loads(message.payload)]
                 catalogs = await uow.partners.catalogs(account.id)
                 plans = await _plan(uow, account, catalogs, items, None)
@@ -747,6 +750,7 @@ async def _plan(
             plan.contacts = plan.contacts if plan.contacts is not None else []
     for plan in plans:
         plan.partner_id = plan.existing.id if plan.existing is not None else None
+        plan.known_locations = known_locations
     return plans
 
 
@@ -792,21 +796,7 @@ async def _write(
     # Locations: new ones upsert on idRemote, references link existing rows.
     with_locations = [p for p in plans if p.locations is not None]
     if with_locations:
-        remotes = {
-            str(loc.id_remote)
-            for p in with_locations
-            for loc in p.locations or []
-            if loc.location_ref is None
-        }
-        refs = {
-            str(loc.location_ref)
-            for p in with_locations
-            for loc in p.locations or []
-            if loc.location_ref is not None
-        }
-        known = await repo.locations_by_refs(
-            account_id, remotes | refs, {int(r) for r in refs if r.isdigit() and len(r) < 19}
-        )
+        known = with_locations[0].known_locations
         by_remote = {loc.id_remote: loc for loc in known}
         new_rows: dict[str, dict[str, object]] = {}
         changed: dict[int, dict[str, object]] = {}
