@@ -61,6 +61,11 @@ def _field_names(dkey: str) -> dict[str, str]:
 _FIELD_NAMES = {dkey: _field_names(dkey) for dkey in ("district", "municipality")}
 
 
+def _kept(fields: list[str], expand: list[str]) -> list[str]:
+    """The keys ``fields=[..]`` keeps: ``href`` and ``id`` always, and what was expanded."""
+    return ["href", "id", *(f for f in fields if f not in ("href", "id", *expand)), *expand]
+
+
 class BsaleApi:
     """The handlers, closed over the shared services."""
 
@@ -89,7 +94,7 @@ class BsaleApi:
         client = out.client
         items = [client(c, related, expand) for c in page.items]
         if fields is not None:
-            keep = ["href", "id", *(f for f in fields if f not in ("href", "id")), *expand]
+            keep = _kept(fields, expand)
             items = [{k: d[k] for k in keep if k in d} for d in items]
         nxt = q.next_url(request, limit, offset) if page.has_next else None
         return JSONResponse(envelope(f"{out.v1}/clients.json", page, items, nxt))
@@ -133,8 +138,7 @@ class BsaleApi:
             raise ClientNotFound(client_id)
         d = out.client(page.items[0], related, expand)
         if fields is not None:
-            keep = ["href", "id", *(f for f in fields if f not in ("href", "id")), *expand]
-            d = {k: d[k] for k in keep if k in d}
+            d = {k: d[k] for k in _kept(fields, expand) if k in d}
         return JSONResponse(d)
 
     async def update_client(self, request: Request) -> Response:
