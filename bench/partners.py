@@ -17,6 +17,7 @@ import asyncio
 import json
 import os
 import platform
+import signal
 import sys
 import tempfile
 import time
@@ -223,7 +224,8 @@ async def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> 
             rss = server.rss_mb()
         finally:
             code = server.stop()
-        if code != 0:
+        # uvicorn re-raises the SIGTERM it handled gracefully: -15 is a clean stop too.
+        if code not in (0, -signal.SIGTERM):
             raise RuntimeError(f"server exited with {code}: {server.log_path.read_text()}")
         return {
             "partners": total,
