@@ -7,17 +7,18 @@ of Strawberry's plain-text reasons, so every client sees one error format.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from clientgate.container import Services
@@ -27,6 +28,20 @@ from graphql_api.graphiql import graphiql_html, static_routes
 from graphql_api.schema import build_schema
 
 _GET_REFUSAL = "not allowed when using GET"
+# A NUL character cannot be stored in PostgreSQL text; refuse it at the door, as a literal
+# escape in the document or inside a variable, instead of failing deep in the database.
+_NUL_ESCAPE = re.compile(r"\\u0000|\\u\{0+\}")
+NUL_REFUSAL = "text must not contain NUL (\\u0000) characters"
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _error_body(message: str, code: str) -> bytes:
@@ -61,6 +76,16 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        data = await super().parse_http_body(request)
+        for item in data if isinstance(data, list) else [data]:
+            query = item.query or ""
+            if _has_nul(query) or _NUL_ESCAPE.search(query) or _has_nul(item.variables):
+                raise HTTPException(400, NUL_REFUSAL)
+        return data
 
     async def process_result(
         self, request: Request, result: ExecutionResult

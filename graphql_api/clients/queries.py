@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from enum import Enum
+from typing import TypeVar
 
 import strawberry
 from strawberry.types import Info
 
 from core.clients import model as m
-from core.shared.errors import NotFound
+from core.shared.errors import FieldError, InvalidInput, NotFound
 from graphql_api.clients import loaders, loading
 from graphql_api.clients import types as t
 from graphql_api.clients.cursors import decode_cursor, encode_cursor
@@ -25,6 +26,7 @@ from graphql_api.node import (
 )
 
 GqlInfo = Info[Context, None]
+T = TypeVar("T")
 
 
 @strawberry.enum(description="Orders a client list can be sorted by (ties broken by id).")
@@ -132,8 +134,23 @@ async def _catalog(
     info: GqlInfo, kind: m.CatalogKind, first: int, offset: int
 ) -> list[m.CatalogItem]:
     account = await current_account(info)
-    page = await info.context.services.clients.list_catalog(account, kind, first, offset)
+    page = await _renaming_limit(
+        info.context.services.clients.list_catalog(account, kind, first, offset)
+    )
     return list(page.items)
+
+
+async def _renaming_limit(call: Awaitable[T]) -> T:
+    """The service names the page size ``limit``; this API calls it ``first``."""
+    try:
+        return await call
+    except InvalidInput as exc:
+        raise InvalidInput(
+            [
+                FieldError("first" if e.field == "limit" else e.field, e.message, e.code)
+                for e in exc.errors
+            ]
+        ) from None
 
 
 @strawberry.type
@@ -200,8 +217,8 @@ class ClientQuery:
         self, info: GqlInfo, first: int = 50, offset: int = 0
     ) -> list[t.DynamicAttribute]:
         account = await current_account(info)
-        page = await info.context.services.clients.list_attribute_definitions(
-            account, first, offset
+        page = await _renaming_limit(
+            info.context.services.clients.list_attribute_definitions(account, first, offset)
         )
         return [loading.dynamic_attribute(i) for i in page.items]
 

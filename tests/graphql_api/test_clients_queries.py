@@ -415,6 +415,7 @@ async def test_catalog_queries(services: Services, make_account: Any, gql: Gql) 
     }
     bad = await gql("{ paymentTypes(first: 51) { name } }", token=acc.token)
     assert bad["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
+    assert bad["errors"][0]["extensions"]["fields"][0]["field"] == ["first"]
 
 
 async def test_points_history_first_is_bounded(

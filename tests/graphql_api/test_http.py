@@ -120,3 +120,26 @@ def test_cdn_fallback_without_node_modules(tmp_path: Path) -> None:
     assert "unpkg.com/graphiql" in html
     if NODE_MODULES.exists():
         assert "/static/graphiql/" in graphiql_html(NODE_MODULES)
+
+
+async def test_nul_characters_are_refused_before_the_database(
+    http: httpx.AsyncClient, make_account: Any
+) -> None:
+    """PostgreSQL cannot store NUL in text: it is refused at the door on both backends."""
+    acc = await make_account("PE")
+    auth = {"Authorization": f"Bearer {acc.token}"}
+    mutation = "mutation($i: CreateClientInput!) { createClient(input: $i) { client { id } } }"
+    cases = [
+        {"query": mutation, "variables": {"i": {"firstName": "a\u0000b"}}},
+        {"query": '{ clientByCode(code: "a\\u0000b") { id } }'},
+        {
+            "query": "query($f: ClientFilterInput) { clients(filter: $f) { totalCount } }",
+            "variables": {"f": {"firstName": "x\u0000"}},
+        },
+    ]
+    for payload in cases:
+        response = await http.post("/graphql", json=payload, headers=auth)
+        assert response.status_code == 400, response.text
+        assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    listed = await http.post("/graphql", json={"query": "{ clients { totalCount } }"}, headers=auth)
+    assert listed.json() == {"data": {"clients": {"totalCount": 0}}}
