@@ -52,11 +52,14 @@ class Worker:
         ) / 1000
         self.name = name
         self.stats = WorkerStats()
-        self._stop = asyncio.Event()
+        self._stopping = False
+        # Set by stop() and by an enqueue in this process: ends an idle wait early.
+        self._wake = asyncio.Event()
 
     def stop(self) -> None:
         """Finish the message in hand, then leave the loop."""
-        self._stop.set()
+        self._stopping = True
+        self._wake.set()
 
     async def run_once(self) -> bool:
         """Claim and process one message; False when none was claimable."""
@@ -105,20 +108,25 @@ class Worker:
     async def run(self) -> None:
         """Until ``stop()``: claim and process; sleep with backoff while idle or failing."""
         idle = self.poll_seconds
+        unsubscribe = self.services.partners.on_enqueue(self._wake.set)
         log.info("worker started", worker=self.name)
-        while not self._stop.is_set():
-            try:
-                worked = await self.run_once()
-            except Exception as exc:
-                # The database is unreachable or busy: back off and keep going.
-                log.warning("worker poll failed", worker=self.name, error=type(exc).__name__)
-                worked = False
-            if worked:
-                idle = self.poll_seconds
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), timeout=idle)
-            idle = min(idle * 2, self.max_idle_seconds)
+        try:
+            while not self._stopping:
+                self._wake.clear()
+                try:
+                    worked = await self.run_once()
+                except Exception as exc:
+                    # The database is unreachable or busy: back off and keep going.
+                    log.warning("worker poll failed", worker=self.name, error=type(exc).__name__)
+                    worked = False
+                if worked:
+                    idle = self.poll_seconds
+                    continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=idle)
+                idle = min(idle * 2, self.max_idle_seconds)
+        finally:
+            unsubscribe()
         log.info("worker stopped", worker=self.name)
 
 

@@ -125,6 +125,14 @@ class PartnerService:
         self._uow = uow
         self._clock = clock
         self._seeded: set[int] = set()
+        self._enqueue_listeners: list[Callable[[], None]] = []
+
+    def on_enqueue(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener`` after each committed enqueue (wakes in-process workers at once;
+        workers in other processes find the message at their next poll). Returns a function
+        that removes it."""
+        self._enqueue_listeners.append(listener)
+        return lambda: self._enqueue_listeners.remove(listener)
 
     # --- catalogs ---------------------------------------------------------------------------
 
@@ -438,6 +446,8 @@ class PartnerService:
                 account_id, uuid.uuid4().hex, CREATE_KIND, payload, self._clock.now()
             )
             await uow.commit()
+        for listener in list(self._enqueue_listeners):
+            listener()
         return message
 
     async def message(self, account_id: int, public_id: str) -> QueueMessage:
