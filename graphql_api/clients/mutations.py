@@ -405,8 +405,15 @@ class ClientMutation:
         svc = info.context.services.clients
 
         async def run() -> m.Client:
-            changes = client_changes(input)
-            return await svc.update(account, local_id(input.id, "Client"), changes)
+            # Report a bad id together with the field errors, not one after the other.
+            ids = _Ids()
+            client_id = ids.local(input.id, "Client", "id")
+            try:
+                changes = client_changes(input)
+            except InvalidInput as exc:
+                ids.errors.extend(exc.errors)
+            ids.check()
+            return await svc.update(account, client_id, changes)
 
         entity, errors = await _attempt(run)
         client = await _client_for(info, entity) if entity else None

@@ -472,3 +472,13 @@ async def test_mutations_need_credentials(gql: Gql) -> None:
         token="not-a-token",
     )
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_update_reports_bad_id_and_bad_fields_together(make_account: Any, gql: Gql) -> None:
+    acc = await make_account("PE")
+    body = await gql(
+        f'mutation {{ updateClient(input: {{id: "nope", paymentTypeId: "bad"}}) {{ client {{ id }} {ERRORS} }} }}',
+        token=acc.token,
+    )
+    fields = sorted(tuple(e["field"]) for e in refused(body, "updateClient"))
+    assert fields == [("input", "id"), ("input", "paymentTypeId")]
