@@ -41,6 +41,7 @@ class Services:
     async def close(self) -> None:
         if self.rate_limiter is not None:
             await self.rate_limiter.close()
+        await self.uow.dispose()
         await self.engine.dispose()
 
 

@@ -177,11 +177,16 @@ def count_statements(services: Services) -> Callable[[], Any]:
             ):
                 counter.statements.append(statement)
 
-        target = services.engine.sync_engine
-        event.listen(target, "before_cursor_execute", on_execute)
+        # Writes go through the async engine; SQLite reads through the inline read engine.
+        targets = [services.engine.sync_engine]
+        if services.uow.read_engine is not None:
+            targets.append(services.uow.read_engine)
+        for target in targets:
+            event.listen(target, "before_cursor_execute", on_execute)
         try:
             yield counter
         finally:
-            event.remove(target, "before_cursor_execute", on_execute)
+            for target in targets:
+                event.remove(target, "before_cursor_execute", on_execute)
 
     return counting

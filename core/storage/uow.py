@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from types import TracebackType
+from typing import Any, TypeVar, cast
 
+from sqlalchemy import Connection, Engine
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from core.storage.engine import create_sqlite_read_engine, is_sqlite
 from core.storage.repositories.accounts import SqlAccountRepository
 from core.storage.repositories.clients import (
     SqlAddressRepository,
@@ -19,20 +25,77 @@ from core.storage.repositories.clients import (
 from core.storage.repositories.partners import SqlPartnerRepository
 from core.storage.repositories.resellers import SqlResellerRepository
 
+T = TypeVar("T")
+
+
+class InlineConnection:
+    """The part of ``AsyncConnection`` repositories use, over a synchronous connection whose
+    statements run inline (SQLite reads, see ``create_sqlite_read_engine``)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._sync = conn
+
+    @property
+    def dialect(self) -> Dialect:
+        return self._sync.dialect
+
+    async def execute(self, statement: Any, parameters: Any = None) -> Any:
+        return self._sync.execute(statement, parameters)
+
+    async def exec_driver_sql(self, statement: str, parameters: Any = None) -> Any:
+        return self._sync.exec_driver_sql(statement, parameters)
+
+    async def run_sync(self, fn: Callable[..., T], *args: Any) -> T:
+        return fn(self._sync, *args)
+
+    @asynccontextmanager
+    async def begin_nested(self) -> AsyncIterator[None]:
+        with self._sync.begin_nested():
+            yield
+
+    def in_transaction(self) -> bool:
+        return self._sync.in_transaction()
+
+    async def commit(self) -> None:
+        self._sync.commit()
+
+    async def rollback(self) -> None:
+        self._sync.rollback()
+
+    async def close(self) -> None:
+        self._sync.close()
+
 
 class SqlUnitOfWork:
-    """Opened with ``async with``; rolls back unless ``commit()`` was called."""
+    """Opened with ``async with``; rolls back unless ``commit()`` was called.
 
-    def __init__(self, engine: AsyncEngine, *, read_only: bool = False) -> None:
+    Read-only units of work skip the transaction round trips where they cost the most:
+    on PostgreSQL they run in autocommit (no BEGIN/ROLLBACK), on SQLite on an inline
+    synchronous connection (``read_engine``).
+    """
+
+    def __init__(
+        self, engine: AsyncEngine, *, read_only: bool = False, read_engine: Engine | None = None
+    ) -> None:
         self._engine = engine
         self._read_only = read_only
+        self._read_engine = read_engine
         self._conn: AsyncConnection | None = None
 
-    async def __aenter__(self) -> SqlUnitOfWork:
+    async def _open(self) -> AsyncConnection:
+        if self._read_only and self._read_engine is not None:
+            sync = self._read_engine.connect()
+            sync.begin()
+            # Same surface as AsyncConnection for everything repositories call.
+            return cast(AsyncConnection, InlineConnection(sync))
         conn = await self._engine.connect()
         if self._read_only:
-            conn = await conn.execution_options(read_only=True)
+            return await conn.execution_options(isolation_level="AUTOCOMMIT", read_only=True)
         await conn.begin()
+        return conn
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        conn = await self._open()
         self._conn = conn
         self.accounts = SqlAccountRepository(conn)
         self.clients = SqlClientRepository(conn)
@@ -81,6 +144,12 @@ class UnitOfWorkFactory:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        url = engine.url.render_as_string(hide_password=False)
+        self.read_engine = create_sqlite_read_engine(url) if is_sqlite(url) else None
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, read_only=read_only)
+        return SqlUnitOfWork(self.engine, read_only=read_only, read_engine=self.read_engine)
+
+    async def dispose(self) -> None:
+        if self.read_engine is not None:
+            self.read_engine.dispose()

@@ -21,3 +21,21 @@ async def test_migrations_reach_head_and_match_the_tables(services: Services) ->
     async with services.engine.connect() as conn:
         differences = await conn.run_sync(diff)
     assert differences == []
+
+
+async def test_read_only_units_of_work_refuse_writes(services: Services, make_account: Any) -> None:
+    import pytest
+    from sqlalchemy import update
+
+    from core.storage.tables.accounts import accounts
+
+    created = await make_account("PE", name="Before")
+    async with services.uow(read_only=True) as uow:
+        with pytest.raises(Exception, match=r"read-only|readonly"):
+            await uow.connection.execute(
+                update(accounts).where(accounts.c.id == created.account.id).values(name="After")
+            )
+        with pytest.raises(RuntimeError):
+            await uow.commit()
+    account = await services.accounts.get(created.account.id)
+    assert account is not None and account.name == "Before"

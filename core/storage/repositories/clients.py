@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
@@ -12,6 +13,7 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
+    bindparam,
     delete,
     func,
     insert,
@@ -69,8 +71,12 @@ _SORT_COLUMNS = {
 }
 
 
+_CLIENT_WIDTH = len(CLIENT_COLUMNS)
+
+
 def client_from_row(row: Any) -> Client:
-    return Client(**row._mapping)
+    # Columns are selected in field order: positional construction skips a dict per row.
+    return Client(*row[:_CLIENT_WIDTH])
 
 
 _CATALOG_FK = {
@@ -80,9 +86,18 @@ _CATALOG_FK = {
 }
 
 
+@functools.cache
+def _page_select_for(kinds: tuple[CatalogKind, ...]) -> Select[Any]:
+    return _build_page_select(kinds)
+
+
 def _page_select(catalogs: Collection[CatalogKind]) -> tuple[Select[Any], list[CatalogKind]]:
     """Clients with the linked rows of ``catalogs`` LEFT JOINed in, one round trip."""
     kinds = [k for k in CatalogKind if k in catalogs]
+    return _page_select_for(tuple(kinds)), kinds
+
+
+def _build_page_select(kinds: tuple[CatalogKind, ...]) -> Select[Any]:
     columns: list[Any] = list(CLIENT_COLUMNS)
     source: Any = clients
     for kind in kinds:
@@ -94,30 +109,61 @@ def _page_select(catalogs: Collection[CatalogKind]) -> tuple[Select[Any], list[C
         source = source.outerjoin(
             table, and_(table.c.id == _CATALOG_FK[kind], table.c.account_id == clients.c.account_id)
         )
-    return select(*columns).select_from(source), kinds
+    return select(*columns).select_from(source)
 
 
-def _rows_with_catalogs(rows: Any, kinds: list[CatalogKind]) -> tuple[list[Client], CatalogsById]:
+def _rows_with_catalogs(result: Any, kinds: list[CatalogKind]) -> tuple[list[Client], CatalogsById]:
+    rows = result.all()
     if not kinds:
-        return [client_from_row(r) for r in rows], {}
+        return [Client(*row) for row in rows], {}
     found: CatalogsById = {kind: {} for kind in kinds}
     out: list[Client] = []
-    names = list(Client.__dataclass_fields__)
+    # The joined catalog columns follow the client's: (name, state) per kind, in order.
+    offsets = [
+        (kind, _CATALOG_FK[kind].name, _CLIENT_WIDTH + 2 * n) for n, kind in enumerate(kinds)
+    ]
     for row in rows:
-        mapping = row._mapping
-        client = Client(**{n: mapping[n] for n in names})
+        client = Client(*row[:_CLIENT_WIDTH])
         out.append(client)
-        for kind in kinds:
-            item_id = getattr(client, _CATALOG_FK[kind].name)
-            name = mapping[f"{kind.value}__name"]
-            if item_id is not None and name is not None:
-                found[kind][item_id] = CatalogItem(
-                    id=item_id,
-                    account_id=client.account_id,
-                    name=name,
-                    state=mapping[f"{kind.value}__state"],
-                )
+        for kind, fk, at in offsets:
+            item_id = getattr(client, fk)
+            if item_id is not None and row[at] is not None:
+                found[kind][item_id] = CatalogItem(item_id, client.account_id, row[at], row[at + 1])
     return out, found
+
+
+# Children of a page: built once, bound per call (``ids`` expands to the page's ids).
+_CONTACTS_OF = (
+    select(*_CONTACT_COLUMNS)
+    .where(
+        contacts.c.account_id == bindparam("account_id"),
+        contacts.c.client_id.in_(bindparam("ids", expanding=True)),
+    )
+    .order_by(contacts.c.client_id, contacts.c.id)
+)
+_ADDRESSES_OF = (
+    select(*_ADDRESS_COLUMNS)
+    .where(
+        addresses.c.account_id == bindparam("account_id"),
+        addresses.c.client_id.in_(bindparam("ids", expanding=True)),
+    )
+    .order_by(addresses.c.client_id, addresses.c.id)
+)
+_ATTRIBUTES_OF = (
+    select(
+        attribute_values.c.client_id,
+        attribute_values.c.value,
+        dynamic_attributes.c.id,
+        dynamic_attributes.c.name,
+        dynamic_attributes.c.state,
+    )
+    .join(dynamic_attributes, dynamic_attributes.c.id == attribute_values.c.dynamic_attribute_id)
+    .where(
+        attribute_values.c.account_id == bindparam("account_id"),
+        attribute_values.c.client_id.in_(bindparam("ids", expanding=True)),
+    )
+    .order_by(attribute_values.c.client_id, dynamic_attributes.c.id)
+)
 
 
 def client_conditions(account_id: int, flt: ClientFilter) -> list[ColumnElement[bool]]:
@@ -248,26 +294,15 @@ class SqlClientRepository:
     ) -> ClientRelated:
         ids = [c.id for c in items]
         result = ClientRelated()
+        params = {"account_id": account_id, "ids": ids}
         if "contacts" in relations:
-            rows = await self._conn.execute(
-                select(*_CONTACT_COLUMNS)
-                .where(contacts.c.account_id == account_id, contacts.c.client_id.in_(ids))
-                .order_by(contacts.c.client_id, contacts.c.id)
-            )
-            by_client: dict[int, list[Contact]] = defaultdict(list)
-            for r in rows:
-                by_client[r.client_id].append(Contact(**r._mapping))
-            result.contacts.update(by_client)
+            rows = (await self._conn.execute(_CONTACTS_OF, params)).all()
+            for r in rows:  # columns in field order; client_id is the third
+                result.contacts.setdefault(r[2], []).append(Contact(*r))
         if "addresses" in relations:
-            rows = await self._conn.execute(
-                select(*_ADDRESS_COLUMNS)
-                .where(addresses.c.account_id == account_id, addresses.c.client_id.in_(ids))
-                .order_by(addresses.c.client_id, addresses.c.id)
-            )
-            by_client_a: dict[int, list[Address]] = defaultdict(list)
+            rows = (await self._conn.execute(_ADDRESSES_OF, params)).all()
             for r in rows:
-                by_client_a[r.client_id].append(Address(**r._mapping))
-            result.addresses.update(by_client_a)
+                result.addresses.setdefault(r[2], []).append(Address(*r))
         if "attributes" in relations:
             result.attributes.update(await _attribute_values(self._conn, account_id, ids))
         for relation, kind, target, attr in (
@@ -285,39 +320,26 @@ class SqlClientRepository:
             wanted = {getattr(c, attr) for c in items} - {None}
             if wanted:
                 table = _CATALOGS[kind]
-                rows = await self._conn.execute(
+                found = await self._conn.execute(
                     select(table).where(table.c.account_id == account_id, table.c.id.in_(wanted))
                 )
-                target.update({r.id: CatalogItem(**r._mapping) for r in rows})
+                target.update({r.id: CatalogItem(*r) for r in found})
         return result
 
 
 async def _attribute_values(
     conn: AsyncConnection, account_id: int, client_ids: Sequence[int]
 ) -> dict[int, list[AttributeValue]]:
-    rows = await conn.execute(
-        select(
-            attribute_values.c.client_id,
-            attribute_values.c.value,
-            dynamic_attributes.c.id,
-            dynamic_attributes.c.name,
-            dynamic_attributes.c.state,
-        )
-        .join(
-            dynamic_attributes, dynamic_attributes.c.id == attribute_values.c.dynamic_attribute_id
-        )
-        .where(
-            attribute_values.c.account_id == account_id,
-            attribute_values.c.client_id.in_(client_ids),
-        )
-        .order_by(attribute_values.c.client_id, dynamic_attributes.c.id)
-    )
+    rows = (
+        await conn.execute(_ATTRIBUTES_OF, {"account_id": account_id, "ids": list(client_ids)})
+    ).all()
     out: dict[int, list[AttributeValue]] = defaultdict(list)
-    for r in rows:
-        definition = DynamicAttribute(id=r.id, account_id=account_id, name=r.name, state=r.state)
-        out[r.client_id].append(
-            AttributeValue(client_id=r.client_id, attribute=definition, value=r.value)
-        )
+    definitions: dict[int, DynamicAttribute] = {}
+    for client_id, value, attr_id, name, state in rows:
+        definition = definitions.get(attr_id)
+        if definition is None:
+            definition = definitions[attr_id] = DynamicAttribute(attr_id, account_id, name, state)
+        out[client_id].append(AttributeValue(client_id, definition, value))
     return out
 
 
