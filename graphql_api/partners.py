@@ -105,6 +105,13 @@ class PartnerJobStatus(Enum):
     FAILED = "failed"
 
 
+@strawberry.enum(description="Documents that reference a partner and block its deletion.")
+class PartnerDocumentKind(Enum):
+    INVOICE = "invoice"
+    DELIVERY_NOTE = "delivery_note"
+    ORDER = "order"
+
+
 @strawberry.type(description="A partner role (client, agent/representante, ...).")
 class PartnerRole:
     id: strawberry.ID
@@ -692,6 +699,12 @@ class DeleteBusinessPartnerPayload:
 
 
 @strawberry.type
+class RecordPartnerDocumentPayload:
+    document_id: strawberry.ID | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
 class AssignClientsPayload:
     agent: BusinessPartner | None = None
     assigned: int = 0
@@ -930,6 +943,24 @@ class PartnerMutation:
         except DomainError as exc:
             return DeleteBusinessPartnerPayload(user_errors=_errors(exc))
         return DeleteBusinessPartnerPayload(deleted=DeletedBusinessPartner.from_entity(deleted))
+
+    @strawberry.mutation(
+        description="Record an invoice, delivery note or order referencing a partner "
+        "(global id or idRemote); while one exists the partner cannot be deleted."
+    )
+    async def record_partner_document(
+        self, info: GqlInfo, partner_id: str, kind: PartnerDocumentKind, number: str
+    ) -> RecordPartnerDocumentPayload:
+        account = await current_account(info)
+        try:
+            if not number.strip() or len(number) > 64:
+                raise InvalidInput.single("number", "must be 1 to 64 characters", "INVALID")
+            doc_id = await _partners(info).add_document(
+                account.id, _global_partner_id(partner_id, "partnerId"), kind.value, number
+            )
+        except DomainError as exc:
+            return RecordPartnerDocumentPayload(user_errors=_errors(exc))
+        return RecordPartnerDocumentPayload(document_id=strawberry.ID(str(doc_id)))
 
     @strawberry.mutation(description="Assign clients (by idRemote, same company) to an agent.")
     async def assign_clients_to_agent(

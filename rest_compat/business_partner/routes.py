@@ -7,9 +7,11 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from clientgate.auth import authenticate
 from clientgate.container import Services
@@ -281,19 +283,32 @@ def routes(services: Services) -> list[BaseRoute]:
     def route(path: str, handler: Handler, method: str = "GET") -> Route:
         return Route(path, _endpoint(services, handler), methods=[method])
 
-    bp = "/BusinessPartner"
-    return [
-        route(f"{bp}/getBPartner", get_partners),
-        route(f"{bp}/updatedFrom", updated_from),
-        route(f"{bp}/getBPartnerStatus", statuses),
-        route(f"{bp}/getClients", get_clients),
-        route(f"{bp}/getAgents", get_agents),
-        route(f"{bp}/getClientsAssignedToAgent", clients_of_agents),
-        route(f"{bp}/getContacts", contacts),
-        route(f"{bp}/getContactTypes", contact_types),
-        route(f"{bp}/create", create, "POST"),
-        route(f"{bp}/assignClientsToAgent", assign, "POST"),
-        route(f"{bp}/update/{{ref:path}}", update, "PUT"),
-        route(f"{bp}/delete/{{ref:path}}", delete, "DELETE"),
-        route(STATUS_PATH, message_status),
-    ]
+    # The dialect's paths live in a sub-application so that unknown paths and wrong methods
+    # under /BusinessPartner also answer in the dialect's error body.
+    dialect = Starlette(
+        routes=[
+            route("/getBPartner", get_partners),
+            route("/updatedFrom", updated_from),
+            route("/getBPartnerStatus", statuses),
+            route("/getClients", get_clients),
+            route("/getAgents", get_agents),
+            route("/getClientsAssignedToAgent", clients_of_agents),
+            route("/getContacts", contacts),
+            route("/getContactTypes", contact_types),
+            route("/create", create, "POST"),
+            route("/assignClientsToAgent", assign, "POST"),
+            route("/update/{ref:path}", update, "PUT"),
+            route("/delete/{ref:path}", delete, "DELETE"),
+        ],
+        exception_handlers={HTTPException: _http_error},
+    )
+    return [Mount("/BusinessPartner", app=dialect), route(STATUS_PATH, message_status)]
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    message = {404: "Not Found.", 405: "Method Not Allowed."}.get(exc.status_code, exc.detail)
+    response = error(request, exc.status_code, message)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response

@@ -215,6 +215,11 @@ async def test_single_partner_update_assign_delete_and_history(
         {"idRemote": "AG", "clients": [{"idRemote": "C1"}, {"idRemote": "C2"}]}
     ]
 
+    record = """mutation($p: String!) { recordPartnerDocument(partnerId: $p, kind: ORDER,
+      number: "PO-1") { documentId userErrors { code } } }"""
+    assert (await gql(http, tenant, record, p="C1"))["recordPartnerDocument"]["documentId"]
+    missing = (await gql(http, other, record, p="C1"))["recordPartnerDocument"]
+    assert missing == {"documentId": None, "userErrors": [{"code": "NOT_FOUND"}]}
     delete = """mutation($id: String!) { deleteBusinessPartner(id: $id) {
       deleted { idRemote snapshot } userErrors { message code } } }"""
     data = (await gql(http, tenant, delete, id="C2"))["deleteBusinessPartner"]
@@ -224,6 +229,10 @@ async def test_single_partner_update_assign_delete_and_history(
     assert history["deletedBusinessPartners"] == [{"idRemote": "C2"}]
     data = (await gql(http, tenant, delete, id="C2"))["deleteBusinessPartner"]
     assert data["userErrors"][0]["code"] == "NOT_FOUND"
+    blocked = (await gql(http, tenant, delete, id="C1"))["deleteBusinessPartner"]
+    assert blocked["deleted"] is None
+    assert blocked["userErrors"][0]["code"] == "CONFLICT"
+    assert "order" in blocked["userErrors"][0]["message"]
 
 
 async def test_companies_and_catalogs(http: httpx.AsyncClient, tenant: Tenant) -> None:

@@ -626,3 +626,17 @@ async def test_page_statement_count_does_not_grow(
         counts.append(counter.count)
     assert counts[0] == counts[1]
     assert counts[1] <= 10
+
+
+async def test_unknown_paths_and_methods_answer_in_the_dialect(
+    http: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    resp = await http.get(f"{BP}/getNothing", headers=tenant.headers)
+    assert resp.status_code == 404
+    assert resp.json() == {"code": 404, "error": "Not Found."}
+    resp = await http.get(f"{BP}/create", headers=tenant.headers)
+    assert resp.status_code == 405
+    assert resp.json() == {"code": 405, "error": "Method Not Allowed."}
+    assert "POST" in resp.headers["allow"]
+    resp = await http.get(f"{BP}/getNothing", headers={**tenant.headers, "Accept": "text/xml"})
+    assert ET.fromstring(resp.content).findtext("code") == "404"
