@@ -18,6 +18,7 @@ from strawberry.types import ExecutionContext
 
 from clientgate.settings import Settings
 from graphql_api import clients, partners, resellers
+from graphql_api.execution import FastLeafExecutionContext
 from graphql_api.extensions import schema_extensions
 from graphql_api.node import SCALARS
 
@@ -51,8 +52,13 @@ class Schema(strawberry.Schema):
         return None
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
-    """The schema with the limits, masking and introspection policy of ``settings``."""
+def build_schema(
+    settings: Settings | None = None, *, fast_leaves: bool = True
+) -> strawberry.Schema:
+    """The schema with the limits, masking and introspection policy of ``settings``.
+
+    ``fast_leaves`` reads plain scalar fields without a resolver call (see execution.py);
+    off, execution is Strawberry's stock path (tests compare the two)."""
     settings = settings or Settings()
     return Schema(
         query=merge_types("Query", QUERIES),
@@ -60,6 +66,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         subscription=_merged("Subscription", SUBSCRIPTIONS),
         types=list(EXTRA_TYPES),
         extensions=schema_extensions(settings),
+        execution_context_class=FastLeafExecutionContext if fast_leaves else None,
         config=StrawberryConfig(
             disable_field_suggestions=not settings.graphql_introspection, scalar_map=SCALARS
         ),
