@@ -75,14 +75,14 @@ class Worker:
         try:
             status = await partners.process(message, max_attempts=self.max_attempts)
         except Exception as exc:
-            # Logged without a traceback: the payload may hold personal data, the type and
-            # message are enough to find the cause; the message goes back to pending.
+            # Logged by type only: database errors quote the payload's values (personal
+            # data). The message went back to pending (or failed after max attempts).
             self.stats.errors += 1
             log.error(
                 "queue message raised",
                 worker=self.name,
                 message=message.public_id,
-                error=f"{type(exc).__name__}: {exc}",
+                error=type(exc).__name__,
             )
             return True
         if status is MessageStatus.COMPLETED:
