@@ -64,7 +64,6 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             uow,
             accounts,
             FernetSecretBox(derive_key(settings.secret_key, "ose-secrets")),
-            hasher,
             clock,
         ),
         rate_limiter=Limiter.from_settings(settings),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from core.accounts.model import Account, SecretScheme, User, UserKind
@@ -27,16 +28,11 @@ class AccountRepository(Protocol):
 
     async def count_tokens(self, account_id: int) -> int: ...
 
-    async def add_user(
-        self,
-        account_id: int,
-        username: str,
-        kind: UserKind,
-        scheme: SecretScheme,
-        secret_hash: str,
-        now: int,
-    ) -> User:
-        """Raises Conflict when the username is taken (usernames are global)."""
+    async def add_users(
+        self, rows: Sequence[tuple[int, str, UserKind, SecretScheme, str]], now: int
+    ) -> list[User]:
+        """Users ``(account id, username, kind, scheme, secret hash)`` in one statement, in
+        order. Raises Conflict, inserting none, when a username is taken (they are global)."""
         ...
 
     async def user_by_username(self, username: str) -> User | None: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 
 from core.accounts.model import (
@@ -125,22 +125,29 @@ class AccountService:
             return self._hasher.verify(password, user.secret_hash)
         return await asyncio.to_thread(self._passwords.verify, password, user.secret_hash)
 
+    async def create_users(
+        self, uow: AccountsUnitOfWork, specs: Sequence[tuple[int, str, UserKind]]
+    ) -> list[NewUser]:
+        """Users ``(account id, username, kind)`` with generated passwords, inside the caller's
+        unit of work, in one statement. Raises Conflict, creating none, if a username is taken."""
+        for _, username, _ in specs:
+            if not _USERNAME.match(username):
+                raise InvalidInput.single("username", "3-100 letters, digits or ._@+-", "INVALID")
+        passwords = [new_password() for _ in specs]
+        users = await uow.accounts.add_users(
+            [
+                (account_id, username, kind, SecretScheme.HMAC, self._hasher.hash(password))
+                for (account_id, username, kind), password in zip(specs, passwords, strict=True)
+            ],
+            self._clock.now(),
+        )
+        return [NewUser(user, password) for user, password in zip(users, passwords, strict=True)]
+
     async def create_user(
         self, uow: AccountsUnitOfWork, account_id: int, username: str, kind: UserKind
     ) -> NewUser:
-        """A user with a generated password, inside the caller's unit of work."""
-        if not _USERNAME.match(username):
-            raise InvalidInput.single("username", "3-100 letters, digits or ._@+-", "INVALID")
-        password = new_password()
-        user = await uow.accounts.add_user(
-            account_id,
-            username,
-            kind,
-            SecretScheme.HMAC,
-            self._hasher.hash(password),
-            self._clock.now(),
-        )
-        return NewUser(user=user, password=password)
+        """One user with a generated password, inside the caller's unit of work."""
+        return (await self.create_users(uow, [(account_id, username, kind)]))[0]
 
     async def _user_with_password(self, username: str, password: str, kind: UserKind) -> User:
         if not username or not password or len(password) > MAX_PASSWORD:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from core.accounts.model import UserKind
 from core.accounts.ports import AccountRepository
 from core.resellers.model import OnboardedAccount, OnboardedFilter, SettingsRow
 
@@ -45,17 +44,6 @@ class ResellerRepository(Protocol):
         now: int,
     ) -> None:
         """Settings of new accounts. Raises RucTaken when a RUC was onboarded meanwhile."""
-        ...
-
-    async def add_users(
-        self,
-        reseller_account_id: int,
-        users: Sequence[tuple[int, str, UserKind, str]],
-        now: int,
-    ) -> bool:
-        """Users ``(account id, username, kind, keyed hash of a generated password)`` of accounts
-        this reseller just onboarded, in one statement. False, and nothing inserted, when a
-        username is taken (the caller then finds which one)."""
         ...
 
     async def replace_settings(

@@ -26,7 +26,6 @@ from core.resellers.ports import ResellersUnitOfWork, SecretBox
 from core.resellers.validation import validate_batch, validate_item
 from core.shared.clock import Clock
 from core.shared.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied
-from core.shared.secrets import SecretHasher, new_password
 
 UowFactory = Callable[..., AbstractAsyncContextManager[ResellersUnitOfWork]]
 
@@ -60,14 +59,12 @@ class ResellerService:
         uow: UowFactory,
         accounts: AccountService,
         box: SecretBox,
-        hasher: SecretHasher,
         clock: Clock,
         max_batch: int = MAX_BATCH,
     ) -> None:
         self._uow = uow
         self._accounts = accounts
         self._box = box
-        self._hasher = hasher
         self._clock = clock
         self.max_batch = max_batch
 
@@ -189,20 +186,27 @@ class ResellerService:
         accounts: list[tuple[int, tuple[int, OnboardItem]]],
         now: int,
     ) -> tuple[dict[int, CreatedClient], list[ItemError]]:
-        """The API and web user of each new account. Fast path: one multi-row INSERT of users
-        stored exactly as ``AccountService.create_user`` stores them (generated password, keyed
-        hash). If a username is taken, ``create_user`` one by one finds the item(s) at fault."""
+        """The API and web user of each new account, all in one statement. If a username is
+        taken, creating them one by one finds the item(s) at fault."""
+        specs: list[tuple[int, str, UserKind]] = []
+        for account_id, (_, item) in accounts:
+            specs.append((account_id, item.ruc, UserKind.API))
+            specs.append((account_id, web_username(item.ruc, now), UserKind.WEB))
+        try:  # a Conflict rolls back only the users' insert (a savepoint), not the batch
+            users = await self._accounts.create_users(uow, specs)
+        except Conflict:
+            return await self._create_users_one_by_one(uow, accounts, now)
         created: dict[int, CreatedClient] = {}
-        rows: list[tuple[int, str, UserKind, str]] = []
-        for account_id, (index, item) in accounts:
-            api = Credentials(item.ruc, new_password())
-            web = Credentials(web_username(item.ruc, now), new_password())
-            rows.append((account_id, api.username, UserKind.API, self._hasher.hash(api.password)))
-            rows.append((account_id, web.username, UserKind.WEB, self._hasher.hash(web.password)))
-            created[index] = CreatedClient(account_id, item.ruc, item.company_name, api, web)
-        if await uow.resellers.add_users(reseller_id, rows, now):
-            return created, []
-        return await self._create_users_one_by_one(uow, accounts, now)
+        for n, (account_id, (index, item)) in enumerate(accounts):
+            api, web = users[2 * n], users[2 * n + 1]
+            created[index] = CreatedClient(
+                account_id,
+                item.ruc,
+                item.company_name,
+                Credentials(api.user.username, api.password),
+                Credentials(web.user.username, web.password),
+            )
+        return created, []
 
     async def _create_users_one_by_one(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from types import TracebackType
 
@@ -54,20 +55,21 @@ class FakeAccountRepository:
     async def count_tokens(self, account_id: int) -> int:
         return sum(1 for a, _ in self.tokens.values() if a == account_id)
 
-    async def add_user(
-        self,
-        account_id: int,
-        username: str,
-        kind: UserKind,
-        scheme: SecretScheme,
-        secret_hash: str,
-        now: int,
-    ) -> User:
-        if any(u.username == username for u in self.users.values()):
-            raise Conflict(f"username {username!r} is already taken")
-        user = User(len(self.users) + 1, account_id, username, kind, scheme, secret_hash, now, now)
-        self.users[user.id] = user
-        return user
+    async def add_users(
+        self, rows: Sequence[tuple[int, str, UserKind, SecretScheme, str]], now: int
+    ) -> list[User]:
+        taken = {u.username for u in self.users.values()}
+        names = [r[1] for r in rows]
+        if taken & set(names) or len(set(names)) < len(names):
+            raise Conflict("a username is already taken")
+        created = []
+        for account_id, username, kind, scheme, secret_hash in rows:
+            user = User(
+                len(self.users) + 1, account_id, username, kind, scheme, secret_hash, now, now
+            )
+            self.users[user.id] = user
+            created.append(user)
+        return created
 
     async def user_by_username(self, username: str) -> User | None:
         return next((u for u in self.users.values() if u.username == username), None)

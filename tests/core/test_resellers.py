@@ -191,11 +191,6 @@ class FakeResellerRepository:
         for account_id, row in rows:
             self._store(reseller, account_id, row, now)
 
-    async def add_users(self, reseller: int, users: Sequence[Any], now: int) -> bool:
-        for account_id, username, kind, digest in users:
-            await self.accounts.add_user(account_id, username, kind, "hmac", digest, now)  # type: ignore[arg-type]
-        return True
-
     async def replace_settings(
         self, reseller: int, rows: Sequence[tuple[int, SettingsRow]], now: int
     ) -> None:
@@ -232,7 +227,7 @@ async def make(now: int = 1_750_000_000) -> tuple[ResellerService, FakeResellers
     clock = FixedClock(now)
     hasher = SecretHasher(b"k" * 32)
     accounts = AccountService(uow, hasher, clock)
-    service = ResellerService(uow, accounts, FernetSecretBox(b"s" * 32), hasher, clock)
+    service = ResellerService(uow, accounts, FernetSecretBox(b"s" * 32), clock)
     reseller = await accounts.create_account(name="R", country="PE", is_reseller=True)
     principal = await accounts.authenticate_token(reseller.token)
     return service, uow, principal

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -93,34 +94,33 @@ class SqlUserMixin:
 
     _conn: AsyncConnection
 
-    async def add_user(
-        self,
-        account_id: int,
-        username: str,
-        kind: UserKind,
-        scheme: SecretScheme,
-        secret_hash: str,
-        now: int,
-    ) -> User:
-        stmt = (
-            insert(users)
-            .values(
-                account_id=account_id,
-                username=username,
-                kind=kind.value,
-                secret_scheme=scheme.value,
-                secret_hash=secret_hash,
-                created_at=now,
-                updated_at=now,
-            )
-            .returning(*users.c)
-        )
+    async def add_users(
+        self, rows: Sequence[tuple[int, str, UserKind, SecretScheme, str]], now: int
+    ) -> list[User]:
+        if not rows:
+            return []
+        values = [
+            {
+                "account_id": account_id,
+                "username": username,
+                "kind": kind.value,
+                "secret_scheme": scheme.value,
+                "secret_hash": secret_hash,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for account_id, username, kind, scheme, secret_hash in rows
+        ]
+        # One multi-row INSERT; RETURNING order is not guaranteed on SQLite, but usernames are
+        # unique, so rows are matched back by name.
         try:
             async with self._conn.begin_nested():
-                row = (await self._conn.execute(stmt)).one()
+                result = await self._conn.execute(insert(users).returning(*users.c), values)
+                by_name = {row.username: _user(row) for row in result.all()}
         except IntegrityError:
-            raise Conflict(f"username {username!r} is already taken") from None
-        return _user(row)
+            names = ", ".join(repr(r[1]) for r in rows[:3])
+            raise Conflict(f"a username is already taken (among {names})") from None
+        return [by_name[username] for _, username, _, _, _ in rows]
 
     async def user_by_username(self, username: str) -> User | None:
         row = (await self._conn.execute(select(users).where(users.c.username == username))).first()

@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
-from core.accounts.model import SecretScheme, UserKind
 from core.resellers.errors import RucTaken
 from core.resellers.model import (
     IntegrationType,
@@ -21,7 +20,6 @@ from core.resellers.model import (
     ValidatorEntity,
 )
 from core.storage.tables.accounts import accounts
-from core.storage.tables.accounts import users as users_table
 from core.storage.tables.resellers import einvoice_settings as s
 
 _PUBLIC = [
@@ -183,34 +181,6 @@ class SqlResellerRepository:
             # The only unique key a fresh account id can hit is the RUC: a concurrent batch
             # onboarded it after we looked. The caller rolls back and replays.
             raise RucTaken from None
-
-    async def add_users(
-        self,
-        reseller_account_id: int,
-        users: Sequence[tuple[int, str, UserKind, str]],
-        now: int,
-    ) -> bool:
-        if not users:
-            return True
-        values = [
-            {
-                "account_id": account_id,
-                "username": username,
-                "kind": kind.value,
-                # Generated passwords: keyed hash, exactly as AccountService.create_user stores.
-                "secret_scheme": SecretScheme.HMAC.value,
-                "secret_hash": secret_hash,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for account_id, username, kind, secret_hash in users
-        ]
-        try:
-            async with self._conn.begin_nested():
-                await self._conn.execute(insert(users_table), values)
-        except IntegrityError:
-            return False
-        return True
 
     async def replace_settings(
         self, reseller_account_id: int, rows: Sequence[tuple[int, SettingsRow]], now: int
