@@ -139,7 +139,7 @@ class PartnerRepository(Protocol):
     async def replace_location_links(
         self, account_id: int, partner_ids: Collection[int], links: Sequence[tuple[int, int, int]]
     ) -> None:
-        """The locations of ``partner_ids`` become exactly ``links`` (partner, location, pos)."""
+        """Remove the links of ``partner_ids``, then add ``links`` (partner, location, pos)."""
         ...
 
     async def delete_contacts_of(self, account_id: int, partner_ids: Collection[int]) -> None: ...

@@ -838,8 +838,9 @@ async def _write(
                 if loc_id is not None and loc_id not in seen:
                     seen.add(loc_id)
                     links.append((plan.partner_id, loc_id, pos))
+        # New partners have no links yet: only existing ones need theirs removed first.
         await repo.replace_location_links(
-            account_id, [p.partner_id for p in with_locations if p.partner_id is not None], links
+            account_id, [p.existing.id for p in with_locations if p.existing is not None], links
         )
 
     # Contacts: replaced as a whole, then their methods in one insert.

@@ -574,7 +574,7 @@ class SqlPartnerRepository:
         partner_ids: Collection[int],
         links: Sequence[tuple[int, int, int]],
     ) -> None:
-        """The locations of ``partner_ids`` become exactly ``links`` (partner, location, pos)."""
+        """Remove the links of ``partner_ids``, then add ``links`` (partner, location, pos)."""
         if partner_ids:
             await self._conn.execute(
                 delete(bp_partner_locations).where(
