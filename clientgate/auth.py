@@ -27,8 +27,20 @@ def _basic(header_value: str) -> tuple[str, str]:
     return username, password
 
 
+_PRINCIPAL = "clientgate.principal"
+
+
+def remember_principal(conn: HTTPConnection, principal: Principal) -> None:
+    """Keep a principal verified during this request, so later layers don't verify it again.
+    It lives in the request's scope only: nothing is cached across requests."""
+    conn.scope.setdefault("state", {})[_PRINCIPAL] = principal
+
+
 async def authenticate(conn: HTTPConnection, services: Services) -> Principal:
     """The caller's principal, or AuthenticationFailed (never another tenant's)."""
+    known = conn.scope.get("state", {}).get(_PRINCIPAL)
+    if known is not None:
+        return known  # type: ignore[no-any-return]
     token = conn.headers.get("access_token") or conn.headers.get("access-token")
     if token:
         return await services.accounts.authenticate_token(token.strip())

@@ -313,7 +313,7 @@ class CredentialKeys:
     async def _verify(self, conn: HTTPConnection) -> tuple[bool, str | None]:
         """``(cacheable, key)``: the credential's key, or ``None`` when it does not verify."""
         # Imported here: clientgate.auth imports the container, which imports this module.
-        from clientgate.auth import authenticate
+        from clientgate.auth import authenticate, remember_principal
 
         try:
             principal = await authenticate(conn, self._services)
@@ -324,6 +324,8 @@ class CredentialKeys:
             # and do not remember the outcome.
             log.debug("rate_limit_credential_unverified", error=type(exc).__name__)
             return False, None
+        # Verified during this very request: the route uses it instead of looking it up again.
+        remember_principal(conn, principal)
         return True, f"cred:{principal.kind.value}:{principal.credential_id}"
 
 

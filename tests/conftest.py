@@ -161,32 +161,33 @@ class StatementCounter:
         return len(self.statements)
 
 
+@contextmanager
+def counting_statements(svc: Services) -> Iterator[StatementCounter]:
+    """Counts SQL sent by ``svc``: writes through the async engine, SQLite reads through the
+    inline read engine. Transaction control statements are not counted."""
+    counter = StatementCounter()
+
+    def on_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if (
+            not statement.lstrip()
+            .upper()
+            .startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"))
+        ):
+            counter.statements.append(statement)
+
+    targets = [svc.engine.sync_engine]
+    if svc.uow.read_engine is not None:
+        targets.append(svc.uow.read_engine)
+    for target in targets:
+        event.listen(target, "before_cursor_execute", on_execute)
+    try:
+        yield counter
+    finally:
+        for target in targets:
+            event.remove(target, "before_cursor_execute", on_execute)
+
+
 @pytest.fixture
 def count_statements(services: Services) -> Callable[[], Any]:
     """``with count_statements() as c: ...; c.count`` counts SQL sent to the database."""
-
-    @contextmanager
-    def counting() -> Iterator[StatementCounter]:
-        counter = StatementCounter()
-
-        def on_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-            if (
-                not statement.lstrip()
-                .upper()
-                .startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"))
-            ):
-                counter.statements.append(statement)
-
-        # Writes go through the async engine; SQLite reads through the inline read engine.
-        targets = [services.engine.sync_engine]
-        if services.uow.read_engine is not None:
-            targets.append(services.uow.read_engine)
-        for target in targets:
-            event.listen(target, "before_cursor_execute", on_execute)
-        try:
-            yield counter
-        finally:
-            for target in targets:
-                event.remove(target, "before_cursor_execute", on_execute)
-
-    return counting
+    return lambda: counting_statements(services)
