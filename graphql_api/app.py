@@ -8,17 +8,19 @@ of Strawberry's plain-text reasons, so every client sees one error format.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.types import ExecutionResult
 
 from clientgate.container import Services
@@ -48,8 +50,21 @@ def _error_body(message: str, code: str) -> bytes:
     return orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
 
 
+class TextWebSocketAdapter(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages are text frames; orjson gives bytes, so decode them
+    (Strawberry would otherwise send binary frames, which protocol clients reject)."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view wired to the shared services, with orjson on both ends."""
+
+    websocket_adapter_class = TextWebSocketAdapter  # type: ignore[assignment]
 
     def __init__(self, services: Services) -> None:
         super().__init__(
@@ -129,8 +144,11 @@ class GraphQLApp(GraphQL[Context, None]):
 
 
 def graphql_routes(services: Services) -> list[BaseRoute]:
-    """The GraphQL face: ``/graphql`` and GraphiQL's static files."""
+    """The GraphQL face: ``/graphql`` (HTTP and WebSocket) and GraphiQL's static files."""
+    view = GraphQLApp(services)
     return [
-        Route("/graphql", GraphQLApp(services), methods=["GET", "POST"]),
+        Route("/graphql", view, methods=["GET", "POST"]),
+        # Subscriptions: graphql-transport-ws (and legacy graphql-ws) on the same path.
+        WebSocketRoute("/graphql", view),
         *static_routes(),
     ]

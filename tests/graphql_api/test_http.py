@@ -143,3 +143,22 @@ async def test_nul_characters_are_refused_before_the_database(
         assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     listed = await http.post("/graphql", json={"query": "{ clients { totalCount } }"}, headers=auth)
     assert listed.json() == {"data": {"clients": {"totalCount": 0}}}
+
+
+def test_websocket_route_speaks_graphql_transport_ws(services: Any) -> None:
+    """Subscriptions share /graphql over WebSocket (the app gets services of its own: the
+    test client runs its own event loop)."""
+    from starlette.testclient import TestClient
+
+    from clientgate.app import create_app
+    from clientgate.container import build_services
+
+    app = create_app(services.settings, build_services(services.settings))
+    with (
+        TestClient(app) as client,
+        client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        ws.send_json({"type": "connection_init"})
+        assert ws.receive_json() == {"type": "connection_ack"}
+        ws.send_json({"type": "ping"})
+        assert ws.receive_json()["type"] == "pong"
