@@ -65,3 +65,24 @@ async def test_clients_page_statements_are_constant(
     assert counts[5] == counts[50], counts
     assert counts[50] <= 5, counts
     print(f"statements per clients page ({acc.account.country}): {counts}")
+
+
+async def test_only_selected_relations_are_loaded(
+    services: Services, make_account: Any, gql: Gql, count_statements: Any
+) -> None:
+    """@skip/@include and unselected relations cost no statement."""
+    acc = await make_account("PE")
+    client = await services.clients.create(acc.account, ClientChanges({"first_name": "S"}))
+    await services.clients.add_contact(acc.account, client.id, {"first_name": "K"})
+    query = """query($no: Boolean!) { clients(first: 5) { nodes {
+        firstName contacts @skip(if: true) { firstName } addresses @include(if: $no) { address }
+    } } }"""
+    await gql(query, {"no": False}, token=acc.token)  # warm per-process caches
+    with count_statements() as bare:
+        body = await gql(query, {"no": False}, token=acc.token)
+    assert body["data"]["clients"]["nodes"] == [{"firstName": "S"}]
+    with count_statements() as with_addresses:
+        body = await gql(query, {"no": True}, token=acc.token)
+    assert body["data"]["clients"]["nodes"] == [{"firstName": "S", "addresses": []}]
+    assert not any("contacts" in s for s in bare.statements + with_addresses.statements)
+    assert with_addresses.count == bare.count + 1
