@@ -64,7 +64,7 @@ class TextWebSocketAdapter(ASGIWebSocketAdapter):
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view wired to the shared services, with orjson on both ends."""
 
-    websocket_adapter_class = TextWebSocketAdapter  # type: ignore[assignment]
+    websocket_adapter_class = TextWebSocketAdapter
 
     def __init__(self, services: Services) -> None:
         super().__init__(

@@ -42,7 +42,7 @@ def _leaf_plan(schema: Any, parent_type: GraphQLObjectType) -> LeafPlan:
     plan = {}
     strawberry_schema = getattr(schema, "_strawberry_schema", None)
     definition = strawberry_schema.get_type_by_name(parent_type.name) if strawberry_schema else None
-    if isinstance(definition, StrawberryObjectDefinition):
+    if strawberry_schema is not None and isinstance(definition, StrawberryObjectDefinition):
         converter = strawberry_schema.config.name_converter
         python_names = {
             converter.get_graphql_name(f): f.python_name

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from core.clients import model as m
 from core.shared.errors import FieldError, InvalidInput, NotFound
@@ -99,6 +100,7 @@ async def _clients_page(
     domain_filter = to_filter(flt)
     after_key = decode_cursor(after, sort_field, descending) if after is not None else None
     selection = info.selected_fields[0]
+    assert isinstance(selection, SelectedField)  # the field being resolved
     page, related = await info.context.services.clients.page(
         account,
         domain_filter,
