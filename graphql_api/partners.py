@@ -795,13 +795,16 @@ class PartnerQuery:
             for c in geo.COUNTRIES
         ]
 
-    @strawberry.field(description="Agents (role agent) that have clients, with their clients.")
-    async def agents(
-        self, info: GqlInfo, page: int = 1, page_size: int = 20
-    ) -> list[BusinessPartner]:
+    @strawberry.field(
+        description="The first partners whose role is an agent, in id order, with their "
+        "`clients`. Page through all of them with businessPartners(filter: {roleKind: AGENT})."
+    )
+    async def agents(self, info: GqlInfo, first: int = 20) -> list[BusinessPartner]:
         account = await current_account(info)
-        result = await _partners(info).agents_with_clients(account.id, page, page_size)
-        return [BusinessPartner.from_entity(entry.agent) for entry in result.items]
+        page = await _partners(info).keyset(
+            account.id, m.PartnerFilter(role_kind="agent"), first=first
+        )
+        return [BusinessPartner.from_entity(p) for p in page.items]
 
     @strawberry.field(description="Deleted partners, most recent first.")
     async def deleted_business_partners(
