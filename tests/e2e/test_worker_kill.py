@@ -105,7 +105,7 @@ def test_killed_worker_is_replaced_without_duplicates(backend: str, tmp_path: Pa
             url,
             tmp_path,
             CLIENTGATE_QUEUE_LEASE_SECONDS="2",
-            CLIENTGATE_QUEUE_PROCESS_DELAY_MS="150",
+            CLIENTGATE_QUEUE_PROCESS_DELAY_MS="300",
             CLIENTGATE_QUEUE_POLL_SECONDS="0.05",
             CLIENTGATE_LOG_LEVEL="INFO",
         )
