@@ -48,6 +48,8 @@ _CONTACT_REQUIRED = ("name", "default", "active", "contactMethods")
 _METHOD_REQUIRED = ("idRemote", "contactTypeId", "value")
 _SEND_FLAGS = ("send_by_whatsapp", "send_by_mail", "send_by_telegram", "send_by_sms")
 _LONG = frozenset({"observation", "address"})
+# Columns narrower than MAX_TEXT (PostgreSQL refuses longer values; SQLite would keep them).
+_LIMITS = {"tin": 64, "postalCode": 32}
 
 
 def _present(obj: Mapping[str, Any], key: str) -> bool:
@@ -62,8 +64,9 @@ def _ref(obj: Mapping[str, Any], key: str, path: str) -> str:
     text = str(value).strip()
     if not text:
         raise MissingParameter(path)
-    if len(text) > MAX_TEXT:
-        raise BadParameter(path, f"must be at most {MAX_TEXT} characters")
+    limit = _LIMITS.get(key, MAX_TEXT)
+    if len(text) > limit:
+        raise BadParameter(path, f"must be at most {limit} characters")
     return text
 
 
@@ -71,7 +74,7 @@ def _text(obj: Mapping[str, Any], key: str, path: str) -> str:
     value = obj[key]
     if not isinstance(value, str):
         raise BadParameter(path, "must be a string")
-    limit = MAX_LONG_TEXT if key in _LONG else MAX_TEXT
+    limit = MAX_LONG_TEXT if key in _LONG else _LIMITS.get(key, MAX_TEXT)
     if len(value) > limit:
         raise BadParameter(path, f"must be at most {limit} characters")
     return value.strip()

@@ -400,6 +400,8 @@ class PartnerService:
         """Record an invoice, delivery note or order referencing a partner."""
         if kind not in ("invoice", "delivery_note", "order"):
             raise InvalidInput.single("kind", "must be invoice, delivery_note or order")
+        if not number.strip() or len(number) > 64:
+            raise InvalidInput.single("number", "must be 1 to 64 characters")
         async with self._uow() as uow:
             partner = await _find_one(uow, account_id, ref)
             doc_id = await uow.partners.add_document(
@@ -560,8 +562,9 @@ def _check_company_values(values: dict[str, object], *, required: bool) -> None:
             raise InvalidInput.single(key, "is not a known field", "UNKNOWN_FIELD")
         if not isinstance(value, str):
             raise InvalidInput.single(key, "must be a string", "WRONG_TYPE")
-        if len(value) > 255:
-            raise InvalidInput.single(key, "must be at most 255 characters", "TOO_LONG")
+        limit = 64 if key == "tin" else 255
+        if len(value) > limit:
+            raise InvalidInput.single(key, f"must be at most {limit} characters", "TOO_LONG")
         if key in ("id_remote", "company_name") and not value.strip():
             raise InvalidInput.single(key, "must not be empty", "REQUIRED")
 

@@ -49,6 +49,7 @@ CREATED_MESSAGE = "BusinessPartner message created successfully and dispatched t
 STATUS_PATH = "/api/database/v1/message/status/{message_id}"
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
 _MAX_BODY = 8 * 1024 * 1024
+MAX_PAGE_NUMBER = 10**9  # offsets beyond it would overflow BIGINT long before any data exists
 
 Handler = Callable[[Request, Principal], Awaitable[Response]]
 
@@ -61,7 +62,7 @@ def _int_param(request: Request, name: str, default: int, maximum: int | None = 
         value = int(raw)
     except ValueError:
         raise BadParameter(name, "must be a positive integer") from None
-    if value < 1:
+    if value < 1 or value > MAX_PAGE_NUMBER:
         raise BadParameter(name, "must be a positive integer")
     if maximum is not None and value > maximum:
         raise BadParameter(name, f"must be between 1 and {maximum}")

@@ -197,6 +197,7 @@ async def test_pagination_next_page_url_and_bounds(
     for query, message in [
         ("page=0", "Parameter page must be a positive integer"),
         ("page=abc", "Parameter page must be a positive integer"),
+        ("page=" + "9" * 30, "Parameter page must be a positive integer"),
         ("pageSize=0", "Parameter pageSize must be a positive integer"),
         ("pageSize=101", "Parameter pageSize must be between 1 and 100"),
     ]:
@@ -394,6 +395,11 @@ async def test_create_refuses_malformed_bodies(
     [
         ({"active": "yes"}, "Parameter active must be a boolean"),
         ({"tin": 20100070970}, "Parameter tin must be a string"),
+        ({"tin": "1" * 65}, "Parameter tin must be at most 64 characters"),
+        (
+            {"locations": [{**partner_body("x")["locations"][0], "postalCode": "9" * 33}]},
+            "Parameter locations[0].postalCode must be at most 32 characters",
+        ),
         ({"roleId": ["client"]}, "Parameter roleId must be a string"),
         ({"locations": {}}, "Parameter locations must be an array"),
         (
