@@ -548,7 +548,8 @@ async def test_update_by_local_id_or_id_remote(
 
     cases = [
         ("U1", {"idRemote": "U2"}, 409),
-        ("U1", {"roleId": "nope"}, 400),
+        ("U1", {"roleId": "nope", "comercialName": "Half"}, 400),
+        ("U1", {"comercialName": "Half", "locations": [{"locationId": "404"}]}, 400),
         ("U1", {"active": "no"}, 400),
         ("U1", {}, 400),
         ("NOPE", {"comercialName": "x"}, 404),
@@ -557,6 +558,8 @@ async def test_update_by_local_id_or_id_remote(
         resp = await http.put(f"{BP}/update/{ref}", json=change, headers=tenant.headers)
         assert resp.status_code == code, (ref, change, resp.text)
         assert resp.json()["code"] == code
+    page = (await http.get(f"{BP}/getBPartner", headers=tenant.headers)).json()
+    assert "Half" not in {p["comercialName"] for p in page["data"]}  # nothing half-applied
     resp = await http.put(f"{BP}/update/NOPE", json={"tin": "1"}, headers=tenant.headers)
     assert resp.json() == {"code": 404, "error": "No entity found for Business Partner with NOPE."}
     # Another tenant's partner reads exactly like a missing one.
