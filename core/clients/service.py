@@ -63,6 +63,9 @@ def _check_text(field: str, value: object, errors: list[FieldError], limit: int 
         errors.append(FieldError(field, "must be a string", "WRONG_TYPE"))
     elif len(value) > limit:
         errors.append(FieldError(field, f"must be at most {limit} characters", "TOO_LONG"))
+    elif "\x00" in value:
+        # PostgreSQL text cannot hold NUL; refuse it everywhere so both databases agree.
+        errors.append(FieldError(field, "must not contain NUL characters", "INVALID"))
 
 
 def _check_email(field: str, value: object, errors: list[FieldError]) -> None:
@@ -478,8 +481,8 @@ class ClientService:
 
     async def add_attribute_definition(self, account: Account, name: str) -> DynamicAttribute:
         name = name.strip()
-        if not name or len(name) > 100:
-            raise InvalidInput.single("name", "must be 1 to 100 characters", "INVALID")
+        if not name or len(name) > 100 or "\x00" in name:
+            raise InvalidInput.single("name", "must be 1 to 100 characters, no NUL", "INVALID")
         async with self._uow() as uow:
             attr = await uow.attributes.add_definition(account.id, name)
             await uow.commit()
@@ -507,8 +510,8 @@ class ClientService:
 
     async def add_catalog_item(self, account: Account, kind: CatalogKind, name: str) -> CatalogItem:
         name = name.strip()
-        if not name or len(name) > 100:
-            raise InvalidInput.single("name", "must be 1 to 100 characters", "INVALID")
+        if not name or len(name) > 100 or "\x00" in name:
+            raise InvalidInput.single("name", "must be 1 to 100 characters, no NUL", "INVALID")
         async with self._uow() as uow:
             item = await uow.catalogs.add(account.id, kind, name)
             await uow.commit()

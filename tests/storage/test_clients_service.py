@@ -209,3 +209,18 @@ async def test_pages_load_children_in_a_fixed_number_of_statements(
                 assert related.payment_types[client.payment_type_id].name == "Efectivo"
     # page (catalogs joined in) + contacts + addresses + attributes, whatever the page size
     assert counts == [4, 4]
+
+
+async def test_nul_characters_are_refused_on_every_backend(
+    services: Services, make_account: Any
+) -> None:
+    acc = (await make_account("PE")).account
+    with pytest.raises(InvalidInput) as info:
+        await services.clients.create(acc, ClientChanges({"first_name": "a\x00b", "note": "\x00"}))
+    assert {e.field for e in info.value.errors} == {"first_name", "note"}
+    with pytest.raises(InvalidInput):
+        await services.clients.add_catalog_item(acc, CatalogKind.PRICE_LIST, "x\x00")
+    client = await services.clients.create(acc, ClientChanges({"first_name": "ok"}))
+    with pytest.raises(InvalidInput):
+        await services.clients.add_contact(acc, client.id, {"email": "a\x00@b.cl"})
+    assert await services.clients.count(acc, ClientFilter()) == 1
