@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import os
 import re
+import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -41,26 +42,34 @@ CLIENT_KEYS = tuple(c.strip() for c in CLIENT_SQL_COLS.split(","))
 
 
 class Db:
-    """Tiny pool over asyncpg or aiosqlite: ``fetch(sql, *args) -> list[tuple]``."""
+    """Tiny pools over asyncpg or SQLite: ``fetch(conn, sql, *args) -> list[tuple]``.
+
+    SQLite reads run inline on a synchronous ``sqlite3`` connection (WAL readers take no
+    lock), as clientgate's read-only units of work do; SQLite writes go through aiosqlite
+    with ``BEGIN IMMEDIATE``, like clientgate's. PostgreSQL runs everything on asyncpg, reads
+    without a transaction (clientgate reads in autocommit too).
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.sqlite = url.startswith("sqlite")
         self._pool: Any = None
-        self._conns: asyncio.Queue[Any] = asyncio.Queue()
+        self._read: sqlite3.Connection | None = None
+        self._writers: asyncio.Queue[Any] = asyncio.Queue()
 
     async def open(self, size: int = 10) -> None:
         if self.sqlite:
             import aiosqlite
 
             path = self.url.split(":///", 1)[1]
-            for _ in range(size):
+            self._read = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            for pragma in ("query_only=ON", "busy_timeout=5000", "cache_size=-65536"):
+                self._read.execute(f"PRAGMA {pragma}")
+            for _ in range(2):
                 conn = await aiosqlite.connect(path, isolation_level=None)
-                await conn.execute("PRAGMA journal_mode=WAL")
-                await conn.execute("PRAGMA synchronous=NORMAL")
-                await conn.execute("PRAGMA busy_timeout=30000")
-                await conn.execute("PRAGMA cache_size=-65536")
-                self._conns.put_nowait(conn)
+                for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
+                    await conn.execute(f"PRAGMA {pragma}")
+                self._writers.put_nowait(conn)
         else:
             import asyncpg
 
@@ -72,32 +81,32 @@ class Db:
         # Every query here numbers its parameters in order, so positional ``?`` is equivalent.
         return _PLACEHOLDER.sub("?", text) if self.sqlite else text
 
-    async def run(self, fn: Callable[[Any], Awaitable[Any]]) -> Any:
+    async def run(self, fn: Callable[[Any], Awaitable[Any]], *, write: bool = False) -> Any:
+        if self.sqlite and not write:
+            return await fn(self._read)
         if self.sqlite:
-            conn = await self._conns.get()
+            conn = await self._writers.get()
             try:
                 return await fn(conn)
             finally:
-                self._conns.put_nowait(conn)
+                self._writers.put_nowait(conn)
         async with self._pool.acquire() as conn:
             return await fn(conn)
 
     async def fetch(self, conn: Any, text: str, *args: Any) -> list[Any]:
+        if isinstance(conn, sqlite3.Connection):
+            return conn.execute(self.sql(text), args).fetchall()
         if self.sqlite:
             async with conn.execute(self.sql(text), args) as cur:
                 return list(await cur.fetchall())
         return list(await conn.fetch(text, *args))
 
-    async def execute(self, conn: Any, text: str, *args: Any) -> None:
-        if self.sqlite:
-            await conn.execute(self.sql(text), args)
-        else:
-            await conn.execute(text, *args)
-
     async def close(self) -> None:
         if self.sqlite:
-            while not self._conns.empty():
-                await self._conns.get_nowait().close()
+            while not self._writers.empty():
+                await self._writers.get_nowait().close()
+            if self._read is not None:
+                self._read.close()
         elif self._pool is not None:
             await self._pool.close()
 
@@ -185,29 +194,35 @@ class Floor:
                 message = await receive()
                 body += message.get("body", b"")
                 more = message.get("more_body", False)
+        account_id = await self.db.run(lambda conn: self._authenticate(conn, token))
+        if account_id is None:
+            return await _respond(send, 401, {"error": "invalid access token"})
+        if path == "/v1/clients.json" and scope["method"] == "POST":
+            payload = await self.db.run(
+                lambda conn: self._create(conn, account_id, base, orjson.loads(body)), write=True
+            )
+            return await _respond(send, 201, payload)
         status, payload = await self.db.run(
-            lambda conn: self._handle(conn, scope, path, token, base, body)
+            lambda conn: self._handle(conn, account_id, scope, path, base)
         )
         await _respond(send, status, payload)
 
-    async def _handle(
-        self, conn: Any, scope: Scope, path: str, token: str, base: str, body: bytes
-    ) -> tuple[int, Any]:
-        db = self.db
+    async def _authenticate(self, conn: Any, token: str) -> int | None:
         digest = hmac.new(self.key, token.encode(), hashlib.sha256).hexdigest()
-        found = await db.fetch(
+        found = await self.db.fetch(
             conn,
             "SELECT a.id FROM accounts a JOIN api_tokens t ON t.account_id = a.id "
             "WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
             digest,
         )
-        if not found:
-            return 401, {"error": "invalid access token"}
-        account_id = found[0][0]
+        return int(found[0][0]) if found else None
+
+    async def _handle(
+        self, conn: Any, account_id: int, scope: Scope, path: str, base: str
+    ) -> tuple[int, Any]:
+        db = self.db
         if path == "/v1/clients.json" and scope["method"] == "GET":
             return 200, await self._list(conn, account_id, scope, base)
-        if path == "/v1/clients.json" and scope["method"] == "POST":
-            return 201, await self._create(conn, account_id, base, orjson.loads(body))
         if path.startswith("/v1/clients/") and path.endswith(".json"):
             rows = await db.fetch(
                 conn,
