@@ -71,6 +71,7 @@ def _drive(
         workdir=workdir,
         name=f"{server.name}-{name}-warmup",
     )
+    cpu_before = server.cpu_seconds()
     result: WrkResult = wrk_run(
         server.base_url,
         req,
@@ -80,7 +81,11 @@ def _drive(
         workdir=workdir,
         name=f"{server.name}-{name}",
     )
+    cpu = server.cpu_seconds() - cpu_before
     out = result.as_dict()
+    # Server CPU per answered request: what bounds throughput on a busy machine, and far
+    # less sensitive than req/s to other processes sharing the CPUs.
+    out["cpu_ms_per_request"] = round(cpu * 1000 / max(1, result.requests), 3)
     out["rss_mb_after"] = round(server.rss_mb(), 1)
     if result.non_2xx or result.socket_errors:
         # A figure made of error answers would flatter either side: refuse it.
@@ -220,7 +225,17 @@ async def bench_backend(backend: str, args: argparse.Namespace, workdir: Path) -
                     if "skipped" not in a and "skipped" not in f and f["rps"]
                     else None
                 )
-                results[name] = {"clientgate": a, "floor": f, "ratio": ratio}
+                cpu_ratio = (
+                    round(f["cpu_ms_per_request"] / a["cpu_ms_per_request"], 3)
+                    if "skipped" not in a and "skipped" not in f and a["cpu_ms_per_request"]
+                    else None
+                )
+                results[name] = {
+                    "clientgate": a,
+                    "floor": f,
+                    "ratio": ratio,
+                    "cpu_ratio": cpu_ratio,
+                }
                 log(f"[{backend}] {name}: {_line(results[name])}")
             out["scenarios"] = results
             if not args.only or "deep_cursor" in args.only:
@@ -260,7 +275,9 @@ def _line(r: dict[str, Any]) -> str:
         return f"skipped ({a.get('skipped') or f.get('skipped')})"
     return (
         f"clientgate {a['rps']:.0f} req/s p50 {a['p50_ms']:.1f} ms p99 {a['p99_ms']:.1f} ms | "
-        f"floor {f['rps']:.0f} req/s | ratio {r['ratio']:.2f}"
+        f"floor {f['rps']:.0f} req/s | ratio {r['ratio']:.2f} | CPU ms/req "
+        f"{a['cpu_ms_per_request']:.2f} vs {f['cpu_ms_per_request']:.2f} "
+        f"(ratio {r['cpu_ratio']:.2f})"
     )
 
 
@@ -270,6 +287,7 @@ def summary(results: list[dict[str, Any]]) -> str:
         lines.append(f"\n== {res['backend']} ==")
         lines.append(
             f"{'scenario':<14}{'clientgate':>12}{'p50 ms':>9}{'p99 ms':>9}{'floor':>10}{'ratio':>8}"
+            f"{'cpu ratio':>11}"
         )
         for name, r in res.get("scenarios", {}).items():
             a, f = r["clientgate"], r["floor"]
@@ -278,7 +296,7 @@ def summary(results: list[dict[str, Any]]) -> str:
                 continue
             lines.append(
                 f"{name:<14}{a['rps']:>12.0f}{a['p50_ms']:>9.2f}{a['p99_ms']:>9.2f}"
-                f"{f['rps']:>10.0f}{r['ratio']:>8.2f}"
+                f"{f['rps']:>10.0f}{r['ratio']:>8.2f}{r['cpu_ratio']:>11.2f}"
             )
         checks = verdicts(res)
         for key, (value, target, ok) in checks.items():
@@ -351,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(asyncio.run(bench_backend(backend, args, Path(tmp))))
     meta["machine"]["loadavg_after"] = os.getloadavg()
     report = {**meta, "results": results}
-    path = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path = RESULTS / f"clients-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
     print(summary(results))
     print(f"\nwritten {path}")

@@ -41,8 +41,8 @@ def render(report: dict[str, Any]) -> str:
             f"### {res['backend']}",
             "",
             "| scenario | clientgate req/s | p50 ms | p99 ms | floor req/s | floor p50 ms "
-            "| ratio |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| ratio | CPU ms/req (cg / floor) | CPU ratio |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for name, r in res.get("scenarios", {}).items():
             a, f = r["clientgate"], r["floor"]
@@ -52,7 +52,9 @@ def render(report: dict[str, Any]) -> str:
                 continue
             out.append(
                 f"| {LABELS.get(name, name)} | {_fmt(a['rps'])} | {a['p50_ms']:.1f} "
-                f"| {a['p99_ms']:.1f} | {_fmt(f['rps'])} | {f['p50_ms']:.1f} | {r['ratio']:.2f} |"
+                f"| {a['p99_ms']:.1f} | {_fmt(f['rps'])} | {f['p50_ms']:.1f} | {r['ratio']:.2f} "
+                f"| {a.get('cpu_ms_per_request', 0):.2f} / {f.get('cpu_ms_per_request', 0):.2f} "
+                f"| {r.get('cpu_ratio') or 0:.2f} |"
             )
         out.append("")
         eq = res.get("equivalence", {})
@@ -94,7 +96,7 @@ def render(report: dict[str, Any]) -> str:
 
 
 def main() -> int:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else max(RESULTS.glob("*.json"))
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else max(RESULTS.glob("clients-*.json"))
     print(render(orjson.loads(path.read_bytes())))
     return 0
 
