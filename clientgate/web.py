@@ -27,16 +27,36 @@ class MalformedBody(DomainError):
     code = "MALFORMED_BODY"
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def decode_json(raw: bytes) -> Any:
+    """Parse a JSON body. Text with NUL characters is refused here, for every dialect:
+    PostgreSQL cannot store it, and no field of ours has a use for it."""
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise MalformedBody(f"malformed JSON: {exc.msg} at position {exc.pos}") from None
+    # JSON can only carry NUL as an escape, so most bodies skip the walk.
+    if b"\\u0000" in raw and _has_nul(body):
+        raise MalformedBody("text must not contain NUL (\\u0000) characters")
+    return body
+
+
 async def json_body(request: Request, max_bytes: int = 5 * 1024 * 1024) -> Any:
     raw = await request.body()
     if len(raw) > max_bytes:
         raise MalformedBody(f"body larger than {max_bytes} bytes")
     if not raw.strip():
         raise MalformedBody("a JSON body is required")
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise MalformedBody(f"malformed JSON: {exc.msg} at position {exc.pos}") from None
+    return decode_json(raw)
 
 
 def health_routes(services: Services) -> list[Route]:

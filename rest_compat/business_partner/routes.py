@@ -69,6 +69,13 @@ def _int_param(request: Request, name: str, default: int, maximum: int | None = 
     return value
 
 
+def _path_param(request: Request, name: str) -> str:
+    value: str = request.path_params[name]
+    if "\x00" in value:  # PostgreSQL text cannot hold NUL: no row can match it
+        raise BadParameter(name, "must not contain NUL characters")
+    return value
+
+
 def _paging(request: Request) -> tuple[int, int]:
     return (
         _int_param(request, "page", 1),
@@ -242,7 +249,7 @@ def routes(services: Services) -> list[BaseRoute]:
         )
 
     async def message_status(request: Request, principal: Principal) -> Response:
-        message = await partners.message(principal.account_id, request.path_params["message_id"])
+        message = await partners.message(principal.account_id, _path_param(request, "message_id"))
         return respond(
             request,
             {
@@ -267,7 +274,7 @@ def routes(services: Services) -> list[BaseRoute]:
 
     async def update(request: Request, principal: Principal) -> Response:
         item = parse_partner(await json_body(request, _MAX_BODY), full=False)
-        view = await partners.update(principal.account, request.path_params["ref"], item)
+        view = await partners.update(principal.account, _path_param(request, "ref"), item)
         return respond(
             request,
             {
@@ -278,7 +285,7 @@ def routes(services: Services) -> list[BaseRoute]:
         )
 
     async def delete(request: Request, principal: Principal) -> Response:
-        await partners.delete(principal.account_id, request.path_params["ref"])
+        await partners.delete(principal.account_id, _path_param(request, "ref"))
         return respond(request, {"code": 200, "message": "BusinessPartner deleted successfully."})
 
     def route(path: str, handler: Handler, method: str = "GET") -> Route:

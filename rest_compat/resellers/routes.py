@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from clientgate.auth import authenticate
 from clientgate.container import Services
-from clientgate.web import JSONResponse
+from clientgate.web import JSONResponse, MalformedBody, decode_json
 from core.resellers.errors import BatchInvalid, BatchTooLarge, EmptyBatch
 from core.resellers.model import BatchResult
 from core.shared.errors import AuthenticationFailed, Conflict, PermissionDenied
@@ -68,9 +67,9 @@ def routes(services: Services) -> list[BaseRoute]:
         if not raw.strip():
             return _error("a JSON array of clients is required", 400)
         try:
-            body = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            return _error(f"malformed JSON: {exc.msg} at position {exc.pos}", 400)
+            body = decode_json(raw)
+        except MalformedBody as exc:
+            return _error(exc.message, 400)
         if not isinstance(body, list):
             return _error("the body must be a JSON array of clients", 400)
         try:
