@@ -27,14 +27,24 @@ class MalformedBody(DomainError):
     code = "MALFORMED_BODY"
 
 
-def _has_nul(value: Any) -> bool:
+def _nul_at(value: Any, path: str = "") -> str | None:
+    """Where the first text with a NUL character is (``[0].idRemote``), or None."""
     if isinstance(value, str):
-        return "\x00" in value
+        return (path or "body") if "\x00" in value else None
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return where
+            found = _nul_at(item, where)
+            if found:
+                return found
     if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+        for index, item in enumerate(value):
+            found = _nul_at(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
 
 
 def decode_json(raw: bytes) -> Any:
@@ -45,8 +55,9 @@ def decode_json(raw: bytes) -> Any:
     except orjson.JSONDecodeError as exc:
         raise MalformedBody(f"malformed JSON: {exc.msg} at position {exc.pos}") from None
     # JSON can only carry NUL as an escape, so most bodies skip the walk.
-    if b"\\u0000" in raw and _has_nul(body):
-        raise MalformedBody("text must not contain NUL (\\u0000) characters")
+    where = _nul_at(body) if b"\\u0000" in raw else None
+    if where:
+        raise MalformedBody(f"{where}: must not contain NUL (\\u0000) characters")
     return body
 
 
