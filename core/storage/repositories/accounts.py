@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -16,6 +16,24 @@ _ACCOUNT_COLS = [accounts.c[f] for f in Account.__dataclass_fields__]
 
 def account_from_row(row: Any) -> Account:
     return Account(**row._mapping)
+
+
+# Every request authenticates: these run prebuilt, bound per call, rows read by position.
+_ACCOUNT_WIDTH = len(_ACCOUNT_COLS)
+_ACCOUNT_FOR_TOKEN = (
+    select(*_ACCOUNT_COLS, api_tokens.c.id)
+    .join(api_tokens, api_tokens.c.account_id == accounts.c.id)
+    .where(api_tokens.c.token_hash == bindparam("token_hash"), api_tokens.c.revoked_at.is_(None))
+)
+_SESSION_PRINCIPAL = (
+    select(*_ACCOUNT_COLS, sessions.c.id, sessions.c.user_id)
+    .join(sessions, sessions.c.account_id == accounts.c.id)
+    .where(
+        sessions.c.token_hash == bindparam("token_hash"),
+        sessions.c.revoked_at.is_(None),
+        sessions.c.expires_at > bindparam("now"),
+    )
+)
 
 
 class _SqlAccountCore:
@@ -59,18 +77,10 @@ class _SqlAccountCore:
         return int(result.scalar_one())
 
     async def account_for_token(self, token_hash: str) -> tuple[Account, int] | None:
-        row = (
-            await self._conn.execute(
-                select(*_ACCOUNT_COLS, api_tokens.c.id.label("token_id"))
-                .join(api_tokens, api_tokens.c.account_id == accounts.c.id)
-                .where(api_tokens.c.token_hash == token_hash, api_tokens.c.revoked_at.is_(None))
-            )
-        ).first()
+        row = (await self._conn.execute(_ACCOUNT_FOR_TOKEN, {"token_hash": token_hash})).first()
         if row is None:
             return None
-        data = dict(row._mapping)
-        token_id = data.pop("token_id")
-        return Account(**data), int(token_id)
+        return Account(*row[:_ACCOUNT_WIDTH]), int(row[_ACCOUNT_WIDTH])
 
     async def count_tokens(self, account_id: int) -> int:
         return int(
@@ -174,26 +184,12 @@ class SqlUserMixin:
 
     async def session_principal(self, token_hash: str, now: int) -> tuple[Account, int, int] | None:
         row = (
-            await self._conn.execute(
-                select(
-                    *_ACCOUNT_COLS,
-                    sessions.c.id.label("session_id"),
-                    sessions.c.user_id.label("session_user_id"),
-                )
-                .join(sessions, sessions.c.account_id == accounts.c.id)
-                .where(
-                    sessions.c.token_hash == token_hash,
-                    sessions.c.revoked_at.is_(None),
-                    sessions.c.expires_at > now,
-                )
-            )
+            await self._conn.execute(_SESSION_PRINCIPAL, {"token_hash": token_hash, "now": now})
         ).first()
         if row is None:
             return None
-        data = dict(row._mapping)
-        session_id = int(data.pop("session_id"))
-        user_id = int(data.pop("session_user_id"))
-        return Account(**data), session_id, user_id
+        width = _ACCOUNT_WIDTH
+        return Account(*row[:width]), int(row[width]), int(row[width + 1])
 
     async def revoke_session(self, token_hash: str, now: int) -> bool:
         result = await self._conn.execute(
