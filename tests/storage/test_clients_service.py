@@ -224,3 +224,21 @@ async def test_nul_characters_are_refused_on_every_backend(
     with pytest.raises(InvalidInput):
         await services.clients.add_contact(acc, client.id, {"email": "a\x00@b.cl"})
     assert await services.clients.count(acc, ClientFilter()) == 1
+
+
+async def test_text_filters_match_substrings_with_literal_wildcards(
+    services: Services, make_account: Any
+) -> None:
+    acc = (await make_account("PE")).account
+    for name in ("ana_maría", "anaXmaría", "50% Ana", "a/b", "ANA"):
+        await services.clients.create(acc, ClientChanges({"first_name": name}))
+
+    async def names(**kw: Any) -> list[str]:
+        page, _ = await services.clients.list_clients(acc, ClientFilter(**kw), 50, 0)
+        return sorted(str(c.first_name) for c in page.items)
+
+    assert await names(first_name="a_m") == ["ana_maría"]
+    assert await names(first_name="0%") == ["50% Ana"]
+    assert await names(first_name="a/b") == ["a/b"]
+    assert await names(first_name="ana") == ["50% Ana", "ANA", "anaXmaría", "ana_maría"]
+    assert await services.clients.count(acc, ClientFilter(first_name="%")) == 1

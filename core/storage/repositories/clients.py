@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Select,
     Table,
@@ -88,16 +89,7 @@ _CATALOG_FK = {
 
 @functools.cache
 def _page_select_for(kinds: tuple[CatalogKind, ...]) -> Select[Any]:
-    return _build_page_select(kinds)
-
-
-def _page_select(catalogs: Collection[CatalogKind]) -> tuple[Select[Any], list[CatalogKind]]:
-    """Clients with the linked rows of ``catalogs`` LEFT JOINed in, one round trip."""
-    kinds = [k for k in CatalogKind if k in catalogs]
-    return _page_select_for(tuple(kinds)), kinds
-
-
-def _build_page_select(kinds: tuple[CatalogKind, ...]) -> Select[Any]:
+    """Clients with the linked rows of ``kinds`` LEFT JOINed in, one round trip."""
     columns: list[Any] = list(CLIENT_COLUMNS)
     source: Any = clients
     for kind in kinds:
@@ -166,25 +158,90 @@ _ATTRIBUTES_OF = (
 )
 
 
-def client_conditions(account_id: int, flt: ClientFilter) -> list[ColumnElement[bool]]:
-    conds: list[ColumnElement[bool]] = [clients.c.account_id == account_id]
-    if flt.code is not None:
-        conds.append(clients.c.code == flt.code)
-    if flt.first_name:
-        conds.append(clients.c.first_name.icontains(flt.first_name, autoescape=True))
-    if flt.last_name:
-        conds.append(clients.c.last_name.icontains(flt.last_name, autoescape=True))
-    if flt.email:
-        conds.append(clients.c.email.icontains(flt.email, autoescape=True))
-    if flt.payment_type_id is not None:
-        conds.append(clients.c.payment_type_id == flt.payment_type_id)
-    if flt.sale_condition_id is not None:
-        conds.append(clients.c.sale_condition_id == flt.sale_condition_id)
-    if flt.state is not None:
-        conds.append(clients.c.state == flt.state)
+# Client lists are built once per *shape* (which filters are set, sort, catalogs joined) with
+# bound parameters, and bound per call: building and cache-keying a statement costs more than
+# running a short indexed query.
+_TEXT_FILTERS = ("first_name", "last_name", "email")
+_EQUAL_FILTERS = ("code", "payment_type_id", "sale_condition_id", "state")
+
+
+def _like_pattern(value: str) -> str:
+    """A case-insensitive substring pattern; ``/`` escapes the LIKE wildcards."""
+    escaped = value.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def _filter_shape(flt: ClientFilter) -> tuple[str, ...]:
+    shape = [name for name in _EQUAL_FILTERS if getattr(flt, name) is not None]
+    shape += [name for name in _TEXT_FILTERS if getattr(flt, name)]
     if flt.ids is not None:
-        conds.append(clients.c.id.in_(flt.ids))
-    return conds
+        shape.append("ids")
+    return tuple(shape)
+
+
+def _filter_params(account_id: int, flt: ClientFilter, shape: tuple[str, ...]) -> dict[str, Any]:
+    params: dict[str, Any] = {"f_account_id": account_id}
+    for name in shape:
+        value = getattr(flt, name)
+        if name in _TEXT_FILTERS:
+            value = _like_pattern(value)
+        elif name == "ids":
+            value = list(value)
+        params[f"f_{name}"] = value
+    return params
+
+
+@functools.cache
+def _conditions(shape: tuple[str, ...]) -> tuple[ColumnElement[bool], ...]:
+    conds: list[ColumnElement[bool]] = [clients.c.account_id == bindparam("f_account_id")]
+    for name in shape:
+        if name in _TEXT_FILTERS:
+            conds.append(clients.c[name].ilike(bindparam(f"f_{name}"), escape="/"))
+        elif name == "ids":
+            conds.append(clients.c.id.in_(bindparam("f_ids", expanding=True)))
+        else:
+            conds.append(clients.c[name] == bindparam(f"f_{name}"))
+    return tuple(conds)
+
+
+@functools.cache
+def _offset_query(kinds: tuple[CatalogKind, ...], shape: tuple[str, ...]) -> Select[Any]:
+    return (
+        _page_select_for(kinds)
+        .where(*_conditions(shape))
+        .order_by(clients.c.id)
+        .limit(bindparam("f_limit"))
+        .offset(bindparam("f_offset"))
+    )
+
+
+@functools.cache
+def _count_query(shape: tuple[str, ...]) -> Select[Any]:
+    return select(func.count()).select_from(clients).where(*_conditions(shape))
+
+
+@functools.cache
+def _keyset_query(
+    kinds: tuple[CatalogKind, ...],
+    shape: tuple[str, ...],
+    sort: ClientSortField,
+    descending: bool,
+    after: bool,
+) -> Select[Any]:
+    col = _SORT_COLUMNS[sort]
+    conds = list(_conditions(shape))
+    if after:
+        last_id: BindParameter[int] = bindparam("k_id")
+        if sort is ClientSortField.ID:
+            conds.append(clients.c.id < last_id if descending else clients.c.id > last_id)
+        else:
+            key = tuple_(col, clients.c.id)
+            bound = tuple_(bindparam("k_value"), last_id)
+            conds.append(key < bound if descending else key > bound)
+    order = [col.desc(), clients.c.id.desc()] if descending else [col, clients.c.id]
+    if sort is ClientSortField.ID:
+        order = order[:1]
+    return _page_select_for(kinds).where(*conds).order_by(*order).limit(bindparam("f_limit"))
 
 
 class SqlClientRepository:
@@ -248,18 +305,17 @@ class SqlClientRepository:
         offset: int,
         catalogs: Collection[CatalogKind] = (),
     ) -> tuple[list[Client], CatalogsById]:
-        query, kinds = _page_select(catalogs)
-        rows = await self._conn.execute(
-            query.where(*client_conditions(account_id, flt))
-            .order_by(clients.c.id)
-            .limit(limit)
-            .offset(offset)
-        )
+        kinds = [k for k in CatalogKind if k in catalogs]
+        shape = _filter_shape(flt)
+        params = _filter_params(account_id, flt, shape)
+        params.update(f_limit=limit, f_offset=offset)
+        rows = await self._conn.execute(_offset_query(tuple(kinds), shape), params)
         return _rows_with_catalogs(rows, kinds)
 
     async def count(self, account_id: int, flt: ClientFilter) -> int:
+        shape = _filter_shape(flt)
         result = await self._conn.execute(
-            select(func.count()).select_from(clients).where(*client_conditions(account_id, flt))
+            _count_query(shape), _filter_params(account_id, flt, shape)
         )
         return int(result.scalar_one())
 
@@ -273,20 +329,14 @@ class SqlClientRepository:
         limit: int,
         catalogs: Collection[CatalogKind] = (),
     ) -> tuple[list[Client], CatalogsById]:
-        col = _SORT_COLUMNS[sort]
-        conds = client_conditions(account_id, flt)
+        kinds = [k for k in CatalogKind if k in catalogs]
+        shape = _filter_shape(flt)
+        params = _filter_params(account_id, flt, shape)
+        params["f_limit"] = limit
         if after is not None:
-            value, last_id = after
-            if sort is ClientSortField.ID:
-                conds.append(clients.c.id < last_id if descending else clients.c.id > last_id)
-            else:
-                key = tuple_(col, clients.c.id)
-                conds.append(key < (value, last_id) if descending else key > (value, last_id))
-        order = [col.desc(), clients.c.id.desc()] if descending else [col, clients.c.id]
-        if sort is ClientSortField.ID:
-            order = order[:1]
-        query, kinds = _page_select(catalogs)
-        rows = await self._conn.execute(query.where(*conds).order_by(*order).limit(limit))
+            params["k_value"], params["k_id"] = after
+        query = _keyset_query(tuple(kinds), shape, sort, descending, after is not None)
+        rows = await self._conn.execute(query, params)
         return _rows_with_catalogs(rows, kinds)
 
     async def related(
