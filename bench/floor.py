@@ -6,6 +6,13 @@ real REST face must do: authenticate the ``access_token`` (HMAC, one indexed loo
 page, count the total, load each expanded relation with one ``IN`` query, and serialize the
 same JSON shape. No framework, no validation layers, no domain objects.
 
+It also answers ``GET /BusinessPartner/getBPartner?page=&pageSize=`` (the B2B list, locations
+and contacts included) the same way: the HMAC token lookup, the page of partners (roles and
+statuses joined in), the count, one ``IN`` query each for companies, locations, contacts and
+contact methods, countries and regions from clientgate's static table (``core.partners.geo``),
+then orjson, or for ``Accept: application/xml`` clientgate's own pure ``to_xml`` writer, so
+that the XML comparison measures data access and framework, not two XML writers.
+
 ``python -m bench.floor --port P`` with ``CLIENTGATE_DATABASE_URL`` and ``CLIENTGATE_SECRET_KEY``.
 """
 
@@ -26,6 +33,9 @@ from urllib.parse import parse_qs, parse_qsl, urlencode
 
 import orjson
 from stdnum.pe import ruc
+
+from core.partners import geo
+from rest_compat.business_partner.render import to_xml
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -77,9 +87,8 @@ class Db:
             self._pool = await asyncpg.create_pool(dsn, min_size=size, max_size=size)
 
     def sql(self, text: str) -> str:
-        """Queries are written with ``$n`` placeholders; SQLite wants ``?``."""
-        # Every query here numbers its parameters in order, so positional ``?`` is equivalent.
-        return _PLACEHOLDER.sub("?", text) if self.sqlite else text
+        """Queries are written with ``$n`` placeholders; SQLite's equivalent is ``?n``."""
+        return _PLACEHOLDER.sub(lambda m: "?" + m.group()[1:], text) if self.sqlite else text
 
     async def run(self, fn: Callable[[Any], Awaitable[Any]], *, write: bool = False) -> Any:
         if self.sqlite and not write:
@@ -197,6 +206,13 @@ class Floor:
         account_id = await self.db.run(lambda conn: self._authenticate(conn, token))
         if account_id is None:
             return await _respond(send, 401, {"error": "invalid access token"})
+        if path == "/BusinessPartner/getBPartner" and scope["method"] == "GET":
+            status, payload = await self.db.run(
+                lambda conn: self._bpartners(conn, account_id, scope, base)
+            )
+            if status == 200 and _wants_xml(scope):
+                return await _respond_raw(send, status, to_xml(payload), b"application/xml")
+            return await _respond(send, status, payload)
         if path == "/v1/clients.json" and scope["method"] == "POST":
             payload = await self.db.run(
                 lambda conn: self._create(conn, account_id, base, orjson.loads(body)), write=True
@@ -372,6 +388,208 @@ class Floor:
             page["next"] = f"{base}/v1/clients.json?{query}"
         return page
 
+    async def _bpartners(
+        self, conn: Any, account_id: int, scope: Scope, base: str
+    ) -> tuple[int, dict[str, Any]]:
+        """``getBPartner``: a page of partners in id order with everything clientgate shows."""
+        db = self.db
+        given = dict(parse_qsl(scope["query_string"].decode()))
+        try:
+            page = int(given.get("page") or 1)
+            size = int(given.get("pageSize") or 10)
+        except ValueError:
+            return 400, {"code": 400, "error": "page and pageSize must be positive integers"}
+        if page < 1 or not 1 <= size <= 100:
+            return 400, {"code": 400, "error": "page or pageSize out of range"}
+        offset = (page - 1) * size
+        # The page first, roles and statuses joined onto its rows only.
+        rows = await db.fetch(
+            conn,
+            "SELECT p.id, p.company_id, p.id_remote, r.name, s.description, p.contact_name, "
+            "p.comercial_name, p.tin, p.observation, p.origin, p.updated_at, p.active "
+            "FROM (SELECT id, company_id, id_remote, role_id, status_id, contact_name, "
+            "comercial_name, tin, observation, origin, updated_at, active FROM bp_partners "
+            f"WHERE account_id = $1 ORDER BY id LIMIT {size} OFFSET {offset}) p "
+            "LEFT JOIN bp_roles r ON r.id = p.role_id "
+            "LEFT JOIN bp_statuses s ON s.id = p.status_id ORDER BY p.id",
+            account_id,
+        )
+        if len(rows) < size and (rows or offset == 0):
+            total = offset + len(rows)
+        else:
+            total = (
+                await db.fetch(
+                    conn, "SELECT count(*) FROM bp_partners WHERE account_id = $1", account_id
+                )
+            )[0][0]
+        # SQLite without statistics would scan the tenant on ``account_id = ?``; ``+ 0`` keeps
+        # the filter out of index choice, as clientgate's repository does.
+        tenant = "account_id + 0 = $1" if db.sqlite else "account_id = $1"
+        ids = [r[0] for r in rows]
+        companies: dict[int, dict[str, Any]] = {}
+        locations: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        contacts: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        if ids:
+            marks = ",".join(f"${i + 2}" for i in range(len(ids)))
+            company_ids = sorted({r[1] for r in rows})
+            cmarks = ",".join(f"${i + 2}" for i in range(len(company_ids)))
+            for cid, remote, name, comercial, tin in await db.fetch(
+                conn,
+                "SELECT id, id_remote, company_name, comercial_name, tin FROM bp_companies "
+                f"WHERE {tenant} AND id IN ({cmarks})",
+                account_id,
+                *company_ids,
+            ):
+                companies[cid] = {
+                    "id": str(cid),
+                    "idRemote": remote,
+                    "companyName": name,
+                    "comercialName": comercial,
+                    "tin": tin,
+                }
+            for (
+                pid,
+                lid,
+                remote,
+                name,
+                address,
+                city,
+                state_id,
+                postal,
+                shipping,
+                billing,
+                country_id,
+                default,
+                active,
+                created,
+                updated,
+            ) in await db.fetch(
+                conn,
+                "SELECT pl.partner_id, l.id, l.id_remote, l.name, l.address, l.city, l.state_id, "
+                "l.postal_code, l.shipping_address, l.billing_address, l.country_id, "
+                "l.is_default, l.active, l.created_at, l.updated_at "
+                "FROM bp_partner_locations pl JOIN bp_locations l ON l.id = pl.location_id "
+                f"WHERE pl.{tenant} AND l.{tenant} AND pl.partner_id IN ({marks}) "
+                "ORDER BY pl.partner_id, pl.position",
+                account_id,
+                *ids,
+            ):
+                country = geo.country(country_id)
+                region = geo.region(state_id) if state_id else None
+                locations[pid].append(
+                    {
+                        "id": str(lid),
+                        "idRemote": remote,
+                        "name": name,
+                        "address": address,
+                        "city": city,
+                        "state": region.name if region else None,
+                        "postalCode": postal,
+                        "shippingAddress": bool(shipping),
+                        "billingAddress": bool(billing),
+                        "country": {
+                            "id": country.id if country else None,
+                            "description": country.description if country else None,
+                            "iso": country_id,
+                        },
+                        "default": bool(default),
+                        "active": bool(active),
+                        "createdAt": _stamp(created),
+                        "updatedAt": _stamp(updated),
+                    }
+                )
+            by_contact: dict[int, dict[str, Any]] = {}
+            for cid, pid, remote, name, position, default, active in await db.fetch(
+                conn,
+                "SELECT id, partner_id, id_remote, name, position, is_default, active "
+                f"FROM bp_contacts WHERE {tenant} AND partner_id IN ({marks}) ORDER BY id",
+                account_id,
+                *ids,
+            ):
+                contact = {
+                    "id": str(cid),
+                    "idRemote": remote,
+                    "name": name,
+                    "position": position,
+                    "default": bool(default),
+                    "active": bool(active),
+                    "contactMethods": [],
+                }
+                by_contact[cid] = contact
+                contacts[pid].append(contact)
+            if by_contact:
+                mmarks = ",".join(f"${i + 2}" for i in range(len(by_contact)))
+                for mid, cid, remote, type_id, value, wa, mail, tg, sms in await db.fetch(
+                    conn,
+                    "SELECT id, contact_id, id_remote, contact_type_id, value, send_by_whatsapp, "
+                    "send_by_mail, send_by_telegram, send_by_sms FROM bp_contact_methods "
+                    f"WHERE {tenant} AND contact_id IN ({mmarks}) ORDER BY id",
+                    account_id,
+                    *by_contact,
+                ):
+                    by_contact[cid]["contactMethods"].append(
+                        {
+                            "id": str(mid),
+                            "idRemote": remote,
+                            "contactTypeId": str(type_id),
+                            "value": value,
+                            "send_by_whatsapp": bool(wa),
+                            "send_by_mail": bool(mail),
+                            "send_by_telegram": bool(tg),
+                            "send_by_sms": bool(sms),
+                        }
+                    )
+        data = [
+            {
+                "id": str(pid),
+                "idRemote": remote,
+                "rol": role,
+                "status": status,
+                "company": companies.get(company_id),
+                "locations": locations.get(pid, []),
+                "contacts": contacts.get(pid, []),
+                "contactName": contact_name,
+                "comercialName": comercial,
+                "tin": tin,
+                "observation": observation,
+                "origin": origin,
+                "updatedAt": _stamp(updated),
+                "active": bool(active),
+            }
+            for (
+                pid,
+                company_id,
+                remote,
+                role,
+                status,
+                contact_name,
+                comercial,
+                tin,
+                observation,
+                origin,
+                updated,
+                active,
+            ) in rows
+        ]
+        pages = -(-total // size) if total else 0
+        next_url = None
+        if page < pages:
+            # As starlette's include_query_params: the others first, then page and pageSize.
+            pairs = parse_qsl(scope["query_string"].decode(), keep_blank_values=True)
+            rest = [(k, v) for k, v in pairs if k not in ("page", "pageSize")]
+            query = urlencode([*rest, ("page", str(page + 1)), ("pageSize", str(size))])
+            next_url = f"{base}{scope['path']}?{query}"
+        return 200, {
+            "data": data,
+            "pagination": {
+                "totalItems": total,
+                "itemsPerPage": size,
+                "currentPage": page,
+                "totalPages": pages,
+                "nextPageUrl": next_url,
+            },
+        }
+
     async def _create(
         self, conn: Any, account_id: int, base: str, body: dict[str, Any]
     ) -> dict[str, Any]:
@@ -418,6 +636,34 @@ class Floor:
             new_id,
         )
         return _client_json(base, rows[0])
+
+
+def _stamp(ts: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts))
+
+
+def _wants_xml(scope: Scope) -> bool:
+    """clientgate's rule: XML when Accept names an XML type before (or without) JSON."""
+    accept = next((v.decode() for k, v in scope["headers"] if k == b"accept"), "").lower()
+    positions = [accept.find(t) for t in ("application/xml", "text/xml") if t in accept]
+    if not positions:
+        return False
+    json_at = accept.find("application/json")
+    return json_at < 0 or min(positions) < json_at
+
+
+async def _respond_raw(send: Send, status: int, body: bytes, media_type: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", media_type),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _respond(send: Send, status: int, payload: Any) -> None:

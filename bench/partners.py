@@ -4,7 +4,10 @@
    contact with one method) against ``clientgate serve`` with its one in-process worker;
    measures the time until every message is ``completed`` (target <= 20 s).
 2. ``getBPartner?pageSize=100`` (locations and contacts included), JSON and XML, with wrk
-   (or a bounded httpx loop without /usr/bin/wrk): requests per second and latency.
+   (or a bounded httpx loop without /usr/bin/wrk): requests per second and latency, against
+   clientgate and against the floor app (``bench.floor``: raw SQL + orjson, no framework) on
+   the same database; both answers are checked equivalent first, and the results carry the
+   ratio clientgate req/s / floor req/s.
 
     python -m bench.partners [--backend sqlite|postgresql|both] [--requests 100]
                              [--per-request 100] [--duration 5] [--concurrency 8]
@@ -28,7 +31,7 @@ import httpx
 from sqlalchemy import func, select
 
 from bench.db import fresh_database
-from bench.server import Server, app_env, free_port, start
+from bench.server import Server, app_env, free_port, start, start_floor
 from bench.wrk import WRK, Request
 from bench.wrk import run as wrk_run
 from clientgate.container import build_services
@@ -178,16 +181,68 @@ def httpx_loop(base: str, path: str, headers: dict[str, str], seconds: float) ->
     }
 
 
+LIST_PATH = "/BusinessPartner/getBPartner?pageSize=100&page=3"
+
+
+def _xml_tree(body: bytes) -> Any:
+    """An XML document as nested (tag, text, children) tuples, for an order-aware comparison."""
+    import xml.etree.ElementTree as ET
+
+    def walk(el: Any) -> Any:
+        return (el.tag, (el.text or "").strip(), [walk(c) for c in el])
+
+    return walk(ET.fromstring(body))
+
+
+def compare_answers(app: Server, floor: Server, token: str) -> dict[str, Any]:
+    """Both servers' answers to the measured request, JSON and XML. The floor answers on its
+    own port, so the one URL in the body (``nextPageUrl``) is compared with the host
+    normalised."""
+    out: dict[str, Any] = {}
+    for label, accept in (("json", "application/json"), ("xml", "application/xml")):
+        headers = {"access_token": token, "Accept": accept}
+        a = httpx.get(app.base_url + LIST_PATH, headers=headers, timeout=30)
+        f = httpx.get(floor.base_url + LIST_PATH, headers=headers, timeout=30)
+        if a.status_code != 200 or f.status_code != 200:
+            raise RuntimeError(
+                f"{label}: clientgate {a.status_code}, floor {f.status_code}: "
+                f"{floor.log_path.read_text()[-2000:]}"
+            )
+        fb = f.content.replace(floor.base_url.encode(), app.base_url.encode())
+        if label == "json":
+            same = json.loads(a.content) == json.loads(fb)
+        else:
+            same = _xml_tree(a.content) == _xml_tree(fb)
+        out[label] = {
+            "equivalent": same,
+            "identical_bytes": a.content == fb,
+            "content_type": [a.headers.get("content-type"), f.headers.get("content-type")],
+            "bytes": [len(a.content), len(f.content)],
+        }
+        if not same:
+            raise RuntimeError(f"{label}: the floor's answer differs from clientgate's")
+    return out
+
+
 def measure_list(
     server: Server, token: str, accept: str, args: argparse.Namespace, workdir: Path, name: str
 ) -> dict[str, Any]:
-    path = "/BusinessPartner/getBPartner?pageSize=100&page=3"
+    path = LIST_PATH
     headers = {"access_token": token, "Accept": accept}
     probe = httpx.get(server.base_url + path, headers=headers, timeout=30)
     if probe.status_code != 200:
         raise RuntimeError(f"{name}: {probe.status_code} {probe.text[:200]}")
     size = len(probe.content)
     if Path(WRK).exists():
+        wrk_run(  # one second of warm-up, not recorded (same for clientgate and the floor)
+            server.base_url,
+            Request("GET", (path,), headers=headers),
+            duration=1.0,
+            concurrency=args.concurrency,
+            threads=2,
+            workdir=workdir,
+            name=f"{name}-warmup",
+        )
         result = wrk_run(
             server.base_url,
             Request("GET", (path,), headers=headers),
@@ -229,13 +284,24 @@ async def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> 
             if backend == "postgresql":
                 # What autovacuum does within a minute of a bulk load: fresh statistics.
                 await analyze(url, workdir)
-            json_r = measure_list(server, token, "application/json", args, workdir, "json")
-            xml_r = measure_list(server, token, "application/xml", args, workdir, "xml")
-            for label, r in (("JSON", json_r), ("XML", xml_r)):
-                log(
-                    f"[{backend}] getBPartner pageSize=100 {label}: {r['rps']:.0f} req/s, "
-                    f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, {r['bytes']:,} bytes"
-                )
+            floor = start_floor(url, SECRET_KEY, workdir)
+            try:
+                equivalence = compare_answers(server, floor, token)
+                log(f"[{backend}] floor vs clientgate answers: {equivalence}")
+                lists: dict[str, Any] = {}
+                for fmt, accept in (("json", "application/json"), ("xml", "application/xml")):
+                    f_r = measure_list(floor, token, accept, args, workdir, f"floor-{fmt}")
+                    a_r = measure_list(server, token, accept, args, workdir, fmt)
+                    ratio = round(a_r["rps"] / f_r["rps"], 3) if f_r["rps"] else None
+                    lists[fmt] = (a_r, f_r, ratio)
+                    log(
+                        f"[{backend}] getBPartner pageSize=100 {fmt.upper()}: clientgate "
+                        f"{a_r['rps']:.0f} req/s, p50 {a_r['p50_ms']:.1f} ms, p99 "
+                        f"{a_r['p99_ms']:.1f} ms, {a_r['bytes']:,} bytes | floor "
+                        f"{f_r['rps']:.0f} req/s, p50 {f_r['p50_ms']:.1f} ms | ratio {ratio}"
+                    )
+            finally:
+                floor_code = floor.stop()
             rss = server.rss_mb()
         finally:
             code = server.stop()
@@ -248,8 +314,14 @@ async def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> 
             "completed_seconds": round(elapsed, 3),
             "partners_per_second": round(total / elapsed),
             "within_target": elapsed <= TARGET_SECONDS,
-            "list_json": json_r,
-            "list_xml": xml_r,
+            "list_json": lists["json"][0],
+            "list_xml": lists["xml"][0],
+            "floor_json": lists["json"][1],
+            "floor_xml": lists["xml"][1],
+            "ratio_json": lists["json"][2],
+            "ratio_xml": lists["xml"][2],
+            "equivalence": equivalence,
+            "floor_exit": floor_code,
             "rss_mb": round(rss, 1),
         }
 
@@ -265,12 +337,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     results: dict[str, Any] = {
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "loadavg_before": os.getloadavg(),
+        },
         "settings": vars(args),
     }
     with tempfile.TemporaryDirectory(prefix="bench-partners-") as tmp:
         for backend in backends:
             results[backend] = asyncio.run(run_backend(backend, args, Path(tmp)))
+    results["machine"]["loadavg_after"] = os.getloadavg()
     if not args.no_save:
         RESULTS.mkdir(exist_ok=True)
         out = RESULTS / f"partners-{time.strftime('%Y%m%dT%H%M%S')}.json"
