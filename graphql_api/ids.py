@@ -24,8 +24,12 @@ def from_global_id(global_id: str) -> tuple[str, str]:
 
 
 def local_int_id(global_id: str, expected_type: str, field: str = "id") -> int:
-    """The integer id inside a global id of ``expected_type``; InvalidInput otherwise."""
-    type_name, local = from_global_id(global_id)
+    """The integer id inside a global id of ``expected_type``; InvalidInput naming ``field``
+    otherwise (ids longer than 18 digits would overflow BIGINT, so they are refused too)."""
+    try:
+        type_name, local = from_global_id(global_id)
+    except InvalidInput:
+        raise InvalidInput.single(field, "not a valid global id", "INVALID") from None
     if type_name != expected_type or not local.isdigit() or len(local) > 18:
         raise InvalidInput.single(field, f"not a {expected_type} id", "INVALID")
     return int(local)

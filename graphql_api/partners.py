@@ -24,14 +24,14 @@ from strawberry.types import Info
 
 from core.partners import geo
 from core.partners import model as m
-from core.partners.errors import BadParameter, MissingParameter
+from core.partners.errors import BadParameter, MissingParameter, PartnerNotFound
 from core.partners.parsing import parse_assignments, parse_create_body, parse_partner
 from core.partners.service import MAX_PAGE_SIZE
 from core.shared.errors import DomainError, InvalidInput
 from graphql_api.clients.types import PageInfo
 from graphql_api.context import Context
 from graphql_api.errors import UserError, UserErrorCode, field_path, user_errors
-from graphql_api.ids import from_global_id, to_global_id
+from graphql_api.ids import from_global_id, local_int_id, to_global_id
 from graphql_api.node import Node, current_account, register_node
 
 GqlInfo = Info[Context, None]
@@ -633,19 +633,10 @@ def _filter(flt: BusinessPartnerFilter | None) -> m.PartnerFilter:
         return m.PartnerFilter()
 
     def local(value: strawberry.ID | None, type_name: str, field: str) -> int | None:
-        if value is None:
-            return None
-        kind, number = from_global_id(str(value))
-        if kind != type_name or not number.isdigit():
-            raise InvalidInput.single(field, f"not a {type_name} id")
-        return int(number)
+        return None if value is None else local_int_id(str(value), type_name, field)
 
     def plain(value: strawberry.ID | None, field: str) -> int | None:
-        if value is None:
-            return None
-        if not str(value).isdigit():
-            raise InvalidInput.single(field, "must be a numeric id")
-        return int(value)
+        return None if value is None else _numeric(value, field)
 
     return m.PartnerFilter(
         company_id=local(flt.company_id, COMPANY_TYPE, "companyId"),
@@ -756,10 +747,8 @@ class PartnerQuery:
         if (id is None) == (id_remote is None):
             raise InvalidInput.single("id", "give exactly one of id and idRemote")
         if id is not None:
-            kind, local = from_global_id(str(id))
-            if kind != PARTNER_TYPE or not local.isdigit():
-                raise InvalidInput.single("id", f"not a {PARTNER_TYPE} id")
-            found = await _partners(info).partners_by_ids(account.id, [int(local)])
+            partner_id = local_int_id(str(id), PARTNER_TYPE)
+            found = await _partners(info).partners_by_ids(account.id, [partner_id])
             return BusinessPartner.from_entity(found[0]) if found else None
         try:
             partner = await _partners(info).get(account.id, str(id_remote))
@@ -843,10 +832,8 @@ class PartnerMutation:
         account = await current_account(info)
         values = {k: v for k, v in vars(input).items() if v is not None}
         try:
-            kind, local = from_global_id(str(id))
-            if kind != COMPANY_TYPE or not local.isdigit():
-                raise InvalidInput.single("id", f"not a {COMPANY_TYPE} id")
-            company = await _partners(info).update_company(account.id, int(local), values)
+            company_id = local_int_id(str(id), COMPANY_TYPE)
+            company = await _partners(info).update_company(account.id, company_id, values)
         except DomainError as exc:
             return CompanyPayload(user_errors=_errors(exc))
         return CompanyPayload(company=Company.from_entity(company))
@@ -982,9 +969,9 @@ class PartnerMutation:
         return AssignClientsPayload(agent=BusinessPartner.from_entity(agent), assigned=count)
 
 
-def _numeric(value: strawberry.ID) -> int:
+def _numeric(value: strawberry.ID, field: str = "id") -> int:
     if not str(value).isdigit() or len(str(value)) > 18:
-        raise InvalidInput.single("id", "must be a numeric id")
+        raise InvalidInput.single(field, "must be a numeric id")
     return int(value)
 
 
@@ -1014,13 +1001,9 @@ class PartnerSubscription:
 
 async def _fetch_partner(info: GqlInfo, global_id: str) -> BusinessPartner:
     account = await current_account(info)
-    _, local = from_global_id(global_id)
-    found = (
-        await _partners(info).partners_by_ids(account.id, [int(local)]) if local.isdigit() else []
-    )
+    partner_id = local_int_id(global_id, PARTNER_TYPE)
+    found = await _partners(info).partners_by_ids(account.id, [partner_id])
     if not found:
-        from core.partners.errors import PartnerNotFound
-
         raise PartnerNotFound(global_id)
     return BusinessPartner.from_entity(found[0])
 
