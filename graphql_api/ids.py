@@ -1,9 +1,11 @@
-"""Relay global ids: base64 of ``Type:id``. Opaque to clients, checked on the way in."""
+"""Relay global ids (base64 of ``Type:id``, opaque to clients, checked on the way in) and the
+conversion of stored timestamps."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+from datetime import UTC, datetime
 
 from core.shared.errors import InvalidInput
 
@@ -33,3 +35,8 @@ def local_int_id(global_id: str, expected_type: str, field: str = "id") -> int:
     if type_name != expected_type or not local.isdigit() or len(local) > 18:
         raise InvalidInput.single(field, f"not a {expected_type} id", "INVALID")
     return int(local)
+
+
+def utc_datetime(seconds: int) -> datetime:
+    """Storage keeps Unix seconds; GraphQL speaks DateTime (UTC)."""
+    return datetime.fromtimestamp(seconds, UTC)

@@ -13,7 +13,7 @@ import base64
 import binascii
 import json
 from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -31,7 +31,7 @@ from core.shared.errors import DomainError, InvalidInput
 from graphql_api.clients.types import PageInfo
 from graphql_api.context import Context
 from graphql_api.errors import UserError, UserErrorCode, field_path, user_errors
-from graphql_api.ids import from_global_id, local_int_id, to_global_id
+from graphql_api.ids import from_global_id, local_int_id, to_global_id, utc_datetime
 from graphql_api.node import Node, current_account, register_node
 
 GqlInfo = Info[Context, None]
@@ -39,10 +39,6 @@ PARTNER_TYPE = "BusinessPartner"
 COMPANY_TYPE = "Company"
 STATUS_PATH = "/api/database/v1/message/status/{}"
 JOB_POLL_SECONDS = 0.2
-
-
-def _time(seconds: int) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
 
 
 # -- loaders ---------------------------------------------------------------------------------
@@ -234,8 +230,8 @@ class PartnerLocation:
             billing_address=loc.billing_address,
             is_default=loc.is_default,
             active=loc.active,
-            created_at=_time(loc.created_at),
-            updated_at=_time(loc.updated_at),
+            created_at=utc_datetime(loc.created_at),
+            updated_at=utc_datetime(loc.updated_at),
             state_id=loc.state_id,
             country_id=loc.country_id,
         )
@@ -368,8 +364,8 @@ class BusinessPartner(Node):
             observation=p.observation,
             origin=p.origin,
             active=p.active,
-            created_at=_time(p.created_at),
-            updated_at=_time(p.updated_at),
+            created_at=utc_datetime(p.created_at),
+            updated_at=utc_datetime(p.updated_at),
             entity=p,
         )
 
@@ -410,7 +406,7 @@ class DeletedBusinessPartner:
             company_database_id=d.company_id,
             id_remote=d.id_remote,
             snapshot=json.loads(d.snapshot),
-            deleted_at=_time(d.deleted_at),
+            deleted_at=utc_datetime(d.deleted_at),
         )
 
 
@@ -432,8 +428,8 @@ class PartnerJob:
             error_message=msg.error_message,
             status_url=base_url + STATUS_PATH.format(msg.public_id),
             attempts=msg.attempts,
-            created_at=_time(msg.created_at),
-            updated_at=_time(msg.updated_at),
+            created_at=utc_datetime(msg.created_at),
+            updated_at=utc_datetime(msg.updated_at),
         )
 
 

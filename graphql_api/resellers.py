@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -24,7 +24,7 @@ from core.shared.errors import Conflict, DomainError, InvalidInput, NotFound, Pe
 from graphql_api.clients.types import PageInfo
 from graphql_api.context import Context
 from graphql_api.errors import UserError, UserErrorCode, graphql_name, user_errors
-from graphql_api.ids import local_int_id, to_global_id
+from graphql_api.ids import local_int_id, to_global_id, utc_datetime
 from graphql_api.node import Node, register_node
 
 TYPE_NAME = "OnboardedAccount"
@@ -53,10 +53,6 @@ class UserKind(Enum):
 
 
 # -- types ---------------------------------------------------------------------------------------
-
-
-def _time(seconds: int) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
 
 
 @strawberry.type(description="An account onboarded by the calling reseller, with its settings.")
@@ -94,8 +90,8 @@ class OnboardedAccount(Node):
             has_external_ose_password=a.has_external_ose_password,
             is_ose_validation_only=a.is_ose_validation_only,
             integration_type=IntegrationType(int(a.integration_type)),
-            created_at=_time(a.created_at),
-            updated_at=_time(a.updated_at),
+            created_at=utc_datetime(a.created_at),
+            updated_at=utc_datetime(a.updated_at),
         )
 
 

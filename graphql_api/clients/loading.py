@@ -13,13 +13,12 @@ The module is independent of how the result is executed: a faster execution path
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
 
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from core.clients import model as m
 from graphql_api.clients import types as t
-from graphql_api.ids import to_global_id
+from graphql_api.ids import to_global_id, utc_datetime
 from graphql_api.node import RecordState
 
 # GraphQL field of Client -> relation name understood by ClientService.
@@ -91,10 +90,6 @@ def selects(connection: SelectedField, name: str) -> bool:
 
 
 # -- entities -> GraphQL objects ------------------------------------------------------------------
-
-
-def _dt(ts: int) -> datetime:
-    return datetime.fromtimestamp(ts, UTC)
 
 
 def payment_type(item: m.CatalogItem) -> t.PaymentType:
@@ -173,7 +168,7 @@ def points_entry(e: m.PointsEntry) -> t.PointsEntry:
         balance=e.balance,
         description=e.description,
         order_id=e.order_id,
-        created_at=_dt(e.created_at),
+        created_at=utc_datetime(e.created_at),
     )
 
 
@@ -184,8 +179,8 @@ def document(d: m.Document) -> t.Document:
         client_id=to_global_id("Client", d.client_id),
         name=d.name,
         number=d.number,
-        emission_date=_dt(d.emission_date),
-        expiration_date=_dt(d.expiration_date),
+        emission_date=utc_datetime(d.emission_date),
+        expiration_date=utc_datetime(d.expiration_date),
         total_amount=d.total_amount,
         paid_amount=d.paid_amount,
         amount_owed=d.amount_owed,
@@ -198,13 +193,13 @@ def payment(p: m.Payment) -> t.Payment:
         database_id=p.id,
         document_id=to_global_id("Document", p.document_id),
         amount=p.amount,
-        paid_at=_dt(p.paid_at),
+        paid_at=utc_datetime(p.paid_at),
     )
 
 
 def unpaid_summary(s: m.UnpaidSummary) -> t.UnpaidSummary:
     return t.UnpaidSummary(
-        comparison_date=_dt(s.comparison_date),
+        comparison_date=utc_datetime(s.comparison_date),
         overdue_debt=s.overdue_debt,
         upcoming_debt=s.upcoming_debt,
         total_debt=s.total_debt,
@@ -280,12 +275,12 @@ def build_client(
         company_or_person=_KINDS[c.company_or_person],
         accumulate_points=c.accumulate_points == 1,
         points=c.points,
-        points_updated=_dt(c.points_updated) if c.points_updated else None,
+        points_updated=utc_datetime(c.points_updated) if c.points_updated else None,
         send_dte=c.send_dte == 1,
         is_foreigner=_flag(c.is_foreigner),
         prestashop_client_id=c.prestashop_client_id,
-        created_at=_dt(c.created_at),
-        updated_at=_dt(c.updated_at),
+        created_at=utc_datetime(c.created_at),
+        updated_at=utc_datetime(c.updated_at),
         payment_type=catalogs.payment_type(c.payment_type_id),
         price_list=catalogs.price_list(c.price_list_id),
         sale_condition=catalogs.sale_condition(c.sale_condition_id),
