@@ -608,7 +608,8 @@ class ClientService:
         if errors:
             raise InvalidInput(errors)
         async with self._uow() as uow:
-            doc = await uow.documents.get(account.id, document_id)
+            # Locked: two payments must not both check the same amount owed.
+            doc = await uow.documents.get_for_update(account.id, document_id)
             if doc is None:
                 raise NotFound("document", document_id)
             if value > doc.amount_owed:

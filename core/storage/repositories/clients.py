@@ -759,6 +759,18 @@ class SqlDocumentRepository:
         ).first()
         return _document(row) if row else None
 
+    async def get_for_update(self, account_id: int, document_id: int) -> Document | None:
+        # SELECT ... FOR UPDATE on PostgreSQL; SQLite's write units already hold the
+        # database's write lock (BEGIN IMMEDIATE), and SQLAlchemy omits the clause there.
+        row = (
+            await self._conn.execute(
+                select(*_DOC_COLUMNS)
+                .where(documents.c.account_id == account_id, documents.c.id == document_id)
+                .with_for_update()
+            )
+        ).first()
+        return _document(row) if row else None
+
     async def list_for_client(self, account_id: int, client_id: int) -> list[Document]:
         rows = await self._conn.execute(
             select(*_DOC_COLUMNS)
