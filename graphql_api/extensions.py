@@ -6,27 +6,28 @@ Validation rules are built once, which keeps them hashable-stable for the valida
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Callable, Iterator
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Iterator
 from functools import partial
 from typing import Any
 
 import structlog
-from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
+from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
+from strawberry.schema.schema import validate_document
 
 from clientgate.logging import log
 from clientgate.settings import Settings
 from core.shared.errors import DomainError, InvalidInput
 from graphql_api.errors import field_path
+from graphql_api.limits import limits_rule
 
 MASKED_MESSAGE = "Unexpected error."
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
@@ -109,19 +110,59 @@ class ErrorPolicy(SchemaExtension):
         )
 
 
+class RequireCaller(SchemaExtension):
+    """Every operation needs a valid credential, checked before the document is parsed or
+    validated: an anonymous request costs one header lookup, whatever document it sends.
+    The failure is answered as a GraphQL error with ``extensions.code = UNAUTHENTICATED``."""
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        await self.execution_context.context.principal()
+        yield
+
+
+class ValidationOffLoop(SchemaExtension):
+    """Validates a document not seen before in a worker thread, so one large document does
+    not stall every other request on the event loop; validated documents are remembered by
+    their text (bounded LRU), so a repeated document costs a dictionary lookup."""
+
+    def __init__(self, cache: OrderedDict[str, list[GraphQLError]], maxsize: int) -> None:
+        self._cache = cache
+        self._maxsize = maxsize
+
+    async def on_validate(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        key = context.query
+        errors = self._cache.get(key) if key is not None else None
+        if errors is None:
+            document = context.graphql_document
+            assert document is not None
+            errors = await asyncio.to_thread(
+                validate_document, context.schema._schema, document, context.validation_rules
+            )
+            if key is not None:
+                self._cache[key] = errors
+                if len(self._cache) > self._maxsize:
+                    self._cache.popitem(last=False)
+        elif key is not None:
+            self._cache.move_to_end(key)
+        context.pre_execution_errors = errors
+        yield
+
+
 def schema_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Extension factories for ``settings``."""
-    rules = [
-        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
+    rules: list[type[ASTValidationRule]] = [
+        limits_rule(max_depth=settings.graphql_max_depth, max_aliases=settings.graphql_max_aliases)
     ]
     if not settings.graphql_introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
+    validated: OrderedDict[str, list[GraphQLError]] = OrderedDict()
     return [
+        RequireCaller,
         partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
         partial(AddValidationRules, rules),
         partial(ParserCache, maxsize=512),
-        partial(ValidationCache, maxsize=512),
+        partial(ValidationOffLoop, validated, 512),
         partial(
             ErrorPolicy,
             debug=settings.debug,
