@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -12,24 +12,40 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+import graphql_api.app
+import rest_compat.bsale
+import rest_compat.business_partner
+import rest_compat.resellers
 from clientgate.container import Services, build_services
-from clientgate.logging import RequestContextMiddleware, configure_logging, log
-from clientgate.ratelimit import RateLimitMiddleware
+from clientgate.routes import auth_routes, health_routes
 from clientgate.settings import Settings
-from clientgate.web import JSONResponse, auth_routes, health_routes
+from clientgate.worker import Worker
 from core.storage.migrate import migrate
+from graphql_api.config import GraphQLConfig
+from httpkit.face import Face
+from httpkit.json import JSONResponse
+from httpkit.logging import RequestContextMiddleware, configure_logging, log
+from httpkit.ratelimit import CredentialKeys, RateLimitMiddleware
 
-# Each face contributes routes built on the shared services. A face is a function
-# ``(services) -> list[BaseRoute]``; its sub-application carries its own error handlers.
-FaceFactory = Callable[[Services], list[BaseRoute]]
+
+def graphql_config(settings: Settings) -> GraphQLConfig:
+    return GraphQLConfig(
+        debug=settings.debug,
+        introspection=settings.graphql_introspection,
+        max_depth=settings.graphql_max_depth,
+        max_aliases=settings.graphql_max_aliases,
+        max_tokens=settings.graphql_max_tokens,
+    )
 
 
-def _faces() -> list[FaceFactory]:
-    from graphql_api.app import graphql_routes
-    from rest_compat import business_partner, resellers
-    from rest_compat.bsale import bsale_face
-
-    return [graphql_routes, resellers.routes, bsale_face, business_partner.routes]
+def faces(services: Services) -> list[Face]:
+    """Every face on the shared services; each sub-application has its own error handlers."""
+    return [
+        graphql_api.app.face(services, graphql_config(services.settings)),
+        rest_compat.resellers.face(services),
+        rest_compat.bsale.face(services),
+        rest_compat.business_partner.face(services),
+    ]
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:
@@ -45,8 +61,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         worker_task = None
         if settings.worker_in_serve:
             # The BusinessPartner queue worker runs beside the server unless disabled.
-            from clientgate.worker import Worker
-
             worker = Worker(services, name="serve")
             worker_task = asyncio.create_task(worker.run())
         try:
@@ -70,14 +84,19 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         )
 
     routes: list[BaseRoute] = [Route("/", index), *health_routes(services), *auth_routes(services)]
-    for face in _faces():
-        routes.extend(face(services))
+    mounted = faces(services)
+    for face in mounted:
+        routes.extend(face.routes)
+    keys = CredentialKeys(services.hasher, services.accounts)
+    refusals = [refusal for face in mounted for refusal in face.refusals]
     app = Starlette(
         debug=settings.debug,
         routes=routes,
         middleware=[
             Middleware(RequestContextMiddleware),
-            Middleware(RateLimitMiddleware, services=services),
+            Middleware(
+                RateLimitMiddleware, limiter=services.rate_limiter, keys=keys, refusals=refusals
+            ),
         ],
         lifespan=lifespan,
     )

@@ -104,8 +104,8 @@ def cmd_accounts_create(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     """Run BusinessPartner queue workers until SIGINT/SIGTERM (graceful: the message in hand
     is finished first)."""
-    from clientgate.logging import configure_logging
     from clientgate.worker import run_workers
+    from httpkit.logging import configure_logging
 
     settings = Settings.from_env()
     configure_logging(settings.log_level, settings.log_json)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from hashlib import sha256
 
+from limits.aio.storage import MemoryStorage, RedisStorage
+from redis.asyncio import ConnectionPool
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from clientgate.ratelimit import Limiter
 from clientgate.settings import Settings
 from core.accounts.service import AccountService
 from core.clients.service import ClientService
@@ -18,6 +21,7 @@ from core.shared.clock import Clock, SystemClock
 from core.shared.secrets import SecretHasher
 from core.storage.engine import create_engine
 from core.storage.uow import UnitOfWorkFactory
+from httpkit.ratelimit import REDIS_TIMEOUT_SECONDS, Limiter, parse_limits, storage_uri
 
 
 def derive_key(secret_key: str, purpose: str) -> bytes:
@@ -45,6 +49,30 @@ class Services:
         await self.engine.dispose()
 
 
+def build_limiter(settings: Settings) -> Limiter | None:
+    """The app's rate limiter, or ``None`` when rate limiting is disabled."""
+    if not settings.rate_limit_enabled:
+        return None
+    items = parse_limits(settings.rate_limit)
+    uri = storage_uri(settings.redis_url)
+    if not settings.redis_url:
+        return Limiter(items, MemoryStorage(), settings.rate_limit_strategy)
+    # Our own pool, so that shutdown can close it; limits' client borrows it.
+    pool = ConnectionPool.from_url(
+        settings.redis_url,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+        retry=Retry(NoBackoff(), 0),
+    )
+    storage = RedisStorage(
+        uri,
+        implementation="redispy",
+        key_prefix=settings.rate_limit_key_prefix,
+        connection_pool=pool,  # type: ignore[arg-type]
+    )
+    return Limiter(items, storage, settings.rate_limit_strategy, close=pool.aclose)
+
+
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
     uow = UnitOfWorkFactory(engine)
@@ -66,5 +94,5 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             FernetSecretBox(derive_key(settings.secret_key, "ose-secrets")),
             clock,
         ),
-        rate_limiter=Limiter.from_settings(settings),
+        rate_limiter=build_limiter(settings),
     )

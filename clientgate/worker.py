@@ -15,8 +15,8 @@ import signal
 from dataclasses import dataclass, field
 
 from clientgate.container import Services
-from clientgate.logging import log
 from core.partners.model import MessageStatus
+from httpkit.logging import log
 
 
 @dataclass

@@ -23,11 +23,14 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.types import ExecutionResult
 
-from clientgate.container import Services
+from graphql_api.config import GraphQLConfig
 from graphql_api.context import Context
 from graphql_api.extensions import ErrorPolicy
 from graphql_api.graphiql import graphiql_html, static_routes
 from graphql_api.schema import build_schema
+from httpkit.face import Face
+from httpkit.ratelimit import TOO_MANY, Refusal
+from httpkit.services import FaceServices
 
 _GET_REFUSAL = "not allowed when using GET"
 # A NUL character cannot be stored in PostgreSQL text; refuse it at the door, as a literal
@@ -66,21 +69,18 @@ class GraphQLApp(GraphQL[Context, None]):
 
     websocket_adapter_class = TextWebSocketAdapter
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: FaceServices, config: GraphQLConfig) -> None:
         super().__init__(
-            build_schema(services.settings),
+            build_schema(config),
             graphql_ide="graphiql",
             allow_queries_via_get=True,
         )
         self.services = services
         self._ide_html = graphiql_html()
-        settings = services.settings
         # Errors raised outside the operation hooks (e.g. a syntax error thrown through the
         # parser cache) reach the result without passing ErrorPolicy.on_operation; the same
         # policy runs once more here, idempotently, so every error has a code and is masked.
-        self._policy = ErrorPolicy(
-            debug=settings.debug, hide_suggestions=not settings.graphql_introspection
-        )
+        self._policy = ErrorPolicy(debug=config.debug, hide_suggestions=not config.introspection)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context(services=self.services, request=request)
@@ -143,12 +143,17 @@ class GraphQLApp(GraphQL[Context, None]):
         )
 
 
-def graphql_routes(services: Services) -> list[BaseRoute]:
+def _too_many(accept: str) -> tuple[bytes, str]:
+    return _error_body(TOO_MANY, "RATE_LIMITED"), "application/json"
+
+
+def face(services: FaceServices, config: GraphQLConfig) -> Face:
     """The GraphQL face: ``/graphql`` (HTTP and WebSocket) and GraphiQL's static files."""
-    view = GraphQLApp(services)
-    return [
+    view = GraphQLApp(services, config)
+    routes: list[BaseRoute] = [
         Route("/graphql", view, methods=["GET", "POST"]),
         # Subscriptions: graphql-transport-ws (and legacy graphql-ws) on the same path.
         WebSocketRoute("/graphql", view),
         *static_routes(),
     ]
+    return Face("graphql", routes, (Refusal(("/graphql",), _too_many),))

@@ -8,14 +8,14 @@ from typing import Any
 
 from starlette.requests import HTTPConnection
 
-from clientgate.auth import authenticate
-from clientgate.container import Services
 from core.accounts.model import Account, Principal
+from httpkit.auth import authenticate
+from httpkit.services import FaceServices
 
 
 @dataclass
 class Context:
-    services: Services
+    services: FaceServices
     request: HTTPConnection
     loaders: dict[str, Any] = field(default_factory=dict)
     _principal: Principal | None = None
@@ -23,7 +23,7 @@ class Context:
     async def principal(self) -> Principal:
         """The caller; raises AuthenticationFailed (a GraphQL error, UNAUTHENTICATED)."""
         if self._principal is None:
-            self._principal = await authenticate(self.request, self.services)
+            self._principal = await authenticate(self.request, self.services.accounts)
         return self._principal
 
     async def account(self) -> Account:

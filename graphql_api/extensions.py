@@ -23,11 +23,11 @@ from strawberry.extensions import (
 )
 from strawberry.schema.schema import validate_document
 
-from clientgate.logging import log
-from clientgate.settings import Settings
 from core.shared.errors import DomainError, InvalidInput
+from graphql_api.config import GraphQLConfig
 from graphql_api.errors import field_path
 from graphql_api.limits import limits_rule
+from httpkit.logging import log
 
 MASKED_MESSAGE = "Unexpected error."
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
@@ -149,23 +149,23 @@ class ValidationOffLoop(SchemaExtension):
         yield
 
 
-def schema_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    """Extension factories for ``settings``."""
+def schema_extensions(config: GraphQLConfig) -> list[Callable[[], SchemaExtension]]:
+    """Extension factories for ``config``."""
     rules: list[type[ASTValidationRule]] = [
-        limits_rule(max_depth=settings.graphql_max_depth, max_aliases=settings.graphql_max_aliases)
+        limits_rule(max_depth=config.max_depth, max_aliases=config.max_aliases)
     ]
-    if not settings.graphql_introspection:
+    if not config.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     validated: OrderedDict[str, list[GraphQLError]] = OrderedDict()
     return [
         RequireCaller,
-        partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
+        partial(MaxTokensLimiter, max_token_count=config.max_tokens),
         partial(AddValidationRules, rules),
         partial(ParserCache, maxsize=512),
         partial(ValidationOffLoop, validated, 512),
         partial(
             ErrorPolicy,
-            debug=settings.debug,
-            hide_suggestions=not settings.graphql_introspection,
+            debug=config.debug,
+            hide_suggestions=not config.introspection,
         ),
     ]

@@ -16,8 +16,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from clientgate.settings import Settings
 from graphql_api import clients, partners, resellers
+from graphql_api.config import GraphQLConfig
 from graphql_api.execution import FastLeafExecutionContext
 from graphql_api.extensions import schema_extensions
 from graphql_api.node import SCALARS
@@ -53,22 +53,22 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(
-    settings: Settings | None = None, *, fast_leaves: bool = True
+    config: GraphQLConfig | None = None, *, fast_leaves: bool = True
 ) -> strawberry.Schema:
-    """The schema with the limits, masking and introspection policy of ``settings``.
+    """The schema with the limits, masking and introspection policy of ``config``.
 
     ``fast_leaves`` reads plain scalar fields without a resolver call (see execution.py);
     off, execution is Strawberry's stock path (tests compare the two)."""
-    settings = settings or Settings()
+    config = config or GraphQLConfig()
     return Schema(
         query=merge_types("Query", QUERIES),
         mutation=_merged("Mutation", MUTATIONS),
         subscription=_merged("Subscription", SUBSCRIPTIONS),
         types=list(EXTRA_TYPES),
-        extensions=schema_extensions(settings),
+        extensions=schema_extensions(config),
         execution_context_class=FastLeafExecutionContext if fast_leaves else None,
         config=StrawberryConfig(
-            disable_field_suggestions=not settings.graphql_introspection, scalar_map=SCALARS
+            disable_field_suggestions=not config.introspection, scalar_map=SCALARS
         ),
     )
 

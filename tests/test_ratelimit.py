@@ -19,10 +19,10 @@ import structlog.testing
 from starlette.applications import Starlette
 
 from clientgate.app import create_app
-from clientgate.container import Services, build_services
-from clientgate.ratelimit import Limiter, ip_key, parse_limits, storage_uri, too_many_requests
+from clientgate.container import Services, build_limiter, build_services
 from clientgate.settings import Settings
 from core.accounts.model import UserKind
+from httpkit.ratelimit import ip_key, parse_limits, storage_uri
 
 MakeApp = Callable[..., Awaitable[Starlette]]
 
@@ -117,7 +117,7 @@ async def test_429_body_speaks_the_dialect_of_the_path(
     assert second.status_code == 429
     assert second.json() == expected
     assert int(second.headers["retry-after"]) >= 1
-    assert too_many_requests(path) == (second.content, "application/json")
+    assert second.headers["content-type"] == "application/json"
 
 
 async def test_business_partner_429_in_xml_when_asked(make_app: MakeApp, make_account: Any) -> None:
@@ -194,7 +194,7 @@ async def test_a_revoked_session_falls_back_to_the_address(
 ) -> None:
     """The key follows the credential's validity: once logged out, a session token spends the
     address's budget (here with the verification cache off, so the change shows at once)."""
-    import clientgate.ratelimit as ratelimit
+    import httpkit.ratelimit as ratelimit
 
     monkeypatch.setattr(ratelimit, "CREDENTIAL_CACHE_SECONDS", 0.0)
     app = await make_app(rate_limit="3/minute")
@@ -342,17 +342,17 @@ def test_settings_from_env() -> None:
         "moving-window",
         "edge:rl",
     )
-    assert Limiter.from_settings(custom) is None
+    assert build_limiter(custom) is None
 
 
 def test_bad_configuration_fails_at_start_with_a_clear_message() -> None:
     settings = Settings(secret_key="k" * 40)
     with pytest.raises(ValueError, match="CLIENTGATE_RATE_LIMIT must look like"):
-        Limiter.from_settings(replace(settings, rate_limit="lots"))
+        build_limiter(replace(settings, rate_limit="lots"))
     with pytest.raises(ValueError, match="CLIENTGATE_RATE_LIMIT_STRATEGY must be one of"):
-        Limiter.from_settings(replace(settings, rate_limit_strategy="leaky"))
+        build_limiter(replace(settings, rate_limit_strategy="leaky"))
     with pytest.raises(ValueError, match="CLIENTGATE_REDIS_URL"):
-        Limiter.from_settings(replace(settings, redis_url="http://cache:6379"))
+        build_limiter(replace(settings, redis_url="http://cache:6379"))
     assert [item.amount for item in parse_limits("10/second; 600/minute")] == [10, 600]
 
 

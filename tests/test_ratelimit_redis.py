@@ -164,7 +164,7 @@ async def test_redis_back_after_an_outage(
     instances: Any, make_account: Any, redis_url: str, key_prefix: str, monkeypatch: Any
 ) -> None:
     """The circuit closes again once Redis answers: limits apply again, with one info line."""
-    import clientgate.ratelimit as ratelimit
+    import httpkit.ratelimit as ratelimit
 
     monkeypatch.setattr(ratelimit, "STORAGE_RETRY_AFTER_SECONDS", 0.0)
     (app,) = await instances(

@@ -3,15 +3,22 @@ points, unpaid documents), mounted as its own sub-application with its own error
 
 from __future__ import annotations
 
+import orjson
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute, Mount
+from starlette.routing import Mount
 
-from clientgate.container import Services
+from httpkit.face import Face
+from httpkit.ratelimit import TOO_MANY, Refusal
+from httpkit.services import FaceServices
 from rest_compat.bsale.errors import EXCEPTION_HANDLERS
 from rest_compat.bsale.routes import bsale_routes
 
 
-def bsale_face(services: Services) -> list[BaseRoute]:
-    """The face factory registered in ``clientgate.app._faces``."""
+def _too_many(accept: str) -> tuple[bytes, str]:
+    return orjson.dumps({"error": TOO_MANY}), "application/json"
+
+
+def face(services: FaceServices) -> Face:
+    """``/v1`` as its own sub-application, with the dialect's error handlers."""
     app = Starlette(routes=bsale_routes(services), exception_handlers=EXCEPTION_HANDLERS)
-    return [Mount("/v1", app=app)]
+    return Face("bsale", [Mount("/v1", app=app)], (Refusal(("/v1/",), _too_many),))

@@ -12,8 +12,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from clientgate.logging import log
-from clientgate.web import JSONResponse, MalformedBody
 from core.shared.errors import (
     AuthenticationFailed,
     Conflict,
@@ -22,6 +20,8 @@ from core.shared.errors import (
     NotFound,
     PermissionDenied,
 )
+from httpkit.json import JSONResponse, MalformedBody
+from httpkit.logging import log
 from rest_compat.bsale.bodies import camel
 
 

@@ -9,13 +9,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from clientgate.auth import authenticate
-from clientgate.container import Services
-from clientgate.web import JSONResponse, json_body
 from core.accounts.model import Account
 from core.clients.errors import ClientNotFound
 from core.clients.model import AddressFilter, CatalogKind, ClientFilter
 from core.shared.pagination import OffsetPage
+from httpkit.auth import authenticate
+from httpkit.json import JSONResponse, json_body
+from httpkit.services import FaceServices
 from rest_compat.bsale import bodies
 from rest_compat.bsale.params import Query, allowed, bad, path_id
 from rest_compat.bsale.serializers import CLIENT_FIELDS, Out, district_key, envelope
@@ -69,12 +69,12 @@ def _kept(fields: list[str], expand: list[str]) -> list[str]:
 class BsaleApi:
     """The handlers, closed over the shared services."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: FaceServices) -> None:
         self.services = services
         self.clients = services.clients
 
     async def _account(self, request: Request) -> tuple[Account, Out]:
-        principal = await authenticate(request, self.services)
+        principal = await authenticate(request, self.services.accounts)
         account = principal.account
         dkey = district_key(account.country)
         request.state.bsale_dkey = dkey
@@ -365,7 +365,7 @@ def _dispatch(handlers: dict[str, Handler]) -> Handler:
     return handle
 
 
-def bsale_routes(services: Services) -> list[BaseRoute]:
+def bsale_routes(services: FaceServices) -> list[BaseRoute]:
     """Every path of the dialect, relative to ``/v1``. Fixed names come before ``{id}``."""
     api = BsaleApi(services)
     client = "/clients/{client_id:int}"

@@ -9,23 +9,15 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-XML_TYPES = ("application/xml", "text/xml")
+from httpkit.negotiation import prefers_xml
+from httpkit.ratelimit import TOO_MANY
+
 # One str.translate pass per value: escape &, < and >, and drop the characters XML 1.0 cannot
 # carry at all, even escaped (C0 controls but tab/LF/CR, U+FFFE, U+FFFF).
 _XML_TEXT: dict[int, str | None] = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
 _XML_TEXT.update(
     {c: None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)}
 )
-
-
-def wants_xml(request: Request) -> bool:
-    """XML when Accept names application/xml or text/xml before (or without) JSON."""
-    accept = request.headers.get("accept", "").lower()
-    positions = [accept.find(t) for t in XML_TYPES if t in accept]
-    if not positions:
-        return False
-    json_at = accept.find("application/json")
-    return json_at < 0 or min(positions) < json_at
 
 
 def _element(out: list[str], name: str, value: Any) -> None:
@@ -70,10 +62,19 @@ def respond(
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    if wants_xml(request):
+    if prefers_xml(request.headers.get("accept", "")):
         return Response(to_xml(body), status_code, headers, media_type="application/xml")
     return Response(orjson.dumps(body), status_code, headers, media_type="application/json")
 
 
 def error(request: Request, status_code: int, message: str) -> Response:
     return respond(request, {"code": status_code, "error": message}, status_code)
+
+
+def too_many_requests(accept: str) -> tuple[bytes, str]:
+    """The rate limiter's 429 in the dialect: ``{"code": 429, "error": ...}``, or the same in
+    the ``<export>`` XML when Accept asks for XML."""
+    body = {"code": 429, "error": TOO_MANY}
+    if prefers_xml(accept):
+        return to_xml(body), "application/xml"
+    return orjson.dumps(body), "application/json"

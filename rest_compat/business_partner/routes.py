@@ -13,10 +13,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from clientgate.auth import authenticate
-from clientgate.container import Services
-from clientgate.logging import log
-from clientgate.web import MalformedBody, json_body
 from core.accounts.model import Principal
 from core.partners.errors import (
     BadParameter,
@@ -37,7 +33,13 @@ from core.shared.errors import (
     NotFound,
 )
 from core.shared.pagination import OffsetPage
-from rest_compat.business_partner.render import error, respond
+from httpkit.auth import authenticate
+from httpkit.face import Face
+from httpkit.json import MalformedBody, json_body
+from httpkit.logging import log
+from httpkit.ratelimit import Refusal
+from httpkit.services import FaceServices
+from rest_compat.business_partner.render import error, respond, too_many_requests
 from rest_compat.business_partner.serializers import (
     contact_row_json,
     pagination,
@@ -99,10 +101,10 @@ def _empty_page(page: OffsetPage[Any]) -> bool:
     return page.total == 0
 
 
-def _endpoint(services: Services, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+def _endpoint(services: FaceServices, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         try:
-            principal = await authenticate(request, services)
+            principal = await authenticate(request, services.accounts)
         except AuthenticationFailed:
             return error(request, 401, "Unauthorized.")
         try:
@@ -133,7 +135,7 @@ def _endpoint(services: Services, handler: Handler) -> Callable[[Request], Await
     return endpoint
 
 
-def routes(services: Services) -> list[BaseRoute]:
+def face(services: FaceServices) -> Face:
     partners = services.partners
 
     async def _partner_list(request: Request, principal: Principal, flt: PartnerFilter) -> Response:
@@ -310,7 +312,12 @@ def routes(services: Services) -> list[BaseRoute]:
         ],
         exception_handlers={HTTPException: _http_error},
     )
-    return [Mount("/BusinessPartner", app=dialect), route(STATUS_PATH, message_status)]
+    routes: list[BaseRoute] = [
+        Mount("/BusinessPartner", app=dialect),
+        route(STATUS_PATH, message_status),
+    ]
+    refusal = Refusal(("/BusinessPartner", "/api/database/"), too_many_requests)
+    return Face("business_partner", routes, (refusal,))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -1,5 +1,5 @@
 """The reseller dialect: ``POST /resellers/clients/batch`` (see docs/resellers.md)."""
 
-from rest_compat.resellers.routes import routes as routes
+from rest_compat.resellers.routes import face as face
 
-__all__ = ["routes"]
+__all__ = ["face"]

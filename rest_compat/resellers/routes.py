@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from clientgate.auth import authenticate
-from clientgate.container import Services
-from clientgate.web import JSONResponse, MalformedBody, decode_json
 from core.resellers.errors import BatchInvalid, BatchTooLarge, EmptyBatch
 from core.resellers.model import BatchResult
 from core.shared.errors import AuthenticationFailed, Conflict, PermissionDenied
+from httpkit.auth import authenticate
+from httpkit.face import Face
+from httpkit.json import JSONResponse, MalformedBody, decode_json
+from httpkit.ratelimit import TOO_MANY, Refusal
+from httpkit.services import FaceServices
 
 # 1,000 items with every field at its maximum length take about 1.1 MB of JSON; the margin
 # covers escapes and non-ASCII names while refusing absurd bodies before parsing them.
@@ -50,10 +53,10 @@ def serialize(result: BatchResult) -> dict[str, Any]:
     }
 
 
-def routes(services: Services) -> list[BaseRoute]:
+def face(services: FaceServices) -> Face:
     async def batch(request: Request) -> Response:
         try:
-            principal = await authenticate(request, services)
+            principal = await authenticate(request, services.accounts)
         except AuthenticationFailed as exc:
             return _error(exc.message, 401)
         if not principal.account.is_reseller:
@@ -93,4 +96,9 @@ def routes(services: Services) -> list[BaseRoute]:
             return _error(exc.message, 409)
         return JSONResponse(serialize(result))
 
-    return [Route("/resellers/clients/batch", batch, methods=["POST"])]
+    routes: list[BaseRoute] = [Route("/resellers/clients/batch", batch, methods=["POST"])]
+    return Face("resellers", routes, (Refusal(("/resellers/",), _too_many),))
+
+
+def _too_many(accept: str) -> tuple[bytes, str]:
+    return orjson.dumps({"error": TOO_MANY}), "application/json"

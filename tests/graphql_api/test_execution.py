@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from clientgate.container import Services
 from graphql_api.app import GraphQLApp
+from graphql_api.config import GraphQLConfig
 from graphql_api.execution import FastLeafExecutionContext
 from graphql_api.ids import to_global_id
 from graphql_api.schema import build_schema
@@ -21,9 +22,9 @@ from tests.graphql_api.test_clients_queries import CLIENT_FIELDS, _client, _rich
 
 @asynccontextmanager
 async def both(services: Services) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
-    fast = GraphQLApp(services)
-    stock = GraphQLApp(services)
-    stock.schema = build_schema(services.settings, fast_leaves=False)
+    fast = GraphQLApp(services, GraphQLConfig())
+    stock = GraphQLApp(services, GraphQLConfig())
+    stock.schema = build_schema(GraphQLConfig(), fast_leaves=False)
     assert fast.schema.execution_context_class is FastLeafExecutionContext
     assert stock.schema.execution_context_class is not FastLeafExecutionContext
     clients = []

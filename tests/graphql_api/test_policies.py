@@ -14,10 +14,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
 from clientgate.container import Services
-from clientgate.logging import RequestContextMiddleware, configure_logging
 from core.clients.service import ClientService
-from graphql_api.app import graphql_routes
+from graphql_api.app import face
+from graphql_api.config import GraphQLConfig
 from graphql_api.extensions import MASKED_MESSAGE
+from httpkit.logging import RequestContextMiddleware, configure_logging
 
 Client = Callable[..., Any]
 
@@ -27,13 +28,10 @@ async def graphql_client(
     services: Services, clients: ClientService | None = None, **settings: Any
 ) -> AsyncIterator[httpx.AsyncClient]:
     """/graphql alone, on the shared database, with other settings (and services)."""
-    changed = dataclasses.replace(
-        services,
-        settings=dataclasses.replace(services.settings, **settings),
-        clients=clients or services.clients,
-    )
+    changed = dataclasses.replace(services, clients=clients or services.clients)
+    config = dataclasses.replace(GraphQLConfig(), **settings)
     app = Starlette(
-        routes=graphql_routes(changed), middleware=[Middleware(RequestContextMiddleware)]
+        routes=face(changed, config).routes, middleware=[Middleware(RequestContextMiddleware)]
     )
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
@@ -51,7 +49,7 @@ async def post(client: httpx.AsyncClient, token: str, query: str) -> dict[str, A
 
 async def test_depth_limit(services: Services, make_account: Any) -> None:
     acc = await make_account("PE")
-    async with graphql_client(services, graphql_max_depth=3) as client:
+    async with graphql_client(services, max_depth=3) as client:
         fine = await post(client, acc.token, "{ clients { edges { node { id } } } }")
         assert "errors" not in fine, fine
         deep = await post(
@@ -64,7 +62,7 @@ async def test_depth_limit(services: Services, make_account: Any) -> None:
 
 async def test_alias_limit(services: Services, make_account: Any) -> None:
     acc = await make_account("PE")
-    async with graphql_client(services, graphql_max_aliases=2) as client:
+    async with graphql_client(services, max_aliases=2) as client:
         fine = await post(client, acc.token, "{ a: paymentTypes { id } b: priceLists { id } }")
         assert "errors" not in fine, fine
         many = await post(
@@ -78,7 +76,7 @@ async def test_alias_limit(services: Services, make_account: Any) -> None:
 
 async def test_token_limit(services: Services, make_account: Any) -> None:
     acc = await make_account("PE")
-    async with graphql_client(services, graphql_max_tokens=20) as client:
+    async with graphql_client(services, max_tokens=20) as client:
         fine = await post(client, acc.token, "{ paymentTypes { id } }")
         assert "errors" not in fine, fine
         long = await post(client, acc.token, "{ paymentTypes { " + "id " * 30 + "} }")
@@ -104,13 +102,13 @@ INTROSPECTION = "{ __schema { queryType { name } } }"
 
 async def test_introspection_on_and_off(services: Services, make_account: Any) -> None:
     acc = await make_account("PE")
-    async with graphql_client(services, graphql_introspection=True) as client:
+    async with graphql_client(services, introspection=True) as client:
         on = await post(client, acc.token, INTROSPECTION)
         typo = await post(client, acc.token, "{ clients { edgs { cursor } } }")
     assert on == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
     assert "Did you mean 'edges'?" in typo["errors"][0]["message"]
 
-    async with graphql_client(services, graphql_introspection=False) as client:
+    async with graphql_client(services, introspection=False) as client:
         off = await post(client, acc.token, INTROSPECTION)
         typed = await post(client, acc.token, '{ __type(name: "Client") { name } }')
         typo = await post(client, acc.token, "{ clients { edgs { cursor } } }")

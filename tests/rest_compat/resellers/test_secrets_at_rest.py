@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from clientgate.container import Services
-from clientgate.logging import configure_logging
+from httpkit.logging import configure_logging
 from tests.rest_compat.resellers.test_batch import URL
 from tests.storage.test_resellers_service import item, new_ruc
 

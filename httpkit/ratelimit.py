@@ -6,7 +6,8 @@ Counting is the ``limits`` library's: in process memory by default, in Redis whe
 hold a secret: a verified credential is keyed by its kind and database id, anything else by IP.
 When Redis cannot be reached the API keeps serving (fail open) and logs one warning per outage.
 
-Over budget, the answer is 429 in the dialect the path speaks (see ``too_many_requests``).
+Over budget, the answer is 429 in the dialect the path speaks: each face hands the middleware
+its own renderer for its paths (``Refusal``); other paths answer ``{"error": ...}``.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ import ipaddress
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import orjson
 from limits import RateLimitItem, parse_many
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage import Storage
 from limits.aio.strategies import (
     FixedWindowRateLimiter,
     MovingWindowRateLimiter,
@@ -31,18 +31,18 @@ from limits.aio.strategies import (
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from clientgate.logging import log
+from core.accounts.service import AccountService
 from core.shared.errors import AuthenticationFailed
-
-if TYPE_CHECKING:
-    from clientgate.container import Services
-    from clientgate.settings import Settings
+from core.shared.secrets import SecretHasher
+from httpkit.auth import authenticate, presented_credential, remember_principal
+from httpkit.logging import log
 
 # Paths that must answer even when a caller has spent its budget: orchestrators probe them.
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz"})
 
-# A Redis that does not answer must not hold requests for long: one short attempt, no
-# retries, then the circuit stays open for a while (requests pass unlimited meanwhile).
+# A Redis that does not answer must not hold requests for long (the composition root gives
+# its client this timeout and no retries); then the circuit stays open for a while
+# (requests pass unlimited meanwhile).
 REDIS_TIMEOUT_SECONDS = 0.5
 STORAGE_RETRY_AFTER_SECONDS = 5.0
 
@@ -135,34 +135,6 @@ class Limiter:
         self._close = close
         self._down_until = 0.0
         self._window_ends: OrderedDict[str, float] = OrderedDict()
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Limiter | None:
-        """The app's limiter, or ``None`` when rate limiting is disabled."""
-        if not settings.rate_limit_enabled:
-            return None
-        items = parse_limits(settings.rate_limit)
-        uri = storage_uri(settings.redis_url)
-        if not settings.redis_url:
-            return cls(items, MemoryStorage(), settings.rate_limit_strategy)
-        from redis.asyncio import ConnectionPool
-        from redis.backoff import NoBackoff
-        from redis.retry import Retry
-
-        # Our own pool, so that shutdown can close it; limits' client borrows it.
-        pool = ConnectionPool.from_url(
-            settings.redis_url,
-            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-            socket_timeout=REDIS_TIMEOUT_SECONDS,
-            retry=Retry(NoBackoff(), 0),
-        )
-        storage = RedisStorage(
-            uri,
-            implementation="redispy",
-            key_prefix=settings.rate_limit_key_prefix,
-            connection_pool=pool,  # type: ignore[arg-type]
-        )
-        return cls(items, storage, settings.rate_limit_strategy, close=pool.aclose)
 
     def _storage_errors(self) -> tuple[type[BaseException], ...]:
         base = self.storage.base_exceptions
@@ -258,17 +230,6 @@ class _CredentialCache:
             self._entries.popitem(last=False)
 
 
-def presented_credential(conn: HTTPConnection) -> str | None:
-    """The credential a request carries, in the same precedence as ``clientgate.auth``."""
-    token = conn.headers.get("access_token") or conn.headers.get("access-token")
-    if token and token.strip():
-        return "token:" + token.strip()
-    scheme, _, value = conn.headers.get("authorization", "").partition(" ")
-    if scheme.lower() in ("bearer", "basic") and value.strip():
-        return f"{scheme.lower()}:{value.strip()}"
-    return None
-
-
 def ip_key(scope: Scope) -> str:
     """The client address; IPv6 callers share their /64, which one host usually owns whole."""
     client = scope.get("client")
@@ -292,8 +253,9 @@ class CredentialKeys:
     unverifiable one falls back to the client IP, so rotating made-up tokens buys nothing.
     """
 
-    def __init__(self, services: Services) -> None:
-        self._services = services
+    def __init__(self, hasher: SecretHasher, accounts: AccountService) -> None:
+        self._hasher = hasher
+        self._accounts = accounts
         self._cache = _CredentialCache(CREDENTIAL_CACHE_SECONDS, CREDENTIAL_CACHE_SIZE)
 
     async def key_for(self, scope: Scope) -> str:
@@ -302,7 +264,7 @@ class CredentialKeys:
         if credential is None:
             return ip_key(scope)
         # Keyed hash: the cache holds no secret either.
-        digest = self._services.hasher.hash("ratelimit:" + credential)
+        digest = self._hasher.hash(f"ratelimit:{credential.scheme.value}:{credential.value}")
         found, key = self._cache.get(digest)
         if not found:
             cacheable, key = await self._verify(conn)
@@ -312,11 +274,8 @@ class CredentialKeys:
 
     async def _verify(self, conn: HTTPConnection) -> tuple[bool, str | None]:
         """``(cacheable, key)``: the credential's key, or ``None`` when it does not verify."""
-        # Imported here: clientgate.auth imports the container, which imports this module.
-        from clientgate.auth import authenticate, remember_principal
-
         try:
-            principal = await authenticate(conn, self._services)
+            principal = await authenticate(conn, self._accounts)
         except AuthenticationFailed:
             return True, None
         except Exception as exc:
@@ -329,45 +288,22 @@ class CredentialKeys:
         return True, f"cred:{principal.kind.value}:{principal.credential_id}"
 
 
-def _dialect(path: str) -> str:
-    if path.startswith(("/BusinessPartner", "/api/database")):
-        return "business_partner"
-    if path == "/graphql" or path.startswith("/graphql/"):
-        return "graphql"
-    return "plain"
+Renderer = Callable[[str], tuple[bytes, str]]
+"""``accept header -> (body, media type)`` of a 429 in one dialect."""
 
 
-def _prefers_xml(accept: str) -> bool:
-    """BusinessPartner's rule: XML when Accept names application/xml or text/xml before (or
-    without) JSON (the same as rest_compat.business_partner's responses)."""
-    accept = accept.lower()
-    positions = [accept.find(t) for t in ("application/xml", "text/xml") if t in accept]
-    if not positions:
-        return False
-    json_at = accept.find("application/json")
-    return json_at < 0 or min(positions) < json_at
+@dataclass(frozen=True)
+class Refusal:
+    """A face's 429: the paths it speaks for (prefixes) and how it says "too many"."""
+
+    prefixes: tuple[str, ...]
+    render: Renderer
+
+    def speaks_for(self, path: str) -> bool:
+        return path.startswith(self.prefixes)
 
 
-def too_many_requests(path: str, accept: str = "") -> tuple[bytes, str]:
-    """The 429 body in the dialect of ``path``, and its media type.
-
-    BusinessPartner: ``{"code": 429, "error": ...}`` (its documented error table), or the same
-    in its ``<export>`` XML when Accept asks for XML; GraphQL: a GraphQL-over-HTTP error list
-    with ``extensions.code = RATE_LIMITED``; everything else (Bsale ``/v1``, ``/resellers``,
-    ``/auth``): ``{"error": ...}``.
-    """
-    dialect = _dialect(path)
-    if dialect == "business_partner":
-        if _prefers_xml(accept):
-            xml = (
-                '<?xml version="1.0" encoding="UTF-8"?>\n'
-                f"<export><code>429</code><error>{TOO_MANY}</error></export>\n"
-            )
-            return xml.encode(), "application/xml"
-        return orjson.dumps({"code": 429, "error": TOO_MANY}), "application/json"
-    if dialect == "graphql":
-        body = {"errors": [{"message": TOO_MANY, "extensions": {"code": "RATE_LIMITED"}}]}
-        return orjson.dumps(body), "application/json"
+def plain_refusal(accept: str) -> tuple[bytes, str]:
     return orjson.dumps({"error": TOO_MANY}), "application/json"
 
 
@@ -375,10 +311,23 @@ class RateLimitMiddleware:
     """Pure ASGI middleware: charges each HTTP request to its key, adds the ``X-RateLimit-*``
     headers to the answer, and answers 429 (with ``Retry-After``) once the budget is spent."""
 
-    def __init__(self, app: ASGIApp, services: Services) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limiter: Limiter | None,
+        keys: CredentialKeys,
+        refusals: Sequence[Refusal] = (),
+    ) -> None:
         self.app = app
-        self.limiter: Limiter | None = services.rate_limiter
-        self.keys = CredentialKeys(services)
+        self.limiter = limiter
+        self.keys = keys
+        self.refusals = tuple(refusals)
+
+    def refusal(self, path: str) -> Renderer:
+        for refusal in self.refusals:
+            if refusal.speaks_for(path):
+                return refusal.render
+        return plain_refusal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.limiter is None or scope["path"] in EXEMPT_PATHS:
@@ -392,7 +341,7 @@ class RateLimitMiddleware:
         headers = decision.headers()
         if not decision.allowed:
             accept = HTTPConnection(scope).headers.get("accept", "")
-            body, media_type = too_many_requests(scope["path"], accept)
+            body, media_type = self.refusal(scope["path"])(accept)
             await send(
                 {
                     "type": "http.response.start",

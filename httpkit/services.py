@@ -1,0 +1,25 @@
+"""The services a face is given. The composition root's container satisfies this Protocol;
+faces depend on it, never on the container itself."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from core.accounts.service import AccountService
+from core.clients.service import ClientService
+from core.partners.service import PartnerService
+from core.resellers.service import ResellerService
+
+
+class FaceServices(Protocol):
+    @property
+    def accounts(self) -> AccountService: ...
+
+    @property
+    def clients(self) -> ClientService: ...
+
+    @property
+    def resellers(self) -> ResellerService: ...
+
+    @property
+    def partners(self) -> PartnerService: ...
