@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from enum import Enum
+from typing import TypeVar
 
 import strawberry
 
 from core.shared.errors import DomainError, FieldError, InvalidInput
 
 _CAMEL = re.compile(r"_([a-z])")
+T = TypeVar("T")
 
 
 @strawberry.enum(description="Why an input was refused.")
@@ -73,3 +76,22 @@ def user_errors(exc: DomainError, root: str = "input") -> list[UserError]:
     if isinstance(exc, InvalidInput):
         return [user_error(e, root) for e in exc.errors]
     return [UserError(field=None, message=exc.message, code=_code(exc.code))]
+
+
+async def attempt(
+    action: Callable[[], Awaitable[T]],
+    *,
+    root: str = "input",
+    rename: Callable[[str], str] | None = None,
+) -> tuple[T | None, list[UserError]]:
+    """Runs a mutation's work: its result and no errors, or no result and the expected
+    failures as user errors (``rename`` maps the core's field names to the input's). Anything
+    unexpected propagates, to be logged and masked."""
+    try:
+        return await action(), []
+    except InvalidInput as exc:
+        if rename is not None:
+            exc = InvalidInput([FieldError(rename(e.field), e.message, e.code) for e in exc.errors])
+        return None, user_errors(exc, root)
+    except DomainError as exc:
+        return None, user_errors(exc, root)

@@ -9,8 +9,6 @@ loaded through per-request DataLoaders: one query per relation per page, never p
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import json
 from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable
 from datetime import datetime
@@ -28,11 +26,20 @@ from core.partners.errors import BadParameter, MissingParameter, PartnerNotFound
 from core.partners.parsing import parse_assignments, parse_create_body, parse_partner
 from core.partners.service import MAX_PAGE_SIZE
 from core.shared.errors import DomainError, InvalidInput
-from graphql_api.clients.types import PageInfo
-from graphql_api.context import Context
+from graphql_api.context import Context, LoaderKey, OnceKey
 from graphql_api.errors import UserError, UserErrorCode, field_path, user_errors
-from graphql_api.ids import from_global_id, local_int_id, to_global_id, utc_datetime
-from graphql_api.node import Node, current_account, register_node
+from graphql_api.relay import (
+    Node,
+    PageInfo,
+    decode_id_cursor,
+    encode_cursor,
+    from_global_id,
+    local_id,
+    page_info,
+    register_node,
+    to_global_id,
+)
+from graphql_api.scalars import utc_datetime
 
 GqlInfo = Info[Context, None]
 PARTNER_TYPE = "BusinessPartner"
@@ -45,34 +52,35 @@ JOB_POLL_SECONDS = 0.2
 
 
 def _loader(
-    info: GqlInfo, name: str, load: Callable[[int, list[Any]], Awaitable[dict[Any, Any]]]
+    info: GqlInfo,
+    key: LoaderKey[Hashable, Any],
+    load: Callable[[int, list[Any]], Awaitable[dict[Any, Any]]],
 ) -> DataLoader[Any, Any]:
     """A per-request loader; ``load(account_id, keys)`` answers a dict keyed like ``keys``."""
-    loaders = info.context.loaders
-    loader = loaders.get(name)
-    if loader is None:
 
-        async def batch(keys: list[Hashable]) -> list[Any]:
-            account = await current_account(info)
-            found = await load(account.id, list(keys))
-            return [found.get(k) for k in keys]
+    async def batch(keys: list[Hashable]) -> list[Any]:
+        account = await info.context.account()
+        found = await load(account.id, list(keys))
+        return [found.get(k) for k in keys]
 
-        loader = loaders[name] = DataLoader(load_fn=batch)
-    return loader
+    return info.context.loader(key, batch)
+
+
+CATALOGS: OnceKey[m.Catalogs] = OnceKey("bp_catalogs")
+METHODS: LoaderKey[Hashable, Any] = LoaderKey("bp_methods")
+COMPANIES: LoaderKey[Hashable, Any] = LoaderKey("bp_company")
+LOCATIONS: LoaderKey[Hashable, Any] = LoaderKey("bp_locations")
+CONTACTS: LoaderKey[Hashable, Any] = LoaderKey("bp_contacts")
+PARTNERS: LoaderKey[Hashable, Any] = LoaderKey("bp_partner")
+CLIENTS: LoaderKey[Hashable, Any] = LoaderKey("bp_clients")
 
 
 async def _catalogs(info: GqlInfo) -> m.Catalogs:
-    ctx = info.context
-    pending = ctx.loaders.get("bp_catalogs")
-    if pending is None:
+    async def fetch() -> m.Catalogs:
+        account = await info.context.account()
+        return await info.context.services.partners.catalogs(account.id)
 
-        async def fetch() -> m.Catalogs:
-            account = await current_account(info)
-            return await ctx.services.partners.catalogs(account.id)
-
-        pending = ctx.loaders["bp_catalogs"] = asyncio.ensure_future(fetch())
-    result: m.Catalogs = await pending
-    return result
+    return await info.context.once(CATALOGS, fetch)
 
 
 def _partners(info: GqlInfo) -> Any:
@@ -278,7 +286,7 @@ class PartnerContact:
 
     @strawberry.field
     async def contact_methods(self, info: GqlInfo) -> list[PartnerContactMethod]:
-        loader = _loader(info, "bp_methods", lambda a, ids: _partners(info).methods_of(a, ids))
+        loader = _loader(info, METHODS, lambda a, ids: _partners(info).methods_of(a, ids))
         return [
             PartnerContactMethod.from_entity(x) for x in (await loader.load(int(self.id))) or []
         ]
@@ -314,7 +322,7 @@ class BusinessPartner(Node):
 
     @strawberry.field
     async def company(self, info: GqlInfo) -> Company | None:
-        loader = _loader(info, "bp_company", lambda a, ids: _partners(info).companies_by_id(a, ids))
+        loader = _loader(info, COMPANIES, lambda a, ids: _partners(info).companies_by_id(a, ids))
         c = await loader.load(self.entity.company_id)
         return Company.from_entity(c) if c else None
 
@@ -330,25 +338,25 @@ class BusinessPartner(Node):
 
     @strawberry.field
     async def locations(self, info: GqlInfo) -> list[PartnerLocation]:
-        loader = _loader(info, "bp_locations", lambda a, ids: _partners(info).locations_of(a, ids))
+        loader = _loader(info, LOCATIONS, lambda a, ids: _partners(info).locations_of(a, ids))
         return [PartnerLocation.from_entity(x) for x in (await loader.load(self.entity.id)) or []]
 
     @strawberry.field
     async def contacts(self, info: GqlInfo) -> list[PartnerContact]:
-        loader = _loader(info, "bp_contacts", lambda a, ids: _partners(info).contacts_of(a, ids))
+        loader = _loader(info, CONTACTS, lambda a, ids: _partners(info).contacts_of(a, ids))
         return [PartnerContact.from_entity(x) for x in (await loader.load(self.entity.id)) or []]
 
     @strawberry.field(description="The agent this client is assigned to.")
     async def agent(self, info: GqlInfo) -> BusinessPartner | None:
         if self.entity.agent_id is None:
             return None
-        loader = _loader(info, "bp_partner", lambda a, ids: _by_ids(info, a, ids))
+        loader = _loader(info, PARTNERS, lambda a, ids: _by_ids(info, a, ids))
         p = await loader.load(self.entity.agent_id)
         return BusinessPartner.from_entity(p) if p else None
 
     @strawberry.field(description="For an agent: the clients assigned to it.")
     async def clients(self, info: GqlInfo) -> list[BusinessPartner]:
-        loader = _loader(info, "bp_clients", lambda a, ids: _partners(info).clients_of(a, ids))
+        loader = _loader(info, CLIENTS, lambda a, ids: _partners(info).clients_of(a, ids))
         return [BusinessPartner.from_entity(p) for p in (await loader.load(self.entity.id)) or []]
 
     @classmethod
@@ -608,20 +616,11 @@ def _global_partner_id(value: str, field: str = "id") -> str:
 
 
 def _cursor(partner_id: int) -> str:
-    return base64.b64encode(f"bp:{partner_id}".encode()).decode()
+    return encode_cursor(["bp", partner_id])
 
 
 def _after(cursor: str | None) -> int | None:
-    if cursor is None:
-        return None
-    try:
-        text = base64.b64decode(cursor, validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        text = ""
-    prefix, _, number = text.partition(":")
-    if prefix != "bp" or not number.isdigit():
-        raise InvalidInput.single("after", "not a valid cursor")
-    return int(number)
+    return None if cursor is None else decode_id_cursor(cursor, "bp")
 
 
 def _filter(flt: BusinessPartnerFilter | None) -> m.PartnerFilter:
@@ -629,7 +628,7 @@ def _filter(flt: BusinessPartnerFilter | None) -> m.PartnerFilter:
         return m.PartnerFilter()
 
     def local(value: strawberry.ID | None, type_name: str, field: str) -> int | None:
-        return None if value is None else local_int_id(str(value), type_name, field)
+        return None if value is None else local_id(str(value), type_name, field)
 
     def plain(value: strawberry.ID | None, field: str) -> int | None:
         return None if value is None else _numeric(value, field)
@@ -711,7 +710,7 @@ class PartnerQuery:
         after: str | None = None,
         filter: BusinessPartnerFilter | None = None,
     ) -> BusinessPartnerConnection:
-        account = await current_account(info)
+        account = await info.context.account()
         flt = _filter(filter)
         if first < 1 or first > MAX_PAGE_SIZE:
             raise InvalidInput.single("first", f"must be between 1 and {MAX_PAGE_SIZE}")
@@ -722,11 +721,8 @@ class PartnerQuery:
         ]
         return BusinessPartnerConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=page.has_previous,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=page_info(
+                [e.cursor for e in edges], has_next=page.has_next, has_previous=page.has_previous
             ),
             filter=flt,
             account_id=account.id,
@@ -739,11 +735,11 @@ class PartnerQuery:
     async def business_partner(
         self, info: GqlInfo, id: strawberry.ID | None = None, id_remote: str | None = None
     ) -> BusinessPartner | None:
-        account = await current_account(info)
+        account = await info.context.account()
         if (id is None) == (id_remote is None):
             raise InvalidInput.single("id", "give exactly one of id and idRemote")
         if id is not None:
-            partner_id = local_int_id(str(id), PARTNER_TYPE)
+            partner_id = local_id(str(id), PARTNER_TYPE)
             found = await _partners(info).partners_by_ids(account.id, [partner_id])
             return BusinessPartner.from_entity(found[0]) if found else None
         try:
@@ -758,7 +754,7 @@ class PartnerQuery:
 
     @strawberry.field
     async def companies(self, info: GqlInfo) -> list[Company]:
-        account = await current_account(info)
+        account = await info.context.account()
         return [Company.from_entity(c) for c in await _partners(info).companies(account.id)]
 
     @strawberry.field
@@ -785,7 +781,7 @@ class PartnerQuery:
         "`clients`. Page through all of them with businessPartners(filter: {roleKind: AGENT})."
     )
     async def agents(self, info: GqlInfo, first: int = 20) -> list[BusinessPartner]:
-        account = await current_account(info)
+        account = await info.context.account()
         page = await _partners(info).keyset(
             account.id, m.PartnerFilter(role_kind="agent"), first=first
         )
@@ -795,13 +791,13 @@ class PartnerQuery:
     async def deleted_business_partners(
         self, info: GqlInfo, page: int = 1, page_size: int = 20
     ) -> list[DeletedBusinessPartner]:
-        account = await current_account(info)
+        account = await info.context.account()
         result = await _partners(info).deletions(account.id, page, page_size)
         return [DeletedBusinessPartner.from_entity(d) for d in result.items]
 
     @strawberry.field(description="A queued creation job (another tenant's reads as null).")
     async def partner_job(self, info: GqlInfo, id: strawberry.ID) -> PartnerJob | None:
-        account = await current_account(info)
+        account = await info.context.account()
         try:
             msg = await _partners(info).message(account.id, str(id))
         except DomainError:
@@ -813,7 +809,7 @@ class PartnerQuery:
 class PartnerMutation:
     @strawberry.mutation
     async def create_company(self, info: GqlInfo, input: CompanyInput) -> CompanyPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         values = {k: v for k, v in vars(input).items() if v is not None}
         try:
             company = await _partners(info).create_company(account.id, values)
@@ -825,10 +821,10 @@ class PartnerMutation:
     async def update_company(
         self, info: GqlInfo, id: strawberry.ID, input: CompanyInput
     ) -> CompanyPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         values = {k: v for k, v in vars(input).items() if v is not None}
         try:
-            company_id = local_int_id(str(id), COMPANY_TYPE)
+            company_id = local_id(str(id), COMPANY_TYPE)
             company = await _partners(info).update_company(account.id, company_id, values)
         except DomainError as exc:
             return CompanyPayload(user_errors=_errors(exc))
@@ -838,7 +834,7 @@ class PartnerMutation:
     async def create_partner_status(
         self, info: GqlInfo, input: PartnerCatalogItemInput
     ) -> PartnerStatusPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         try:
             status = await _partners(info).add_status(
                 account.id, input.id_remote or "", input.description or ""
@@ -851,7 +847,7 @@ class PartnerMutation:
     async def update_partner_status(
         self, info: GqlInfo, id: strawberry.ID, input: PartnerCatalogItemInput
     ) -> PartnerStatusPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         values = {"id_remote": input.id_remote, "description": input.description}
         try:
             status = await _partners(info).update_status(
@@ -865,7 +861,7 @@ class PartnerMutation:
     async def create_contact_type(
         self, info: GqlInfo, input: PartnerCatalogItemInput
     ) -> PartnerContactTypePayload:
-        account = await current_account(info)
+        account = await info.context.account()
         try:
             ctype = await _partners(info).add_contact_type(
                 account.id, input.id_remote or "", input.description or ""
@@ -878,7 +874,7 @@ class PartnerMutation:
     async def update_contact_type(
         self, info: GqlInfo, id: strawberry.ID, input: PartnerCatalogItemInput
     ) -> PartnerContactTypePayload:
-        account = await current_account(info)
+        account = await info.context.account()
         values = {"id_remote": input.id_remote, "value": input.description}
         try:
             ctype = await _partners(info).update_contact_type(
@@ -895,7 +891,7 @@ class PartnerMutation:
     async def create_business_partners(
         self, info: GqlInfo, input: list[BusinessPartnerInput]
     ) -> CreateBusinessPartnersPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         try:
             items = parse_create_body(_dialect(input))
             msg = await _partners(info).enqueue_create(account.id, items)
@@ -910,7 +906,7 @@ class PartnerMutation:
     async def update_business_partner(
         self, info: GqlInfo, id: str, input: BusinessPartnerInput
     ) -> BusinessPartnerPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         try:
             item = parse_partner(_dialect(input), full=False)
             view = await _partners(info).update(account, _global_partner_id(id), item)
@@ -923,7 +919,7 @@ class PartnerMutation:
         "references; its last state goes to the deletion history."
     )
     async def delete_business_partner(self, info: GqlInfo, id: str) -> DeleteBusinessPartnerPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         try:
             deleted = await _partners(info).delete(account.id, _global_partner_id(id))
         except DomainError as exc:
@@ -937,7 +933,7 @@ class PartnerMutation:
     async def record_partner_document(
         self, info: GqlInfo, partner_id: str, kind: PartnerDocumentKind, number: str
     ) -> RecordPartnerDocumentPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         try:
             if not number.strip() or len(number) > 64:
                 raise InvalidInput.single("number", "must be 1 to 64 characters", "INVALID")
@@ -952,7 +948,7 @@ class PartnerMutation:
     async def assign_clients_to_agent(
         self, info: GqlInfo, agent_id: str, client_id_remotes: list[str]
     ) -> AssignClientsPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         try:
             ref = _global_partner_id(agent_id, "agentId")
             assignments = parse_assignments(
@@ -980,7 +976,7 @@ class PartnerSubscription:
     async def partner_job(
         self, info: GqlInfo, id: strawberry.ID
     ) -> AsyncGenerator[PartnerJob, None]:
-        account = await current_account(info)
+        account = await info.context.account()
         service = _partners(info)
         base = _base_url(info)
         last: tuple[str, str | None] | None = None
@@ -996,8 +992,8 @@ class PartnerSubscription:
 
 
 async def _fetch_partner(info: GqlInfo, global_id: str) -> BusinessPartner:
-    account = await current_account(info)
-    partner_id = local_int_id(global_id, PARTNER_TYPE)
+    account = await info.context.account()
+    partner_id = local_id(global_id, PARTNER_TYPE)
     found = await _partners(info).partners_by_ids(account.id, [partner_id])
     if not found:
         raise PartnerNotFound(global_id)

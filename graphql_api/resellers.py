@@ -7,9 +7,6 @@ OSE password is write-only (``hasExternalOsePassword`` tells whether one is stor
 
 from __future__ import annotations
 
-import asyncio
-import base64
-import binascii
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -17,15 +14,23 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from core.accounts.model import Principal, PrincipalKind
+from core.accounts.model import PrincipalKind
 from core.resellers import model as m
 from core.resellers.errors import BatchInvalid, BatchTooLarge, EmptyBatch
-from core.shared.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
-from graphql_api.clients.types import PageInfo
+from core.shared.errors import Conflict, DomainError, NotFound, PermissionDenied
 from graphql_api.context import Context
 from graphql_api.errors import UserError, UserErrorCode, graphql_name, user_errors
-from graphql_api.ids import local_int_id, to_global_id, utc_datetime
-from graphql_api.node import Node, register_node
+from graphql_api.relay import (
+    Node,
+    PageInfo,
+    decode_id_cursor,
+    encode_cursor,
+    local_id,
+    page_info,
+    register_node,
+    to_global_id,
+)
+from graphql_api.scalars import utc_datetime
 
 TYPE_NAME = "OnboardedAccount"
 ACCOUNT_TYPE = "Account"
@@ -240,30 +245,8 @@ class ChangeCredentialsInput:
 # -- helpers -------------------------------------------------------------------------------------
 
 
-async def _principal(info: Info[Context, None]) -> Principal:
-    """Authenticated once per request, shared by concurrent root fields (same key as
-    ``graphql_api.node.current_account``)."""
-    ctx = info.context
-    pending = ctx.loaders.get("_principal")
-    if pending is None:
-        pending = ctx.loaders["_principal"] = asyncio.ensure_future(ctx.principal())
-    principal: Principal = await pending
-    return principal
-
-
 def _cursor(account_id: int) -> str:
-    return base64.urlsafe_b64encode(f"oa:{account_id}".encode()).decode().rstrip("=")
-
-
-def _after(cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidInput.single("after", "not a valid cursor") from None
-    prefix, _, number = raw.partition(":")
-    if prefix != "oa" or not number.isdigit() or len(number) > 18:
-        raise InvalidInput.single("after", "not a valid cursor")
-    return int(number)
+    return encode_cursor(["oa", account_id])
 
 
 def _enum_value(value: object) -> object:
@@ -311,8 +294,8 @@ def _current_user(user_id: int, username: str, kind: str) -> CurrentUser:
 
 
 async def _fetch_node(info: Info[Context, None], global_id: str) -> OnboardedAccount:
-    principal = await _principal(info)
-    account_id = local_int_id(global_id, TYPE_NAME)
+    principal = await info.context.principal()
+    account_id = local_id(global_id, TYPE_NAME)
     if not principal.account.is_reseller:
         # ``node`` answers null for what the caller cannot see, never "forbidden".
         raise NotFound(TYPE_NAME, account_id)
@@ -330,7 +313,7 @@ register_node(TYPE_NAME, _fetch_node)
 class ResellerQuery:
     @strawberry.field(description="Who is calling: the account, and the user when there is one.")
     async def me(self, info: Info[Context, None]) -> Me:
-        principal = await _principal(info)
+        principal = await info.context.principal()
         account = principal.account
         user = None
         if principal.user_id is not None and principal.kind in (
@@ -360,7 +343,7 @@ class ResellerQuery:
         after: str | None = None,
         filter: OnboardedAccountFilter | None = None,
     ) -> OnboardedAccountConnection:
-        principal = await _principal(info)
+        principal = await info.context.principal()
         filters = m.OnboardedFilter()
         if filter is not None:
             filters = m.OnboardedFilter(
@@ -377,7 +360,7 @@ class ResellerQuery:
                     int(filter.updated_since.timestamp()) if filter.updated_since else None
                 ),
             )
-        after_id = _after(after) if after is not None else None
+        after_id = decode_id_cursor(after, "oa") if after is not None else None
         page = await info.context.services.resellers.page(
             principal, filters, first=first, after_id=after_id
         )
@@ -387,11 +370,8 @@ class ResellerQuery:
         ]
         return OnboardedAccountConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=after_id is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=page_info(
+                [e.cursor for e in edges], has_next=page.has_next, has_previous=after_id is not None
             ),
             total_count=page.total,
         )
@@ -402,8 +382,8 @@ class ResellerQuery:
         info: Info[Context, None],
         id: strawberry.ID,
     ) -> OnboardedAccount | None:
-        principal = await _principal(info)
-        account_id = local_int_id(id, TYPE_NAME)
+        principal = await info.context.principal()
+        account_id = local_id(id, TYPE_NAME)
         try:
             found = await info.context.services.resellers.get(principal, account_id)
         except NotFound:
@@ -421,7 +401,7 @@ class ResellerMutation:
         info: Info[Context, None],
         input: list[OnboardClientInput],
     ) -> OnboardClientsPayload:
-        principal = await _principal(info)
+        principal = await info.context.principal()
         try:
             result = await info.context.services.resellers.onboard(
                 principal, [_item(i) for i in input]
@@ -474,14 +454,14 @@ class ResellerMutation:
         id: strawberry.ID,
         input: OnboardedAccountInput,
     ) -> UpdateOnboardedAccountPayload:
-        principal = await _principal(info)
+        principal = await info.context.principal()
         changes = {
             name: _enum_value(value)
             for name, value in vars(input).items()
             if value is not strawberry.UNSET
         }
         try:
-            account_id = local_int_id(id, TYPE_NAME)
+            account_id = local_id(id, TYPE_NAME)
             updated = await info.context.services.resellers.update_settings(
                 principal, account_id, changes
             )
@@ -509,7 +489,7 @@ class ResellerMutation:
         info: Info[Context, None],
         input: ChangeCredentialsInput,
     ) -> ChangeCredentialsPayload:
-        principal = await _principal(info)
+        principal = await info.context.principal()
         try:
             user = await info.context.services.accounts.change_credentials(
                 principal,

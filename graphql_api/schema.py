@@ -20,7 +20,7 @@ from graphql_api import clients, partners, resellers
 from graphql_api.config import GraphQLConfig
 from graphql_api.execution import FastLeafExecutionContext
 from graphql_api.extensions import schema_extensions
-from graphql_api.node import SCALARS
+from graphql_api.scalars import SCALARS
 
 QUERIES: tuple[type, ...] = (clients.ClientQuery, *resellers.QUERIES, *partners.QUERIES)
 MUTATIONS: tuple[type, ...] = (

@@ -1,8 +1,8 @@
 """Per-request DataLoaders for single objects (``node``, ``client``, ``clientByCode``,
 mutation payloads) and for the few argument-taking Client fields.
 
-Loaders live in ``info.context.loaders`` and are created on first use, so nothing is
-shared between requests. Aliased root fields (``a: client(id: ..) b: client(id: ..)``)
+Loaders live in the request's context under typed keys and are created on first use, so
+nothing is shared between requests. Aliased root fields (``a: client(id: ..) b: client(id: ..)``)
 run concurrently and their loads are batched into one service call per relation.
 """
 
@@ -22,8 +22,7 @@ from core.clients.errors import ClientNotFound
 from core.shared.errors import InvalidInput
 from graphql_api.clients import loading
 from graphql_api.clients import types as t
-from graphql_api.context import Context
-from graphql_api.node import current_account
+from graphql_api.context import Context, LoaderKey
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -31,26 +30,30 @@ GqlInfo = Info[Context, None]
 MAX_HISTORY = 100
 
 
-def _loader(
-    info: GqlInfo,
-    name: str,
-    load: Callable[[list[Any]], Awaitable[list[Any]]],
-    key: Callable[[Any], Hashable] | None = None,
-) -> DataLoader[Any, Any]:
-    loaders = info.context.loaders
-    found = loaders.get(name)
-    if found is None:
-        found = loaders[name] = DataLoader(load_fn=load, cache_key_fn=key)
-    return found
+CLIENTS_BY_ID: LoaderKey[int, m.Client | None] = LoaderKey("clients_by_id")
+RELATIONS: dict[str, LoaderKey[m.Client, Any]] = {
+    name: LoaderKey(f"relation:{name}")
+    for name in (
+        "contacts",
+        "addresses",
+        "attributes",
+        "payment_type",
+        "price_list",
+        "sale_condition",
+    )
+}
+POINTS_HISTORY: LoaderKey[tuple[int, int], Any] = LoaderKey("points_history")
+DOCUMENTS: LoaderKey[int, Any] = LoaderKey("documents")
+UNPAID_SUMMARY: LoaderKey[tuple[int, int | None], Any] = LoaderKey("unpaid_summary")
 
 
 def clients_by_id(info: GqlInfo) -> DataLoader[int, m.Client | None]:
     async def load(ids: list[int]) -> list[m.Client | None]:
-        account = await current_account(info)
+        account = await info.context.account()
         found = await info.context.services.clients.get_many(account, ids)
         return [found.get(i) for i in ids]
 
-    return _loader(info, "clients_by_id", load)
+    return info.context.loader(CLIENTS_BY_ID, load)
 
 
 def _relation_value(relation: str, client: m.Client, related: m.ClientRelated) -> object:
@@ -71,11 +74,11 @@ def relation(info: GqlInfo, name: str) -> DataLoader[m.Client, Any]:
     """Children of one relation for a batch of clients: one service call (one statement)."""
 
     async def load(clients: list[m.Client]) -> list[object]:
-        account = await current_account(info)
+        account = await info.context.account()
         related = await info.context.services.clients.related(account, clients, {name})
         return [_relation_value(name, c, related) for c in clients]
 
-    return _loader(info, f"relation:{name}", load, key=lambda c: c.id)
+    return info.context.loader(RELATIONS[name], load, cache_key=lambda c: c.id)
 
 
 def _merge(related: m.ClientRelated, client: m.Client, name: str, value: Any) -> None:
@@ -117,7 +120,7 @@ def points_history(info: GqlInfo, client_id: int, first: int) -> Awaitable[list[
         raise InvalidInput.single("first", f"must be between 0 and {MAX_HISTORY}", "OUT_OF_RANGE")
 
     async def fetch(key: tuple[int, int]) -> list[t.PointsEntry]:
-        account = await current_account(info)
+        account = await info.context.account()
         if key[1] == 0:
             return []
         entries = await info.context.services.clients.points_history(account, key[0], key[1])
@@ -126,19 +129,19 @@ def points_history(info: GqlInfo, client_id: int, first: int) -> Awaitable[list[
     async def load(keys: list[tuple[int, int]]) -> list[Any]:
         return await _each(keys, fetch)
 
-    return _loader(info, "points_history", load).load((client_id, first))
+    return info.context.loader(POINTS_HISTORY, load).load((client_id, first))
 
 
 def documents(info: GqlInfo, client_id: int) -> Awaitable[list[t.Document]]:
     async def fetch(key: int) -> list[t.Document]:
-        account = await current_account(info)
+        account = await info.context.account()
         docs = await info.context.services.clients.client_documents(account, key)
         return [loading.document(d) for d in docs]
 
     async def load(keys: list[int]) -> list[Any]:
         return await _each(keys, fetch)
 
-    return _loader(info, "documents", load).load(client_id)
+    return info.context.loader(DOCUMENTS, load).load(client_id)
 
 
 def unpaid_summary(
@@ -147,7 +150,7 @@ def unpaid_summary(
     when = None if comparison_date is None else int(comparison_date.timestamp())
 
     async def fetch(key: tuple[int, int | None]) -> t.UnpaidSummary:
-        account = await current_account(info)
+        account = await info.context.account()
         summary = await info.context.services.clients.unpaid_summary(
             account, client_id=key[0], comparison_date=key[1]
         )
@@ -156,4 +159,4 @@ def unpaid_summary(
     async def load(keys: list[tuple[int, int | None]]) -> list[Any]:
         return await _each(keys, fetch)
 
-    return _loader(info, "unpaid_summary", load).load((client_id, when))
+    return info.context.loader(UNPAID_SUMMARY, load).load((client_id, when))

@@ -18,8 +18,8 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from core.clients import model as m
 from graphql_api.clients import types as t
-from graphql_api.ids import to_global_id, utc_datetime
-from graphql_api.node import RecordState
+from graphql_api.relay import to_global_id
+from graphql_api.scalars import RecordState, utc_datetime
 
 # GraphQL field of Client -> relation name understood by ClientService.
 RELATION_FIELDS = {

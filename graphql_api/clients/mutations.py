@@ -17,12 +17,13 @@ import strawberry
 from strawberry.types import Info
 
 from core.clients import model as m
-from core.shared.errors import DomainError, FieldError, InvalidInput
+from core.shared.errors import FieldError, InvalidInput
 from graphql_api.clients import loaders, loading
 from graphql_api.clients import types as t
 from graphql_api.context import Context
-from graphql_api.errors import UserError, user_errors
-from graphql_api.node import Long, RecordState, current_account, local_id
+from graphql_api.errors import UserError, attempt
+from graphql_api.relay import local_id
+from graphql_api.scalars import Long, RecordState
 
 GqlInfo = Info[Context, None]
 T = TypeVar("T")
@@ -367,19 +368,14 @@ async def _client_for(info: GqlInfo, entity: m.Client, name: str = "client") -> 
     return await loaders.build_one(info, entity, selections)
 
 
+def _input_field(core_field: str) -> str:
+    # The service names attribute values ``dynamic_attributes[i]``; inputs call them
+    # ``attributes``.
+    return re.sub(r"^dynamic_attributes", "attributes", core_field)
+
+
 async def _attempt(action: Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
-    try:
-        return await action(), []
-    except InvalidInput as exc:
-        # The service names attribute values ``dynamic_attributes[i]``; inputs call them
-        # ``attributes``.
-        renamed = [
-            FieldError(re.sub(r"^dynamic_attributes", "attributes", e.field), e.message, e.code)
-            for e in exc.errors
-        ]
-        return None, user_errors(InvalidInput(renamed))
-    except DomainError as exc:
-        return None, user_errors(exc)
+    return await attempt(action, rename=_input_field)
 
 
 # -- mutations ------------------------------------------------------------------------------------
@@ -389,7 +385,7 @@ async def _attempt(action: Callable[[], Awaitable[T]]) -> tuple[T | None, list[U
 class ClientMutation:
     @strawberry.mutation(description="Create a client.")
     async def create_client(self, info: GqlInfo, input: CreateClientInput) -> ClientPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         svc = info.context.services.clients
 
         async def run() -> m.Client:
@@ -401,7 +397,7 @@ class ClientMutation:
 
     @strawberry.mutation(description="Change a client; only the fields given are written.")
     async def update_client(self, info: GqlInfo, input: UpdateClientInput) -> ClientPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         svc = info.context.services.clients
 
         async def run() -> m.Client:
@@ -425,7 +421,7 @@ class ClientMutation:
         info: GqlInfo,
         input: DeactivateClientInput,
     ) -> ClientPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         svc = info.context.services.clients
 
         async def run() -> m.Client:
@@ -437,7 +433,7 @@ class ClientMutation:
 
     @strawberry.mutation(description="Add a contact person to a client.")
     async def add_contact(self, info: GqlInfo, input: AddContactInput) -> ContactPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         svc = info.context.services.clients
 
         async def run() -> m.Contact:
@@ -452,7 +448,7 @@ class ClientMutation:
 
     @strawberry.mutation(description="Change a contact; only the fields given are written.")
     async def update_contact(self, info: GqlInfo, input: UpdateContactInput) -> ContactPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         svc = info.context.services.clients
 
         async def run() -> m.Contact:
@@ -474,7 +470,7 @@ class ClientMutation:
         info: GqlInfo,
         input: DeleteContactInput,
     ) -> DeleteContactPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         svc = info.context.services.clients
 
         async def run() -> strawberry.ID:
@@ -490,7 +486,7 @@ class ClientMutation:
 
     @strawberry.mutation(description="Add an address to a client.")
     async def add_address(self, info: GqlInfo, input: AddAddressInput) -> AddressPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         svc = info.context.services.clients
 
         async def run() -> m.Address:
@@ -508,7 +504,7 @@ class ClientMutation:
 
     @strawberry.mutation(description="Change an address; only the fields given are written.")
     async def update_address(self, info: GqlInfo, input: UpdateAddressInput) -> AddressPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         svc = info.context.services.clients
 
         async def run() -> m.Address:
@@ -538,7 +534,7 @@ class ClientMutation:
         info: GqlInfo,
         input: DeactivateAddressInput,
     ) -> AddressPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         svc = info.context.services.clients
 
         async def run() -> m.Address:
@@ -559,7 +555,7 @@ class ClientMutation:
         info: GqlInfo,
         input: CreateDynamicAttributeInput,
     ) -> DynamicAttributePayload:
-        account = await current_account(info)
+        account = await info.context.account()
         svc = info.context.services.clients
         entity, errors = await _attempt(lambda: svc.add_attribute_definition(account, input.name))
         return DynamicAttributePayload(
@@ -573,7 +569,7 @@ class ClientMutation:
         info: GqlInfo,
         input: SetClientAttributesInput,
     ) -> ClientPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         svc = info.context.services.clients
 
         async def run() -> m.Client:
@@ -593,7 +589,7 @@ class ClientMutation:
         info: GqlInfo,
         input: CreateCatalogItemInput,
     ) -> PaymentTypePayload:
-        account = await current_account(info)
+        account = await info.context.account()
         svc = info.context.services.clients
         entity, errors = await _attempt(
             lambda: svc.add_catalog_item(account, m.CatalogKind.PAYMENT_TYPE, input.name)
@@ -608,7 +604,7 @@ class ClientMutation:
         info: GqlInfo,
         input: CreateCatalogItemInput,
     ) -> PriceListPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         svc = info.context.services.clients
         entity, errors = await _attempt(
             lambda: svc.add_catalog_item(account, m.CatalogKind.PRICE_LIST, input.name)
@@ -623,7 +619,7 @@ class ClientMutation:
         info: GqlInfo,
         input: CreateCatalogItemInput,
     ) -> SaleConditionPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         svc = info.context.services.clients
         entity, errors = await _attempt(
             lambda: svc.add_catalog_item(account, m.CatalogKind.SALE_CONDITION, input.name)
@@ -636,7 +632,7 @@ class ClientMutation:
         description="Add or subtract loyalty points; the balance never goes below 0."
     )
     async def change_points(self, info: GqlInfo, input: ChangePointsInput) -> ChangePointsPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         svc = info.context.services.clients
 
         async def run() -> m.PointsEntry:
@@ -660,7 +656,7 @@ class ClientMutation:
 
     @strawberry.mutation(description="Record a sale document issued to a client.")
     async def create_document(self, info: GqlInfo, input: CreateDocumentInput) -> DocumentPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         svc = info.context.services.clients
 
         async def run() -> m.Document:
@@ -686,7 +682,7 @@ class ClientMutation:
         info: GqlInfo,
         input: RecordPaymentInput,
     ) -> RecordPaymentPayload:
-        account = await current_account(info)
+        account = await info.context.account()
         svc = info.context.services.clients
 
         async def run() -> m.Payment:

@@ -16,15 +16,8 @@ from graphql_api.clients import loaders, loading
 from graphql_api.clients import types as t
 from graphql_api.clients.cursors import decode_cursor, encode_cursor
 from graphql_api.context import Context
-from graphql_api.node import (
-    Node,
-    NodeFetcher,
-    RecordState,
-    current_account,
-    fetch_node,
-    local_id,
-    register_node,
-)
+from graphql_api.relay import Node, NodeFetcher, PageInfo, fetch_node, local_id, register_node
+from graphql_api.scalars import RecordState
 
 GqlInfo = Info[Context, None]
 T = TypeVar("T")
@@ -93,7 +86,7 @@ async def _clients_page(
     flt: ClientFilterInput | None,
     sort: ClientSortInput | None,
 ) -> t.ClientConnection:
-    account = await current_account(info)
+    account = await info.context.account()
     sort = sort or ClientSortInput()
     sort_field = m.ClientSortField(sort.field.value)
     descending = sort.direction is SortDirection.DESC
@@ -122,7 +115,7 @@ async def _clients_page(
     items = page.items
     return t.ClientConnection(
         edges=edges,
-        page_info=t.PageInfo(
+        page_info=PageInfo(
             has_next_page=page.has_next,
             has_previous_page=page.has_previous,
             start_cursor=encode_cursor(items[0], sort_field, descending) if items else None,
@@ -135,7 +128,7 @@ async def _clients_page(
 async def _catalog(
     info: GqlInfo, kind: m.CatalogKind, first: int, offset: int
 ) -> list[m.CatalogItem]:
-    account = await current_account(info)
+    account = await info.context.account()
     page = await _renaming_limit(
         info.context.services.clients.list_catalog(account, kind, first, offset)
     )
@@ -177,7 +170,7 @@ class ClientQuery:
 
     @strawberry.field(description="A client by global id; null when it does not exist.")
     async def client(self, info: GqlInfo, id: strawberry.ID) -> t.Client | None:
-        await current_account(info)
+        await info.context.account()
         client_id = local_id(id, "Client")
         try:
             return await loaders.client_by_id(info, client_id, info.selected_fields[0].selections)
@@ -186,7 +179,7 @@ class ClientQuery:
 
     @strawberry.field(description="The first client with this tax id; null when none.")
     async def client_by_code(self, info: GqlInfo, code: str) -> t.Client | None:
-        account = await current_account(info)
+        account = await info.context.account()
         try:
             entity = await info.context.services.clients.get_by_code(account, code)
         except NotFound:
@@ -218,7 +211,7 @@ class ClientQuery:
     async def dynamic_attributes(
         self, info: GqlInfo, first: int = 50, offset: int = 0
     ) -> list[t.DynamicAttribute]:
-        account = await current_account(info)
+        account = await info.context.account()
         page = await _renaming_limit(
             info.context.services.clients.list_attribute_definitions(account, first, offset)
         )
@@ -229,7 +222,7 @@ class ClientQuery:
 
 
 async def _client_node(info: GqlInfo, global_id: str) -> t.Client:
-    await current_account(info)
+    await info.context.account()
     return await loaders.client_by_id(
         info, local_id(global_id, "Client"), info.selected_fields[0].selections
     )
@@ -239,7 +232,7 @@ def _catalog_node(
     kind: m.CatalogKind, type_name: str, build: Callable[[m.CatalogItem], object]
 ) -> NodeFetcher:
     async def fetch(info: GqlInfo, global_id: str) -> object:
-        account = await current_account(info)
+        account = await info.context.account()
         item = await info.context.services.clients.get_catalog_item(
             account, kind, local_id(global_id, type_name)
         )
@@ -249,7 +242,7 @@ def _catalog_node(
 
 
 async def _attribute_node(info: GqlInfo, global_id: str) -> t.DynamicAttribute:
-    account = await current_account(info)
+    account = await info.context.account()
     item = await info.context.services.clients.get_attribute_definition(
         account, local_id(global_id, "DynamicAttribute")
     )
@@ -257,7 +250,7 @@ async def _attribute_node(info: GqlInfo, global_id: str) -> t.DynamicAttribute:
 
 
 async def _document_node(info: GqlInfo, global_id: str) -> t.Document:
-    account = await current_account(info)
+    account = await info.context.account()
     doc = await info.context.services.clients.get_document(account, local_id(global_id, "Document"))
     return loading.document(doc)
 

@@ -18,7 +18,8 @@ from strawberry.types import Info
 
 from core.clients.model import ClientFilter
 from graphql_api.context import Context
-from graphql_api.node import Long, Node, RecordState, current_account
+from graphql_api.relay import Node, PageInfo
+from graphql_api.scalars import Long, RecordState
 
 
 @strawberry.enum(description="Whether the client is a person or a company.")
@@ -215,14 +216,6 @@ class Client(Node):
 
 
 @strawberry.type
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
-
-
-@strawberry.type
 class ClientEdge:
     cursor: str
     node: Client
@@ -240,5 +233,5 @@ class ClientConnection:
 
     @strawberry.field(description="Clients matching the filter. Counted only when selected.")
     async def total_count(self, info: Info[Context, None]) -> int:
-        account = await current_account(info)
+        account = await info.context.account()
         return await info.context.services.clients.count(account, self.filter)

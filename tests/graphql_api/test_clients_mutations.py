@@ -11,7 +11,7 @@ import pytest
 
 from clientgate.container import Services
 from core.clients.model import ClientChanges, ClientFilter
-from graphql_api.ids import to_global_id
+from graphql_api.relay import to_global_id
 from tests.graphql_api.conftest import Gql
 
 ERRORS = "userErrors { field message code }"

@@ -15,7 +15,7 @@ from core.clients.model import (
     ClientChanges,
     PointsOperation,
 )
-from graphql_api.ids import to_global_id
+from graphql_api.relay import to_global_id
 from tests.graphql_api.conftest import Gql
 
 CLIENT_FIELDS = """

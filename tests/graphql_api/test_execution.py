@@ -15,7 +15,7 @@ from clientgate.container import Services
 from graphql_api.app import GraphQLApp
 from graphql_api.config import GraphQLConfig
 from graphql_api.execution import FastLeafExecutionContext
-from graphql_api.ids import to_global_id
+from graphql_api.relay import to_global_id
 from graphql_api.schema import build_schema
 from tests.graphql_api.test_clients_queries import CLIENT_FIELDS, _client, _rich_client
 
