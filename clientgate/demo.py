@@ -136,7 +136,8 @@ async def load_demo(services: Services) -> dict[str, dict[str, object]]:
         credit = await cs.add_catalog_item(account, CatalogKind.SALE_CONDITION, "Crédito 30 días")
         birthday = await cs.add_attribute_definition(account, "Cumpleaños")
         favourite = await cs.add_attribute_definition(account, "Producto Más Comprado")
-        for n, values in enumerate(spec["clients"]):  # type: ignore[arg-type]
+        clients: list[dict[str, object]] = spec["clients"]  # type: ignore[assignment]
+        for n, values in enumerate(clients):
             client = await cs.create(
                 account,
                 ClientChanges(

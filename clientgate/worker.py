@@ -136,5 +136,10 @@ async def run_workers(services: Services, count: int = 1) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, lambda: [w.stop() for w in workers])
+            loop.add_signal_handler(sig, _stop_all, workers)
     await asyncio.gather(*(w.run() for w in workers))
+
+
+def _stop_all(workers: list[Worker]) -> None:
+    for worker in workers:
+        worker.stop()

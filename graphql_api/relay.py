@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 # -- global ids -------------------------------------------------------------------------------
 
 
-def to_global_id(type_name: str, local_id: int | str) -> str:
-    return base64.b64encode(f"{type_name}:{local_id}".encode()).decode()
+def to_global_id(type_name: str, local_id: int | str) -> strawberry.ID:
+    return strawberry.ID(base64.b64encode(f"{type_name}:{local_id}".encode()).decode())
 
 
 def from_global_id(global_id: str) -> tuple[str, str]:
@@ -67,7 +67,7 @@ class Node:
 
 
 # type name -> async fetcher(info, global id) returning the object or raising NotFound.
-NodeFetcher = Callable[["Info[Context, None]", str], Awaitable[Any]]
+NodeFetcher = Callable[["Info[Context, None]", str], Awaitable[Node]]
 NODE_FETCHERS: dict[str, NodeFetcher] = {}
 
 
@@ -76,7 +76,7 @@ def register_node(type_name: str, fetcher: NodeFetcher) -> None:
     NODE_FETCHERS[type_name] = fetcher
 
 
-async def fetch_node(info: Info[Context, None], global_id: str) -> Any:
+async def fetch_node(info: Info[Context, None], global_id: str) -> Node:
     type_name, _ = from_global_id(global_id)
     fetcher = NODE_FETCHERS.get(type_name)
     if fetcher is None:

@@ -61,6 +61,7 @@ class AccountRepository(Protocol):
 
 
 class AccountsUnitOfWork(Protocol):
-    accounts: AccountRepository
+    @property
+    def accounts(self) -> AccountRepository: ...
 
     async def commit(self) -> None: ...

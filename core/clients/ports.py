@@ -192,13 +192,28 @@ class DocumentRepository(Protocol):
 
 
 class ClientsUnitOfWork(Protocol):
-    accounts: AccountRepository
-    clients: ClientRepository
-    contacts: ContactRepository
-    addresses: AddressRepository
-    attributes: AttributeRepository
-    catalogs: CatalogRepository
-    points: PointsRepository
-    documents: DocumentRepository
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+    @property
+    def clients(self) -> ClientRepository: ...
+
+    @property
+    def contacts(self) -> ContactRepository: ...
+
+    @property
+    def addresses(self) -> AddressRepository: ...
+
+    @property
+    def attributes(self) -> AttributeRepository: ...
+
+    @property
+    def catalogs(self) -> CatalogRepository: ...
+
+    @property
+    def points(self) -> PointsRepository: ...
+
+    @property
+    def documents(self) -> DocumentRepository: ...
 
     async def commit(self) -> None: ...

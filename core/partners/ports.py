@@ -223,8 +223,11 @@ class PartnerRepository(Protocol):
 
 
 class PartnersUnitOfWork(Protocol):
-    accounts: AccountRepository
-    partners: PartnerRepository
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+    @property
+    def partners(self) -> PartnerRepository: ...
 
     async def commit(self) -> None: ...
 

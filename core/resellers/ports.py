@@ -79,7 +79,10 @@ class ResellerRepository(Protocol):
 
 
 class ResellersUnitOfWork(Protocol):
-    accounts: AccountRepository
-    resellers: ResellerRepository
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+    @property
+    def resellers(self) -> ResellerRepository: ...
 
     async def commit(self) -> None: ...

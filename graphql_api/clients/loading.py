@@ -19,7 +19,7 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 from core.clients import model as m
 from graphql_api.clients import types as t
 from graphql_api.relay import to_global_id
-from graphql_api.scalars import RecordState, utc_datetime
+from graphql_api.scalars import Long, RecordState, utc_datetime
 
 # GraphQL field of Client -> relation name understood by ClientService.
 RELATION_FIELDS = {
@@ -178,7 +178,7 @@ def document(d: m.Document) -> t.Document:
         database_id=d.id,
         client_id=to_global_id("Client", d.client_id),
         name=d.name,
-        number=d.number,
+        number=Long(d.number),
         emission_date=utc_datetime(d.emission_date),
         expiration_date=utc_datetime(d.expiration_date),
         total_amount=d.total_amount,

@@ -229,9 +229,9 @@ async def _client_node(info: GqlInfo, global_id: str) -> t.Client:
 
 
 def _catalog_node(
-    kind: m.CatalogKind, type_name: str, build: Callable[[m.CatalogItem], object]
+    kind: m.CatalogKind, type_name: str, build: Callable[[m.CatalogItem], Node]
 ) -> NodeFetcher:
-    async def fetch(info: GqlInfo, global_id: str) -> object:
+    async def fetch(info: GqlInfo, global_id: str) -> Node:
         account = await info.context.account()
         item = await info.context.services.clients.get_catalog_item(
             account, kind, local_id(global_id, type_name)
