@@ -40,6 +40,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         loop="uvloop",
         http="httptools",
         access_log=False,  # RequestContextMiddleware logs one structured line per request
+        # X-Forwarded-For is believed only from the configured proxies (none by default).
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies) or None,
         log_level=settings.log_level.lower(),
     )
     return 0

@@ -30,6 +30,11 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from None
 
 
+def _list(value: str | None) -> tuple[str, ...]:
+    """A comma-separated setting; blanks dropped."""
+    return tuple(item.strip() for item in (value or "").split(",") if item.strip())
+
+
 def _dev_secret_key(var_dir: Path) -> str:
     """Without CLIENTGATE_SECRET_KEY, a key is generated once and kept in ./var (development)."""
     path = var_dir / "secret.key"
@@ -64,6 +69,9 @@ class Settings:
     rate_limit_enabled: bool = True
     rate_limit_strategy: str = "fixed-window"
     rate_limit_key_prefix: str = "clientgate:ratelimit"
+    # Addresses (IPs or CIDRs) of reverse proxies whose X-Forwarded-For is believed; none by
+    # default, so no caller can pick its own client address (and rate-limit budget).
+    trusted_proxies: tuple[str, ...] = ()
     var_dir: Path = Path("var")
     # BusinessPartner creation queue (clientgate/worker.py).
     worker_in_serve: bool = True
@@ -100,6 +108,7 @@ class Settings:
             rate_limit_strategy=env.get("CLIENTGATE_RATE_LIMIT_STRATEGY") or "fixed-window",
             rate_limit_key_prefix=env.get("CLIENTGATE_RATE_LIMIT_KEY_PREFIX")
             or "clientgate:ratelimit",
+            trusted_proxies=_list(env.get("CLIENTGATE_TRUSTED_PROXIES")),
             var_dir=var_dir,
             worker_in_serve=_bool(env.get("CLIENTGATE_WORKER_IN_SERVE"), True),
             queue_lease_seconds=_int(env, "CLIENTGATE_QUEUE_LEASE_SECONDS", 30),
