@@ -35,13 +35,15 @@ def graphql_config(settings: Settings) -> GraphQLConfig:
         max_depth=settings.graphql_max_depth,
         max_aliases=settings.graphql_max_aliases,
         max_tokens=settings.graphql_max_tokens,
+        max_cost=settings.graphql_max_cost,
+        list_bound=settings.graphql_list_bound,
     )
 
 
 def faces(services: Services) -> list[Face]:
     """Every face on the shared services; each sub-application has its own error handlers."""
     return [
-        graphql_api.app.face(services, graphql_config(services.settings)),
+        graphql_api.app.face(services, graphql_config(services.settings), services.cost_limiter),
         rest_compat.resellers.face(services),
         rest_compat.bsale.face(services),
         rest_compat.business_partner.face(services),

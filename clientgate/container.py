@@ -41,19 +41,24 @@ class Services:
     resellers: ResellerService
     partners: PartnerService
     rate_limiter: Limiter | None
+    cost_limiter: Limiter | None
+    """GraphQL points per credential (graphql_api/throttle.py)."""
 
     async def close(self) -> None:
-        if self.rate_limiter is not None:
-            await self.rate_limiter.close()
+        for limiter in (self.rate_limiter, self.cost_limiter):
+            if limiter is not None:
+                await limiter.close()
         await self.uow.dispose()
         await self.engine.dispose()
 
 
-def build_limiter(settings: Settings) -> Limiter | None:
-    """The app's rate limiter, or ``None`` when rate limiting is disabled."""
+def build_limiter(settings: Settings, *, cost: bool = False) -> Limiter | None:
+    """The app's request rate limiter (or, ``cost``, its GraphQL points budget), or ``None``
+    when rate limiting is disabled."""
     if not settings.rate_limit_enabled:
         return None
-    items = parse_limits(settings.rate_limit)
+    items = parse_limits(settings.graphql_cost_limit if cost else settings.rate_limit)
+    prefix = settings.rate_limit_key_prefix + (":cost" if cost else "")
     uri = storage_uri(settings.redis_url)
     if not settings.redis_url:
         return Limiter(items, MemoryStorage(), settings.rate_limit_strategy)
@@ -67,7 +72,7 @@ def build_limiter(settings: Settings) -> Limiter | None:
     storage = RedisStorage(
         uri,
         implementation="redispy",
-        key_prefix=settings.rate_limit_key_prefix,
+        key_prefix=prefix,
         connection_pool=pool,  # type: ignore[arg-type]
     )
     return Limiter(items, storage, settings.rate_limit_strategy, close=pool.aclose)
@@ -95,4 +100,5 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             clock,
         ),
         rate_limiter=build_limiter(settings),
+        cost_limiter=build_limiter(settings, cost=True),
     )

@@ -63,6 +63,9 @@ class Settings:
     graphql_max_depth: int = 12
     graphql_max_aliases: int = 30
     graphql_max_tokens: int = 5000
+    graphql_max_cost: int = 50_000
+    graphql_list_bound: int = 20
+    graphql_cost_limit: str = "300000/minute"
     session_ttl_seconds: int = 8 * 3600
     # Rate limits (clientgate/ratelimit.py): per credential, or per IP without a valid one.
     rate_limit: str = "600/minute"
@@ -102,6 +105,9 @@ class Settings:
             graphql_max_depth=_int(env, "CLIENTGATE_GRAPHQL_MAX_DEPTH", 12),
             graphql_max_aliases=_int(env, "CLIENTGATE_GRAPHQL_MAX_ALIASES", 30),
             graphql_max_tokens=_int(env, "CLIENTGATE_GRAPHQL_MAX_TOKENS", 5000),
+            graphql_max_cost=_int(env, "CLIENTGATE_GRAPHQL_MAX_COST", 50_000),
+            graphql_list_bound=_int(env, "CLIENTGATE_GRAPHQL_LIST_BOUND", 20),
+            graphql_cost_limit=env.get("CLIENTGATE_GRAPHQL_COST_LIMIT") or "300000/minute",
             session_ttl_seconds=_int(env, "CLIENTGATE_SESSION_TTL_SECONDS", 8 * 3600),
             rate_limit=env.get("CLIENTGATE_RATE_LIMIT") or "600/minute",
             rate_limit_enabled=_bool(env.get("CLIENTGATE_RATE_LIMIT_ENABLED"), True),

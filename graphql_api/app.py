@@ -29,7 +29,7 @@ from graphql_api.extensions import ErrorPolicy
 from graphql_api.graphiql import graphiql_html, static_routes
 from graphql_api.schema import build_schema
 from httpkit.face import Face
-from httpkit.ratelimit import TOO_MANY, Refusal
+from httpkit.ratelimit import TOO_MANY, Limiter, Refusal
 from httpkit.services import FaceServices
 
 _GET_REFUSAL = "not allowed when using GET"
@@ -69,9 +69,11 @@ class GraphQLApp(GraphQL[Context, None]):
 
     websocket_adapter_class = TextWebSocketAdapter
 
-    def __init__(self, services: FaceServices, config: GraphQLConfig) -> None:
+    def __init__(
+        self, services: FaceServices, config: GraphQLConfig, cost_limiter: Limiter | None = None
+    ) -> None:
         super().__init__(
-            build_schema(config),
+            build_schema(config, cost_limiter),
             graphql_ide="graphiql",
             allow_queries_via_get=True,
         )
@@ -147,9 +149,12 @@ def _too_many(accept: str) -> tuple[bytes, str]:
     return _error_body(TOO_MANY, "RATE_LIMITED"), "application/json"
 
 
-def face(services: FaceServices, config: GraphQLConfig) -> Face:
-    """The GraphQL face: ``/graphql`` (HTTP and WebSocket) and GraphiQL's static files."""
-    view = GraphQLApp(services, config)
+def face(
+    services: FaceServices, config: GraphQLConfig, cost_limiter: Limiter | None = None
+) -> Face:
+    """The GraphQL face: ``/graphql`` (HTTP and WebSocket) and GraphiQL's static files;
+    ``cost_limiter`` keeps each caller's budget of points (graphql_api/throttle.py)."""
+    view = GraphQLApp(services, config, cost_limiter)
     routes: list[BaseRoute] = [
         Route("/graphql", view, methods=["GET", "POST"]),
         # Subscriptions: graphql-transport-ws (and legacy graphql-ws) on the same path.

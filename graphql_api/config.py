@@ -14,3 +14,7 @@ class GraphQLConfig:
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 5000
+    max_cost: int = 50_000
+    """Operations that may answer with more objects than this are refused (graphql_api/cost)."""
+    list_bound: int = 20
+    """Items a list without a paging argument is priced at (a client's contacts, ...)."""

@@ -33,7 +33,9 @@ from core.shared.errors import DomainError, InvalidInput
 from graphql_api.config import GraphQLConfig
 from graphql_api.errors import field_path
 from graphql_api.limits import limits_rule
+from graphql_api.throttle import CostLimit
 from httpkit.logging import log
+from httpkit.ratelimit import Limiter
 
 MASKED_MESSAGE = "Unexpected error."
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
@@ -203,8 +205,10 @@ class ValidationOffLoop(SchemaExtension):
         yield
 
 
-def schema_extensions(config: GraphQLConfig) -> list[Callable[[], SchemaExtension]]:
-    """Extension factories for ``config``."""
+def schema_extensions(
+    config: GraphQLConfig, cost_limiter: Limiter | None = None
+) -> list[Callable[[], SchemaExtension]]:
+    """Extension factories for ``config``; ``cost_limiter`` keeps each caller's points."""
     rules: list[type[ASTValidationRule]] = [
         limits_rule(max_depth=config.max_depth, max_aliases=config.max_aliases)
     ]
@@ -218,6 +222,7 @@ def schema_extensions(config: GraphQLConfig) -> list[Callable[[], SchemaExtensio
         partial(ParserCache, maxsize=512),
         SingleOperation,
         partial(ValidationOffLoop, validated, 512),
+        partial(CostLimit, config, cost_limiter),
         partial(
             ErrorPolicy,
             debug=config.debug,

@@ -140,12 +140,13 @@ class Limiter:
         base = self.storage.base_exceptions
         return (*(base if isinstance(base, tuple) else (base,)), OSError, TimeoutError)
 
-    async def hit(self, key: str) -> Decision | None:
-        """Counts one request for ``key``. ``None`` means the storage failed: let it through."""
+    async def hit(self, key: str, cost: int = 1) -> Decision | None:
+        """Counts ``cost`` (one request, or a GraphQL operation's points) for ``key``. ``None``
+        means the storage failed: let it through. A refused hit consumes nothing."""
         if self._down_until and time.monotonic() < self._down_until:
             return None
         try:
-            decision = await self._hit(key)
+            decision = await self._hit(key, cost)
         except self._storage_errors() as exc:
             if not self._down_until:
                 log.warning(
@@ -161,13 +162,13 @@ class Limiter:
             self._down_until = 0.0
         return decision
 
-    async def _hit(self, key: str) -> Decision:
+    async def _hit(self, key: str, cost: int) -> Decision:
         best: Decision | None = None
         for item in self.items:
             if isinstance(self.strategy, FixedWindowRateLimiter):
-                allowed, remaining, reset_at = await self._fixed_window_hit(item, key)
+                allowed, remaining, reset_at = await self._fixed_window_hit(item, key, cost)
             else:
-                allowed = await self.strategy.hit(item, key)
+                allowed = await self.strategy.hit(item, key, cost=cost)
                 stats = await self.strategy.get_window_stats(item, key)
                 remaining, reset_at = stats.remaining, stats.reset_time
             decision = Decision(
@@ -181,7 +182,9 @@ class Limiter:
         assert best is not None
         return best
 
-    async def _fixed_window_hit(self, item: RateLimitItem, key: str) -> tuple[bool, int, float]:
+    async def _fixed_window_hit(
+        self, item: RateLimitItem, key: str, cost: int
+    ) -> tuple[bool, int, float]:
         """The fixed-window strategy's hit, in one storage round trip instead of three.
 
         ``FixedWindowRateLimiter.hit`` + ``get_window_stats`` cost incr, get and ttl. The count
@@ -189,10 +192,18 @@ class Limiter:
         until then for every instance: it is remembered locally rather than asked again.
         """
         storage_key = item.key_for(key)
-        count = await self.storage.incr(storage_key, item.get_expiry())
+        count = await self.storage.incr(storage_key, item.get_expiry(), amount=cost)
+        opened = count == cost  # this hit opened the window
+        allowed = count <= item.amount
+        if not allowed and cost > 1:
+            # A refused operation gives its points back: it ran nothing.
+            count = await self.storage.incr(storage_key, item.get_expiry(), amount=-cost)
+        return allowed, item.amount - count, await self._window_end(storage_key, item, opened)
+
+    async def _window_end(self, storage_key: str, item: RateLimitItem, opened: bool) -> float:
         now = time.time()
         reset_at = self._window_ends.get(storage_key)
-        if count == 1:
+        if opened:
             reset_at = now + item.get_expiry()  # this request opened the window
         elif reset_at is None or reset_at <= now:
             reset_at = await self.storage.get_expiry(storage_key)
@@ -200,7 +211,7 @@ class Limiter:
         self._window_ends.move_to_end(storage_key)
         while len(self._window_ends) > WINDOW_CACHE_SIZE:
             self._window_ends.popitem(last=False)
-        return count <= item.amount, item.amount - count, reset_at
+        return reset_at
 
     async def close(self) -> None:
         if self._close is not None:
@@ -330,7 +341,13 @@ class RateLimitMiddleware:
         return plain_refusal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self.limiter is None or scope["path"] in EXEMPT_PATHS:
+        if self.limiter is None or scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
+        if scope["path"] in EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
         key = await self.keys.key_for(scope)
@@ -362,3 +379,15 @@ class RateLimitMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A WebSocket connection counts as a request of its credential; over budget the
+        handshake is refused (HTTP 403 from the server) before the app sees it."""
+        assert self.limiter is not None
+        decision = await self.limiter.hit(await self.keys.key_for(scope))
+        if decision is None or decision.allowed:
+            await self.app(scope, receive, send)
+            return
+        message = await receive()
+        if message["type"] == "websocket.connect":
+            await send({"type": "websocket.close", "code": 1008, "reason": TOO_MANY})

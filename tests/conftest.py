@@ -106,6 +106,7 @@ def make_settings(url: str, tmp: Path, **overrides: Any) -> Settings:
     # running but out of the way. Rate limits are tested with their own settings
     # (tests/test_ratelimit*.py).
     overrides.setdefault("rate_limit", "1000000/minute")
+    overrides.setdefault("graphql_cost_limit", "1000000000/minute")
     return Settings(
         database_url=url,
         secret_key=SECRET,

@@ -175,11 +175,11 @@ async def test_redis_back_after_an_outage(
     real_hit = limiter._hit
     calls = {"n": 0}
 
-    async def flaky_hit(key: str) -> Any:
+    async def flaky_hit(key: str, cost: int) -> Any:
         calls["n"] += 1
         if calls["n"] == 1:
             raise redis.ConnectionError("simulated outage")
-        return await real_hit(key)
+        return await real_hit(key, cost)
 
     monkeypatch.setattr(limiter, "_hit", flaky_hit)
     async with client(app) as http:
@@ -190,3 +190,22 @@ async def test_redis_back_after_an_outage(
     assert statuses == [200, 200, 200, 429]
     events = [e["event"] for e in logs if e["event"].startswith("rate_limit_storage")]
     assert events == ["rate_limit_storage_unavailable", "rate_limit_storage_recovered"]
+
+
+async def test_two_instances_share_one_graphql_points_budget(
+    instances: Any, make_account: Any, redis_url: str, key_prefix: str
+) -> None:
+    one, two = await instances(
+        2, graphql_cost_limit="100/minute", redis_url=redis_url, rate_limit_key_prefix=key_prefix
+    )
+    account = await make_account()
+    query = {"query": "{ paymentTypes(first: 60) { id } }"}  # 60 points
+    async with client(one) as first, client(two) as second:
+        spent = await first.post("/graphql", headers=bearer(account.token), json=query)
+        status = spent.json()["extensions"]["cost"]["throttleStatus"]
+        assert status["currentlyAvailable"] == 40
+        refused = await second.post("/graphql", headers=bearer(account.token), json=query)
+        assert refused.json()["errors"][0]["extensions"]["code"] == "THROTTLED"
+    # The budget's keys are under the configured prefix and hold no secret.
+    keys = redis_keys(redis_url, key_prefix + ":cost")
+    assert keys and all(account.token not in key for key in keys)

@@ -30,3 +30,18 @@ def gql(http: httpx.AsyncClient) -> Gql:
         return body
 
     return run
+
+
+def answer(body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` without its ``extensions.cost`` report, after checking the report is there
+    (every operation that ran or was priced carries one)."""
+    extensions = body.get("extensions") or {}
+    cost = extensions.get("cost")
+    assert isinstance(cost, dict), body
+    assert isinstance(cost["requestedQueryCost"], int), cost
+    assert isinstance(cost["actualQueryCost"], int), cost
+    rest = {k: v for k, v in extensions.items() if k != "cost"}
+    return {
+        **{k: v for k, v in body.items() if k != "extensions"},
+        **({"extensions": rest} if rest else {}),
+    }
