@@ -22,10 +22,15 @@ from clientgate.settings import Settings
 from clientgate.worker import Worker
 from core.storage.migrate import migrate
 from graphql_api.config import GraphQLConfig
+from httpkit.dialects import Dialects
 from httpkit.face import Face
+from httpkit.guard import BodyLimit, ErrorBoundary, not_found
 from httpkit.json import JSONResponse
 from httpkit.logging import RequestContextMiddleware, configure_logging, log
 from httpkit.ratelimit import CredentialKeys, RateLimitMiddleware
+
+AUTH_BODY_BYTES = 64 * 1024
+RESELLER_BODY_BYTES = 4 * 1024 * 1024  # 1,000 items at every field's maximum take ~1.1 MB
 
 
 def graphql_config(settings: Settings) -> GraphQLConfig:
@@ -90,16 +95,24 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     for face in mounted:
         routes.extend(face.routes)
     keys = CredentialKeys(services.hasher, services.accounts)
-    refusals = [refusal for face in mounted for refusal in face.refusals]
+    dialects = Dialects([dialect for face in mounted for dialect in face.dialects])
     app = Starlette(
         debug=settings.debug,
         routes=routes,
         middleware=[
             Middleware(RequestContextMiddleware),
+            Middleware(ErrorBoundary, dialects=dialects),
             Middleware(
-                RateLimitMiddleware, limiter=services.rate_limiter, keys=keys, refusals=refusals
+                RateLimitMiddleware, limiter=services.rate_limiter, keys=keys, dialects=dialects
+            ),
+            Middleware(
+                BodyLimit,
+                dialects=dialects,
+                default=settings.max_body_bytes,
+                limits=[("/auth/", AUTH_BODY_BYTES), ("/resellers/", RESELLER_BODY_BYTES)],
             ),
         ],
+        exception_handlers=not_found(dialects),  # type: ignore[arg-type]
         lifespan=lifespan,
     )
     app.state.services = services

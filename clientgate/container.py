@@ -19,7 +19,7 @@ from core.resellers.secretbox import FernetSecretBox
 from core.resellers.service import ResellerService
 from core.shared.clock import Clock, SystemClock
 from core.shared.secrets import SecretHasher
-from core.storage.engine import create_engine
+from core.storage.engine import Timeouts, create_engine
 from core.storage.uow import UnitOfWorkFactory
 from httpkit.ratelimit import REDIS_TIMEOUT_SECONDS, Limiter, parse_limits, storage_uri
 
@@ -79,7 +79,14 @@ def build_limiter(settings: Settings, *, cost: bool = False) -> Limiter | None:
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
-    engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+    timeouts = Timeouts(
+        pool_seconds=settings.db_pool_timeout_seconds,
+        statement_ms=settings.db_statement_timeout_ms,
+        lock_ms=settings.db_lock_timeout_ms,
+    )
+    engine = create_engine(
+        settings.database_url, pool_size=settings.db_pool_size, timeouts=timeouts
+    )
     uow = UnitOfWorkFactory(engine)
     clock = clock or SystemClock()
     hasher = SecretHasher(derive_key(settings.secret_key, "secret-hash"))

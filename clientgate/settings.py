@@ -57,6 +57,12 @@ class Settings:
     port: int = 8000
     migrate_on_start: bool = True
     db_pool_size: int = 10
+    # Waiting on the database: past these a request is answered 503 with Retry-After.
+    db_pool_timeout_seconds: float = 10.0
+    db_statement_timeout_ms: int = 30_000
+    db_lock_timeout_ms: int = 10_000
+    # Bodies are refused (413) past this while they are read; /auth and /resellers have their own.
+    max_body_bytes: int = 8 * 1024 * 1024
     log_level: str = "INFO"
     log_json: bool = False
     graphql_introspection: bool = True
@@ -99,6 +105,10 @@ class Settings:
             port=_int(env, "CLIENTGATE_PORT", 8000),
             migrate_on_start=_bool(env.get("CLIENTGATE_MIGRATE_ON_START"), True),
             db_pool_size=_int(env, "CLIENTGATE_DB_POOL_SIZE", 10),
+            db_pool_timeout_seconds=float(env.get("CLIENTGATE_DB_POOL_TIMEOUT_SECONDS") or 10.0),
+            db_statement_timeout_ms=_int(env, "CLIENTGATE_DB_STATEMENT_TIMEOUT_MS", 30_000),
+            db_lock_timeout_ms=_int(env, "CLIENTGATE_DB_LOCK_TIMEOUT_MS", 10_000),
+            max_body_bytes=_int(env, "CLIENTGATE_MAX_BODY_BYTES", 8 * 1024 * 1024),
             log_level=env.get("CLIENTGATE_LOG_LEVEL", "INFO").upper(),
             log_json=_bool(env.get("CLIENTGATE_LOG_JSON"), False),
             graphql_introspection=_bool(env.get("CLIENTGATE_GRAPHQL_INTROSPECTION"), True),

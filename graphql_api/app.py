@@ -28,8 +28,9 @@ from graphql_api.context import Context
 from graphql_api.extensions import ErrorPolicy
 from graphql_api.graphiql import graphiql_html, static_routes
 from graphql_api.schema import build_schema
+from httpkit.dialects import Dialect
 from httpkit.face import Face
-from httpkit.ratelimit import TOO_MANY, Limiter, Refusal
+from httpkit.ratelimit import Limiter
 from httpkit.services import FaceServices
 
 _GET_REFUSAL = "not allowed when using GET"
@@ -145,8 +146,20 @@ class GraphQLApp(GraphQL[Context, None]):
         )
 
 
-def _too_many(accept: str) -> tuple[bytes, str]:
-    return _error_body(TOO_MANY, "RATE_LIMITED"), "application/json"
+_CODES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    429: "RATE_LIMITED",
+    500: "INTERNAL_SERVER_ERROR",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
+def error_body(status: int, message: str, accept: str) -> tuple[bytes, str]:
+    """An HTTP-level error as GraphQL over HTTP lists errors, with ``extensions.code``."""
+    return _error_body(message, _CODES.get(status, "HTTP_ERROR")), "application/json"
 
 
 def face(
@@ -161,4 +174,4 @@ def face(
         WebSocketRoute("/graphql", view),
         *static_routes(),
     ]
-    return Face("graphql", routes, (Refusal(("/graphql",), _too_many),))
+    return Face("graphql", routes, (Dialect("graphql", ("/graphql",), error_body),))

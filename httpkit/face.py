@@ -1,5 +1,6 @@
-"""What a face hands the composition root: its routes and how it refuses an over-budget
-request (the rate limiter answers 429 in the face's own dialect)."""
+"""What a face hands the composition root: its routes and the dialect its paths answer errors
+in (the rate limiter, the body limit and the unknown-path and unexpected-error handlers speak
+it for the face)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from dataclasses import dataclass, field
 
 from starlette.routing import BaseRoute
 
-from httpkit.ratelimit import Refusal
+from httpkit.dialects import Dialect
 
 
 @dataclass(frozen=True)
 class Face:
     name: str
     routes: list[BaseRoute]
-    refusals: tuple[Refusal, ...] = field(default=())
+    dialects: tuple[Dialect, ...] = field(default=())

@@ -37,6 +37,12 @@ def configure_logging(level: str = "INFO", json: bool = False) -> None:
 log = structlog.get_logger("clientgate")
 
 
+def request_id() -> str | None:
+    """The id of the request being served (bound by RequestContextMiddleware), if any."""
+    value = structlog.contextvars.get_contextvars().get("request_id")
+    return str(value) if value else None
+
+
 class RequestContextMiddleware:
     """Gives each request an id (``X-Request-ID``, taken from the caller when well formed),
     binds it to the log context and logs one access line."""

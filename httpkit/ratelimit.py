@@ -6,8 +6,7 @@ Counting is the ``limits`` library's: in process memory by default, in Redis whe
 hold a secret: a verified credential is keyed by its kind and database id, anything else by IP.
 When Redis cannot be reached the API keeps serving (fail open) and logs one warning per outage.
 
-Over budget, the answer is 429 in the dialect the path speaks: each face hands the middleware
-its own renderer for its paths (``Refusal``); other paths answer ``{"error": ...}``.
+Over budget, the answer is 429 in the dialect the path speaks (``httpkit.dialects``).
 """
 
 from __future__ import annotations
@@ -16,10 +15,9 @@ import ipaddress
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-import orjson
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import Storage
 from limits.aio.strategies import (
@@ -35,6 +33,7 @@ from core.accounts.service import AccountService
 from core.shared.errors import AuthenticationFailed
 from core.shared.secrets import SecretHasher
 from httpkit.auth import authenticate, presented_credential, remember_principal
+from httpkit.dialects import Dialects
 from httpkit.logging import log
 
 # Paths that must answer even when a caller has spent its budget: orchestrators probe them.
@@ -299,46 +298,17 @@ class CredentialKeys:
         return True, f"cred:{principal.kind.value}:{principal.credential_id}"
 
 
-Renderer = Callable[[str], tuple[bytes, str]]
-"""``accept header -> (body, media type)`` of a 429 in one dialect."""
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A face's 429: the paths it speaks for (prefixes) and how it says "too many"."""
-
-    prefixes: tuple[str, ...]
-    render: Renderer
-
-    def speaks_for(self, path: str) -> bool:
-        return path.startswith(self.prefixes)
-
-
-def plain_refusal(accept: str) -> tuple[bytes, str]:
-    return orjson.dumps({"error": TOO_MANY}), "application/json"
-
-
 class RateLimitMiddleware:
     """Pure ASGI middleware: charges each HTTP request to its key, adds the ``X-RateLimit-*``
     headers to the answer, and answers 429 (with ``Retry-After``) once the budget is spent."""
 
     def __init__(
-        self,
-        app: ASGIApp,
-        limiter: Limiter | None,
-        keys: CredentialKeys,
-        refusals: Sequence[Refusal] = (),
+        self, app: ASGIApp, limiter: Limiter | None, keys: CredentialKeys, dialects: Dialects
     ) -> None:
         self.app = app
         self.limiter = limiter
         self.keys = keys
-        self.refusals = tuple(refusals)
-
-    def refusal(self, path: str) -> Renderer:
-        for refusal in self.refusals:
-            if refusal.speaks_for(path):
-                return refusal.render
-        return plain_refusal
+        self.dialects = dialects
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.limiter is None or scope["type"] not in ("http", "websocket"):
@@ -358,7 +328,7 @@ class RateLimitMiddleware:
         headers = decision.headers()
         if not decision.allowed:
             accept = HTTPConnection(scope).headers.get("accept", "")
-            body, media_type = self.refusal(scope["path"])(accept)
+            body, media_type = self.dialects.body(scope["path"], 429, TOO_MANY, accept)
             await send(
                 {
                     "type": "http.response.start",

@@ -67,3 +67,14 @@ class AuthenticationFailed(DomainError):
     """Missing, unknown, expired or revoked credentials."""
 
     code = "UNAUTHENTICATED"
+
+
+class ServiceUnavailable(Exception):
+    """The storage could not serve in time (no free connection, a lock or a statement timed
+    out). Not the caller's fault and nothing was written: every face answers 503 with
+    ``Retry-After``."""
+
+    def __init__(self, reason: str, retry_after: int = 1) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after

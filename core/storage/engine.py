@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +17,38 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+@dataclass(frozen=True)
+class Timeouts:
+    """How long a request may wait on the database before it is answered 503."""
+
+    pool_seconds: float = 10.0
+    """For a free connection (PostgreSQL pool)."""
+    statement_ms: int = 30_000
+    """For one statement (PostgreSQL ``statement_timeout``)."""
+    lock_ms: int = 10_000
+    """For a lock: PostgreSQL ``lock_timeout``; SQLite's write lock (``busy_timeout``)."""
+
+
+def create_engine(
+    url: str, *, pool_size: int = 10, echo: bool = False, timeouts: Timeouts | None = None
+) -> AsyncEngine:
+    timeouts = timeouts or Timeouts()
     if is_sqlite(url):
-        return _sqlite_engine(url, echo)
+        return _sqlite_engine(url, echo, timeouts)
     engine = create_async_engine(
         url,
         echo=echo,
         pool_size=pool_size,
         max_overflow=pool_size,
+        pool_timeout=timeouts.pool_seconds,
         pool_pre_ping=False,
-        connect_args={"server_settings": {"application_name": "clientgate"}},
+        connect_args={
+            "server_settings": {
+                "application_name": "clientgate",
+                "statement_timeout": str(timeouts.statement_ms),
+                "lock_timeout": str(timeouts.lock_ms),
+            }
+        },
     )
 
     @event.listens_for(engine.sync_engine, "before_execute")
@@ -37,7 +60,7 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
     return engine
 
 
-def _sqlite_engine(url: str, echo: bool) -> AsyncEngine:
+def _sqlite_engine(url: str, echo: bool, timeouts: Timeouts) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -47,7 +70,7 @@ def _sqlite_engine(url: str, echo: bool) -> AsyncEngine:
         # One connection per checkout: SQLite connections are cheap, and WAL lets readers run
         # beside the single writer.
         poolclass=NullPool if parsed.database in (None, "", ":memory:") else None,
-        connect_args={"timeout": 30},
+        connect_args={"timeout": timeouts.lock_ms / 1000},
     )
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -59,7 +82,7 @@ def _sqlite_engine(url: str, echo: bool) -> AsyncEngine:
             "PRAGMA journal_mode=WAL",
             "PRAGMA synchronous=NORMAL",
             "PRAGMA foreign_keys=ON",
-            "PRAGMA busy_timeout=30000",
+            f"PRAGMA busy_timeout={int(timeouts.lock_ms)}",
             "PRAGMA cache_size=-65536",
         ):
             cursor.execute(pragma)

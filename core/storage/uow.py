@@ -9,8 +9,11 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from core.shared.errors import ServiceUnavailable
 from core.storage.engine import create_sqlite_read_engine, is_sqlite
 from core.storage.repositories.accounts import SqlAccountRepository
 from core.storage.repositories.clients import (
@@ -95,7 +98,10 @@ class SqlUnitOfWork:
         return conn
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        conn = await self._open()
+        try:
+            conn = await self._open()
+        except SQLAlchemyTimeoutError as exc:
+            raise ServiceUnavailable("no free database connection") from exc
         self._conn = conn
         self.accounts = SqlAccountRepository(conn)
         self.clients = SqlClientRepository(conn)
@@ -137,6 +143,27 @@ class SqlUnitOfWork:
                 await conn.rollback()
         finally:
             await conn.close()
+        reason = timed_out(exc)
+        if reason is not None:
+            raise ServiceUnavailable(reason) from exc
+
+
+# PostgreSQL: query_canceled (statement_timeout), lock_not_available (lock_timeout).
+_PG_TIMEOUTS = {"57014": "a database statement timed out", "55P03": "a database lock timed out"}
+
+
+def timed_out(exc: BaseException | None) -> str | None:
+    """Why ``exc`` means "the database could not serve in time", or None."""
+    if isinstance(exc, SQLAlchemyTimeoutError):
+        return "no free database connection"
+    if not isinstance(exc, DBAPIError):
+        return None
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if code in _PG_TIMEOUTS:
+        return _PG_TIMEOUTS[code]
+    if isinstance(exc, OperationalError) and "database is locked" in str(exc.orig):
+        return "the database is busy (write lock)"
+    return None
 
 
 class UnitOfWorkFactory:

@@ -3,22 +3,17 @@ points, unpaid documents), mounted as its own sub-application with its own error
 
 from __future__ import annotations
 
-import orjson
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
+from httpkit.dialects import Dialect, plain_error
 from httpkit.face import Face
-from httpkit.ratelimit import TOO_MANY, Refusal
 from httpkit.services import FaceServices
 from rest_compat.bsale.errors import EXCEPTION_HANDLERS
 from rest_compat.bsale.routes import bsale_routes
 
 
-def _too_many(accept: str) -> tuple[bytes, str]:
-    return orjson.dumps({"error": TOO_MANY}), "application/json"
-
-
 def face(services: FaceServices) -> Face:
     """``/v1`` as its own sub-application, with the dialect's error handlers."""
     app = Starlette(routes=bsale_routes(services), exception_handlers=EXCEPTION_HANDLERS)
-    return Face("bsale", [Mount("/v1", app=app)], (Refusal(("/v1/",), _too_many),))
+    return Face("bsale", [Mount("/v1", app=app)], (Dialect("bsale", ("/v1/",), plain_error),))

@@ -10,7 +10,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from httpkit.negotiation import prefers_xml
-from httpkit.ratelimit import TOO_MANY
 
 # One str.translate pass per value: escape &, < and >, and drop the characters XML 1.0 cannot
 # carry at all, even escaped (C0 controls but tab/LF/CR, U+FFFE, U+FFFF).
@@ -71,10 +70,11 @@ def error(request: Request, status_code: int, message: str) -> Response:
     return respond(request, {"code": status_code, "error": message}, status_code)
 
 
-def too_many_requests(accept: str) -> tuple[bytes, str]:
-    """The rate limiter's 429 in the dialect: ``{"code": 429, "error": ...}``, or the same in
-    the ``<export>`` XML when Accept asks for XML."""
-    body = {"code": 429, "error": TOO_MANY}
+def error_body(status: int, message: str, accept: str) -> tuple[bytes, str]:
+    """An error in the dialect, for whatever answers around the routes (rate limiter, body
+    limit, unknown paths): ``{"code": N, "error": ...}``, or the same in the ``<export>`` XML
+    when Accept asks for XML."""
+    body = {"code": status, "error": message}
     if prefers_xml(accept):
         return to_xml(body), "application/xml"
     return orjson.dumps(body), "application/json"

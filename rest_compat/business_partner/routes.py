@@ -34,12 +34,12 @@ from core.shared.errors import (
 )
 from core.shared.pagination import OffsetPage
 from httpkit.auth import authenticate
+from httpkit.dialects import Dialect
 from httpkit.face import Face
 from httpkit.json import MalformedBody, json_body
 from httpkit.logging import log
-from httpkit.ratelimit import Refusal
 from httpkit.services import FaceServices
-from rest_compat.business_partner.render import error, respond, too_many_requests
+from rest_compat.business_partner.render import error, error_body, respond
 from rest_compat.business_partner.serializers import (
     contact_row_json,
     pagination,
@@ -316,8 +316,8 @@ def face(services: FaceServices) -> Face:
         Mount("/BusinessPartner", app=dialect),
         route(STATUS_PATH, message_status),
     ]
-    refusal = Refusal(("/BusinessPartner", "/api/database/"), too_many_requests)
-    return Face("business_partner", routes, (refusal,))
+    errors = Dialect("business_partner", ("/BusinessPartner/", "/api/database/"), error_body)
+    return Face("business_partner", routes, (errors,))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -17,9 +16,9 @@ from core.resellers.errors import BatchInvalid, BatchTooLarge, EmptyBatch
 from core.resellers.model import BatchResult
 from core.shared.errors import AuthenticationFailed, Conflict, PermissionDenied
 from httpkit.auth import authenticate
+from httpkit.dialects import Dialect, plain_error
 from httpkit.face import Face
 from httpkit.json import JSONResponse, MalformedBody, decode_json
-from httpkit.ratelimit import TOO_MANY, Refusal
 from httpkit.services import FaceServices
 
 # 1,000 items with every field at its maximum length take about 1.1 MB of JSON; the margin
@@ -97,8 +96,4 @@ def face(services: FaceServices) -> Face:
         return JSONResponse(serialize(result))
 
     routes: list[BaseRoute] = [Route("/resellers/clients/batch", batch, methods=["POST"])]
-    return Face("resellers", routes, (Refusal(("/resellers/",), _too_many),))
-
-
-def _too_many(accept: str) -> tuple[bytes, str]:
-    return orjson.dumps({"error": TOO_MANY}), "application/json"
+    return Face("resellers", routes, (Dialect("resellers", ("/resellers/",), plain_error),))
