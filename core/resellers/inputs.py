@@ -24,7 +24,8 @@ class Unreadable:
 
 
 MISSING = Unreadable("is required", "REQUIRED")
-"""A required value that is absent (or null)."""
+"""A required value that is absent (or null): faces pass this very object, and the core
+reports it before every other problem of the item."""
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ TEXT_LIMITS = {
 OSE_REQUIRED = "is required when validator_entity is 2 or 3"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
+_FIELDS = tuple(f.name for f in fields(OnboardInput))
 Problem = tuple[str, str]
 """(message, code) of a value that breaks a rule."""
 
@@ -97,6 +98,9 @@ def _length_problem(limit: int) -> Callable[[str], Problem | None]:
     return problem
 
 
+_TEXT_RULES = {name: _length_problem(limit) for name, limit in TEXT_LIMITS.items()}
+
+
 def _none(_: object) -> Problem | None:
     return None
 
@@ -106,7 +110,7 @@ def _field(
 ) -> list[FieldError]:
     """The problem with one present value: unreadable, or breaking ``rule``. An absent value
     has none here (a missing required one is reported before every other problem)."""
-    if value is None or value == MISSING:
+    if value is None or value is MISSING:
         return []
     if isinstance(value, Unreadable):
         return [FieldError(name, value.message, value.code)]
@@ -128,9 +132,8 @@ def secret(value: str | Unreadable | None) -> str | None:
 
 
 def _ose_problems(item: OnboardInput, stored_password: bool, faulty: set[str]) -> list[FieldError]:
-    """Validators run by a third party need the account's own OSE user and password."""
-    if item.validator_entity not in EXTERNAL_OSE:
-        return []
+    """Validators run by a third party (EXTERNAL_OSE) need the account's own OSE user and
+    password."""
     given = {
         "external_ose_username": text(item.external_ose_username) is not None,
         "external_ose_password": secret(item.external_ose_password) is not None or stored_password,
@@ -148,21 +151,22 @@ def item_problems(
     """Every problem with one item, in the context's check order. ``stored_password``: an OSE
     password is already stored (an edit that leaves it out keeps it)."""
     found = [
-        FieldError(f.name, MISSING.message, MISSING.code)
-        for f in fields(item)
-        if getattr(item, f.name) == MISSING
+        FieldError(name, MISSING.message, MISSING.code)
+        for name in _FIELDS
+        if getattr(item, name) is MISSING
     ]
     found += _field("ruc", item.ruc, lambda ruc: _ruc_problem(ruc.strip(), strict))
     found += _field("company_name", item.company_name, _company_name_problem)
-    for name, limit in TEXT_LIMITS.items():
-        found += _field(name, getattr(item, name), _length_problem(limit))
+    for name, rule in _TEXT_RULES.items():
+        found += _field(name, getattr(item, name), rule)
     email = text(item.email)
-    if email is not None and "email" not in {e.field for e in found} and not _EMAIL.match(email):
+    if email is not None and not _EMAIL.match(email) and "email" not in {e.field for e in found}:
         found.append(FieldError("email", "is not a valid e-mail address", "INVALID_EMAIL"))
     found += _field("validator_entity", item.validator_entity, _none)
     found += _field("integration_type", item.integration_type, _none)
     found += _field("is_ose_validation_only", item.is_ose_validation_only, _none)
-    found += _ose_problems(item, stored_password, {e.field for e in found})
+    if item.validator_entity in EXTERNAL_OSE:
+        found += _ose_problems(item, stored_password, {e.field for e in found})
     return found
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import IntEnum
+from functools import cache
 from typing import Any, TypeVar
 
 from starlette.requests import Request
@@ -72,13 +73,18 @@ def _text(value: object) -> str | Unreadable | None:
     return Unreadable("must be a string or null")
 
 
+@cache
+def _values(kind: type[IntEnum]) -> frozenset[int]:
+    return frozenset(member.value for member in kind)
+
+
 def _closed(value: object, kind: type[E], wrong_type: str, out_of_range: str) -> E | Unreadable:
     """An integer of a closed set as the core's enum (``true`` is not ``1`` here)."""
     if value is None:
         return MISSING
     if not isinstance(value, int) or isinstance(value, bool):
         return Unreadable(wrong_type)
-    if value not in {member.value for member in kind}:
+    if value not in _values(kind):
         return Unreadable(out_of_range, "OUT_OF_RANGE")
     return kind(value)
 
