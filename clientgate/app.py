@@ -17,7 +17,7 @@ import rest_compat.bsale
 import rest_compat.business_partner
 import rest_compat.resellers
 from clientgate.container import Services, build_services
-from clientgate.routes import auth_routes, health_routes
+from clientgate.routes import AUTH_BODY_BYTES, auth_routes, health_routes
 from clientgate.settings import Settings
 from clientgate.worker import Worker
 from core.storage.migrate import migrate
@@ -28,9 +28,6 @@ from httpkit.guard import BodyLimit, ErrorBoundary, not_found
 from httpkit.json import JSONResponse
 from httpkit.logging import RequestContextMiddleware, configure_logging, log
 from httpkit.ratelimit import CredentialKeys, RateLimitMiddleware
-
-AUTH_BODY_BYTES = 64 * 1024
-RESELLER_BODY_BYTES = 4 * 1024 * 1024  # 1,000 items at every field's maximum take ~1.1 MB
 
 
 def graphql_config(settings: Settings) -> GraphQLConfig:
@@ -109,7 +106,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 BodyLimit,
                 dialects=dialects,
                 default=settings.max_body_bytes,
-                limits=[("/auth/", AUTH_BODY_BYTES), ("/resellers/", RESELLER_BODY_BYTES)],
+                limits=[
+                    ("/auth/", AUTH_BODY_BYTES),
+                    *(lim for f in mounted for lim in f.body_limits),
+                ],
             ),
         ],
         exception_handlers=not_found(dialects),  # type: ignore[arg-type]

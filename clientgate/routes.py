@@ -29,12 +29,15 @@ def health_routes(services: Services) -> list[Route]:
     return [Route("/healthz", healthz), Route("/readyz", readyz)]
 
 
+AUTH_BODY_BYTES = 64 * 1024
+
+
 def auth_routes(services: Services) -> list[Route]:
     """``POST /auth/login`` (web users) and ``POST /auth/logout`` (session token)."""
 
     async def login(request: Request) -> Response:
         try:
-            body = await json_body(request, 64 * 1024)
+            body = await json_body(request, AUTH_BODY_BYTES)
         except MalformedBody as exc:
             return JSONResponse({"error": exc.message}, status_code=400)
         if not isinstance(body, dict):

@@ -16,3 +16,5 @@ class Face:
     name: str
     routes: list[BaseRoute]
     dialects: tuple[Dialect, ...] = field(default=())
+    body_limits: tuple[tuple[str, int], ...] = field(default=())
+    """``(path prefix, bytes)``: bodies larger are refused (413) while they are read."""

@@ -1,4 +1,7 @@
-"""Creating tenants and authenticating their API tokens."""
+"""Accounts (tenants), their users and credentials: creating them, resolving credentials to
+a ``Principal``, web sessions. Methods that act for a caller take ``caller`` first; the ones
+that establish who the caller is take credentials; ``create_users`` works inside another
+service's unit of work."""
 
 from __future__ import annotations
 
@@ -188,20 +191,31 @@ class AccountService:
             await uow.commit()
         return revoked
 
-    async def get_user(self, account_id: int, user_id: int) -> User:
+    async def _get_user(self, account_id: int, user_id: int) -> User:
         async with self._uow(read_only=True) as uow:
             user = await uow.accounts.get_user(account_id, user_id)
         if user is None:
             raise NotFound("user", user_id)
         return user
 
+    async def current_user(self, caller: Principal) -> User | None:
+        """The user ``caller`` signed in as (an API user over Basic, or a web user's session);
+        None for an API token, which is no user's."""
+        if caller.user_id is None or caller.kind not in (
+            PrincipalKind.API_USER,
+            PrincipalKind.WEB_SESSION,
+        ):
+            return None
+        return await self._get_user(caller.account_id, caller.user_id)
+
     async def users_of(self, account_id: int) -> list[User]:
+        """An account's users (an internal path: no caller)."""
         async with self._uow(read_only=True) as uow:
             return await uow.accounts.users_of(account_id)
 
     async def change_credentials(
         self,
-        principal: Principal,
+        caller: Principal,
         current_password: str,
         *,
         new_username: str | None = None,
@@ -209,7 +223,7 @@ class AccountService:
     ) -> User:
         """A logged-in web user changes its username and/or password. The old ones, and every
         other session of the user, stop working at once."""
-        if principal.kind is not PrincipalKind.WEB_SESSION or principal.user_id is None:
+        if caller.kind is not PrincipalKind.WEB_SESSION or caller.user_id is None:
             raise InvalidInput.single(
                 "user", "only a logged-in web user can do this", "NOT_WEB_USER"
             )
@@ -228,7 +242,7 @@ class AccountService:
             )
         if errors:
             raise InvalidInput(errors)
-        user = await self.get_user(principal.account_id, principal.user_id)
+        user = await self._get_user(caller.account_id, caller.user_id)
         if not await self._verify(user, current_password):
             raise InvalidInput.single("current_password", "is not correct", "WRONG_PASSWORD")
         values: dict[str, object] = {}
@@ -239,7 +253,7 @@ class AccountService:
             values["secret_hash"] = await asyncio.to_thread(self._passwords.hash, new_password)
         now = self._clock.now()
         async with self._uow() as uow:
-            updated = await uow.accounts.update_user(principal.account_id, user.id, values, now)
+            updated = await uow.accounts.update_user(caller.account_id, user.id, values, now)
             if updated is None:
                 raise NotFound("user", user.id)
             await uow.accounts.revoke_user_sessions(user.id, now)
@@ -247,5 +261,6 @@ class AccountService:
         return updated
 
     async def get(self, account_id: int) -> Account | None:
+        """An account by id (an internal path: no caller)."""
         async with self._uow(read_only=True) as uow:
             return await uow.accounts.get(account_id)

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from core.resellers.model import ItemError
-from core.shared.errors import DomainError
+from core.shared.errors import DomainError, PermissionDenied
+
+RESELLERS_ONLY = "only reseller accounts may use the reseller API"
+
+
+class NotAReseller(PermissionDenied):
+    """The caller's account is not a reseller (an onboarded account is not one either). One
+    message for every face: the REST 403 and the GraphQL ``FORBIDDEN`` both come from here."""
+
+    def __init__(self) -> None:
+        super().__init__(RESELLERS_ONLY)
 
 
 class BatchInvalid(DomainError):
@@ -21,13 +31,13 @@ class BatchInvalid(DomainError):
 class EmptyBatch(DomainError):
     """A batch without items."""
 
-    code = "EMPTY_BATCH"
+    code = "REQUIRED"
 
 
 class BatchTooLarge(DomainError):
-    """More items than ``MAX_BATCH``."""
+    """More items than the service's ``max_batch``."""
 
-    code = "BATCH_TOO_LARGE"
+    code = "OUT_OF_RANGE"
 
 
 class RucTaken(Exception):

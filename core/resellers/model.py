@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-MAX_BATCH = 1000
-"""Largest batch ``onboard`` accepts; the REST face answers 413 above it."""
-
 
 class ValidatorEntity(IntEnum):
     """Who validates the account's e-invoices."""
@@ -29,7 +26,8 @@ class IntegrationType(IntEnum):
 
 @dataclass(frozen=True)
 class OnboardItem:
-    """One validated item of a batch. ``external_ose_password`` is clear text in memory only."""
+    """One item of a batch that passed the rules (``rules.check_item``): trimmed, every value
+    of its type. ``external_ose_password`` is clear text in memory only."""
 
     ruc: str
     company_name: str

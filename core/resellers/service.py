@@ -1,56 +1,75 @@
-"""Use cases of the resellers context. Each public method is one transaction."""
+"""Use cases of the resellers context. Each public method that acts for a caller takes the
+``caller`` first, refuses anyone but a reseller (``NotAReseller``, one message for every face)
+and is one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import UTC, datetime
+from typing import TypeVar
 
-from core.accounts.model import Principal, UserKind
+from core.accounts.model import Principal
 from core.accounts.service import AccountService
-from core.resellers.errors import BatchInvalid, BatchTooLarge, EmptyBatch, RucTaken
+from core.resellers import rules
+from core.resellers.batch import BatchWriter, settings_row
+from core.resellers.errors import RucTaken
+from core.resellers.inputs import KEEP, MISSING, Keep, OnboardInput, SettingsChanges, Unreadable
 from core.resellers.model import (
-    MAX_BATCH,
     BatchResult,
-    CreatedClient,
-    Credentials,
-    ItemError,
     OnboardedAccount,
     OnboardedFilter,
     OnboardedPage,
-    OnboardItem,
-    SettingsRow,
-    UpdatedClient,
 )
 from core.resellers.ports import ResellersUnitOfWork, SecretBox
-from core.resellers.validation import validate_batch, validate_item
 from core.shared.clock import Clock
-from core.shared.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied
+from core.shared.errors import Conflict, InvalidInput, NotFound
 
+T = TypeVar("T")
 UowFactory = Callable[..., AbstractAsyncContextManager[ResellersUnitOfWork]]
 
 MAX_PAGE = 100
 # Racing batches on the same new RUC: the loser's transaction is rolled back and replayed, and
 # then sees the winner's row (an update, or another reseller's RUC). Two replays are plenty.
 _ATTEMPTS = 3
-UPDATABLE = frozenset(
-    {
-        "company_name",
-        "email",
-        "phone_number",
-        "mobile_number",
-        "validator_entity",
-        "integration_type",
-        "external_ose_username",
-        "external_ose_password",
-        "is_ose_validation_only",
-    }
+# Settings an edit writes (the RUC never changes; the OSE password only when it is given).
+_EDITED = (
+    "company_name",
+    "email",
+    "phone_number",
+    "mobile_number",
+    "validator_entity",
+    "external_ose_username",
+    "is_ose_validation_only",
+    "integration_type",
 )
 
 
-def web_username(ruc: str, now: int) -> str:
-    """The web user's name: RUC followed by the year of creation (UTC)."""
-    return f"{ruc}{datetime.fromtimestamp(now, UTC).year}"
+def _pick(change: T | Keep | None, stored: T | None) -> T | None:
+    return stored if isinstance(change, Keep) else change
+
+
+def _required(value: T | None) -> T | Unreadable:
+    return MISSING if value is None else value
+
+
+def edited_input(current: OnboardedAccount, changes: SettingsChanges) -> OnboardInput:
+    """The account's settings with ``changes`` applied, as an item the rules can check: a
+    required value cleared is reported missing; the OSE password is only a new one."""
+    password = changes.external_ose_password
+    return OnboardInput(
+        ruc=current.ruc,
+        company_name=_required(_pick(changes.company_name, current.company_name)),
+        validator_entity=_required(_pick(changes.validator_entity, current.validator_entity)),
+        integration_type=_required(_pick(changes.integration_type, current.integration_type)),
+        email=_pick(changes.email, current.email),
+        phone_number=_pick(changes.phone_number, current.phone_number),
+        mobile_number=_pick(changes.mobile_number, current.mobile_number),
+        external_ose_username=_pick(changes.external_ose_username, current.external_ose_username),
+        external_ose_password=None if isinstance(password, Keep) else password,
+        is_ose_validation_only=_pick(
+            changes.is_ose_validation_only, current.is_ose_validation_only
+        ),
+    )
 
 
 class ResellerService:
@@ -60,7 +79,7 @@ class ResellerService:
         accounts: AccountService,
         box: SecretBox,
         clock: Clock,
-        max_batch: int = MAX_BATCH,
+        max_batch: int = rules.MAX_BATCH,
     ) -> None:
         self._uow = uow
         self._accounts = accounts
@@ -68,186 +87,49 @@ class ResellerService:
         self._clock = clock
         self.max_batch = max_batch
 
-    @staticmethod
-    def _require_reseller(principal: Principal) -> int:
-        if not principal.account.is_reseller:
-            raise PermissionDenied("only reseller accounts may use the reseller API")
-        return principal.account_id
+    # -- access ---------------------------------------------------------------------------------
 
-    def _row(self, item: OnboardItem) -> SettingsRow:
-        secret = item.external_ose_password
-        return SettingsRow(
-            ruc=item.ruc,
-            company_name=item.company_name,
-            email=item.email,
-            phone_number=item.phone_number,
-            mobile_number=item.mobile_number,
-            validator_entity=int(item.validator_entity),
-            external_ose_username=item.external_ose_username,
-            external_ose_password_enc=self._box.encrypt(secret) if secret is not None else None,
-            is_ose_validation_only=item.is_ose_validation_only,
-            integration_type=int(item.integration_type),
-        )
+    def is_reseller(self, caller: Principal) -> bool:
+        """Whether ``caller`` may use this context (e.g. to answer "nothing" rather than
+        "forbidden" where a face must)."""
+        return rules.is_reseller(caller)
 
-    # -- onboarding ---------------------------------------------------------------------------
+    def require_reseller(self, caller: Principal) -> None:
+        """NotAReseller unless ``caller`` is a reseller. Every use case checks it; a face that
+        must refuse before reading a body calls it first."""
+        rules.require_reseller(caller)
 
-    async def onboard(self, principal: Principal, raw_items: Sequence[object]) -> BatchResult:
+    # -- onboarding -----------------------------------------------------------------------------
+
+    async def onboard(
+        self, caller: Principal, items: Sequence[OnboardInput | Unreadable]
+    ) -> BatchResult:
         """Create or overwrite, by RUC, the accounts of a batch: all items or none.
 
-        Raises PermissionDenied (not a reseller), EmptyBatch, BatchTooLarge, BatchInvalid.
-        """
-        reseller_id = self._require_reseller(principal)
-        if not raw_items:
-            raise EmptyBatch("the batch is empty: send at least one item")
-        if len(raw_items) > self.max_batch:
-            raise BatchTooLarge(
-                f"the batch has {len(raw_items)} items; at most {self.max_batch} are accepted"
-            )
-        strict = principal.account.strict_tax_ids
-        items, errors = validate_batch(raw_items, strict=strict)
+        Raises NotAReseller, EmptyBatch, BatchTooLarge, BatchInvalid (one error per bad item),
+        or Conflict when racing batches won every replay."""
+        reseller_id = rules.require_reseller(caller)
+        rules.check_batch_size(len(items), self.max_batch)
+        strict = caller.account.strict_tax_ids
+        valid, errors = rules.check_batch(items, strict=strict)
         for _ in range(_ATTEMPTS):
             try:
-                return await self._apply(reseller_id, strict, items, errors)
+                async with self._uow() as uow:
+                    writer = BatchWriter(
+                        uow, self._accounts, self._box, reseller_id, strict, self._clock.now()
+                    )
+                    result = await writer.write(valid, errors)
+                    await uow.commit()
+                return result
             except RucTaken:
                 continue
         raise Conflict("the batch kept racing with concurrent batches; send it again")
 
-    async def _apply(
-        self,
-        reseller_id: int,
-        strict: bool,
-        items: list[tuple[int, OnboardItem]],
-        errors: list[ItemError],
-    ) -> BatchResult:
-        rucs = [item.ruc for _, item in items]
-        async with self._uow() as uow:
-            repo = uow.resellers
-            elsewhere = await repo.rucs_held_elsewhere(reseller_id, rucs) if rucs else set()
-            errors = errors + [
-                ItemError(
-                    index,
-                    item.ruc,
-                    "ruc",
-                    "RUC is already onboarded by another reseller",
-                    "CONFLICT",
-                )
-                for index, item in items
-                if item.ruc in elsewhere
-            ]
-            if errors:
-                raise BatchInvalid(sorted(errors, key=lambda e: e.index))
-            own = await repo.own_by_ruc(reseller_id, rucs)
-            # Accounts get ids in request order; RUC-keyed rows are written in RUC order, so
-            # concurrent batches lock them in the same order (no deadlock).
-            new = [p for p in items if p[1].ruc not in own]
-            known = sorted((p for p in items if p[1].ruc in own), key=lambda p: p[1].ruc)
-            now = self._clock.now()
-            created: dict[int, CreatedClient] = {}
-            if new:
-                ids = await repo.add_accounts(
-                    reseller_id, [item.company_name for _, item in new], strict, now
-                )
-                # The unique RUC is claimed before any user: a racing batch fails here.
-                await repo.add_settings(
-                    reseller_id,
-                    sorted(
-                        ((i, self._row(item)) for i, (_, item) in zip(ids, new, strict=True)),
-                        key=lambda pair: pair[1].ruc,
-                    ),
-                    now,
-                )
-                created, user_errors = await self._create_users(
-                    uow, reseller_id, list(zip(ids, new, strict=True)), now
-                )
-                if user_errors:
-                    raise BatchInvalid(user_errors)
-            if known:
-                await repo.replace_settings(
-                    reseller_id,
-                    [(own[item.ruc].account_id, self._row(item)) for _, item in known],
-                    now,
-                )
-            await uow.commit()
-        by_index = {index: item for index, item in items}
-        return BatchResult(
-            created=[created[i] for i in sorted(created)],
-            updated=[
-                UpdatedClient(
-                    own[by_index[i].ruc].account_id, by_index[i].ruc, by_index[i].company_name
-                )
-                for i in sorted(i for i, item in known)
-            ],
-        )
+    # -- reading and editing --------------------------------------------------------------------
 
-    async def _create_users(
-        self,
-        uow: ResellersUnitOfWork,
-        reseller_id: int,
-        accounts: list[tuple[int, tuple[int, OnboardItem]]],
-        now: int,
-    ) -> tuple[dict[int, CreatedClient], list[ItemError]]:
-        """The API and web user of each new account, all in one statement. If a username is
-        taken, creating them one by one finds the item(s) at fault."""
-        specs: list[tuple[int, str, UserKind]] = []
-        for account_id, (_, item) in accounts:
-            specs.append((account_id, item.ruc, UserKind.API))
-            specs.append((account_id, web_username(item.ruc, now), UserKind.WEB))
-        try:  # a Conflict rolls back only the users' insert (a savepoint), not the batch
-            users = await self._accounts.create_users(uow, specs)
-        except Conflict:
-            return await self._create_users_one_by_one(uow, accounts, now)
-        created: dict[int, CreatedClient] = {}
-        for n, (account_id, (index, item)) in enumerate(accounts):
-            api, web = users[2 * n], users[2 * n + 1]
-            created[index] = CreatedClient(
-                account_id,
-                item.ruc,
-                item.company_name,
-                Credentials(api.user.username, api.password),
-                Credentials(web.user.username, web.password),
-            )
-        return created, []
-
-    async def _create_users_one_by_one(
-        self,
-        uow: ResellersUnitOfWork,
-        accounts: list[tuple[int, tuple[int, OnboardItem]]],
-        now: int,
-    ) -> tuple[dict[int, CreatedClient], list[ItemError]]:
-        created: dict[int, CreatedClient] = {}
-        errors: list[ItemError] = []
-        for account_id, (index, item) in accounts:
-            try:
-                api = await self._accounts.create_user(uow, account_id, item.ruc, UserKind.API)
-                web = await self._accounts.create_user(
-                    uow, account_id, web_username(item.ruc, now), UserKind.WEB
-                )
-            except Conflict:
-                # A username equal to this RUC (or RUC+year) was chosen by someone else.
-                errors.append(
-                    ItemError(
-                        index,
-                        item.ruc,
-                        "ruc",
-                        "a generated username for this RUC is already in use",
-                        "CONFLICT",
-                    )
-                )
-                continue
-            created[index] = CreatedClient(
-                account_id=account_id,
-                ruc=item.ruc,
-                company_name=item.company_name,
-                access_api=Credentials(api.user.username, api.password),
-                access_web=Credentials(web.user.username, web.password),
-            )
-        return created, errors
-
-    # -- reading and editing ------------------------------------------------------------------
-
-    async def get(self, principal: Principal, account_id: int) -> OnboardedAccount:
+    async def get(self, caller: Principal, account_id: int) -> OnboardedAccount:
         """One account this reseller onboarded; NotFound for any other id."""
-        reseller_id = self._require_reseller(principal)
+        reseller_id = rules.require_reseller(caller)
         async with self._uow(read_only=True) as uow:
             found = await uow.resellers.get(reseller_id, account_id)
         if found is None:
@@ -256,14 +138,14 @@ class ResellerService:
 
     async def page(
         self,
-        principal: Principal,
+        caller: Principal,
         filters: OnboardedFilter | None = None,
         *,
         first: int = 20,
         after_id: int | None = None,
     ) -> OnboardedPage:
         """A keyset page of the reseller's onboarded accounts, in id order, with the total."""
-        reseller_id = self._require_reseller(principal)
+        reseller_id = rules.require_reseller(caller)
         if not 1 <= first <= MAX_PAGE:
             raise InvalidInput.single("first", f"must be between 1 and {MAX_PAGE}", "OUT_OF_RANGE")
         filters = filters or OnboardedFilter()
@@ -273,54 +155,23 @@ class ResellerService:
         return OnboardedPage(items=rows[:first], has_next=len(rows) > first, total=total)
 
     async def update_settings(
-        self, principal: Principal, account_id: int, changes: Mapping[str, object]
+        self, caller: Principal, account_id: int, changes: SettingsChanges
     ) -> OnboardedAccount:
-        """Change some settings of one onboarded account. The RUC cannot change. Leaving
-        ``external_ose_password`` out keeps the stored one; null clears it."""
-        reseller_id = self._require_reseller(principal)
-        errors = [
-            FieldError(key, "is not a field that can be changed", "UNKNOWN_FIELD")
-            for key in changes
-            if key not in UPDATABLE
-        ]
-        if errors:
-            raise InvalidInput(errors)
-        current = await self.get(principal, account_id)
-        merged: dict[str, object] = {
-            "ruc": current.ruc,
-            "company_name": current.company_name,
-            "email": current.email,
-            "phone_number": current.phone_number,
-            "mobile_number": current.mobile_number,
-            "validator_entity": int(current.validator_entity),
-            "external_ose_username": current.external_ose_username,
-            "is_ose_validation_only": current.is_ose_validation_only,
-            "integration_type": int(current.integration_type),
-            **changes,
-        }
-        keep_secret = "external_ose_password" not in changes
-        item, item_errors = validate_item(
-            0,
-            merged,
+        """Change some settings of one onboarded account (InvalidInput lists every problem).
+        The RUC cannot change. Leaving ``external_ose_password`` at KEEP keeps the stored
+        one; None clears it."""
+        reseller_id = rules.require_reseller(caller)
+        current = await self.get(caller, account_id)
+        keep_secret = changes.external_ose_password is KEEP
+        checked = rules.check_item(
+            edited_input(current, changes),
             strict=False,  # the RUC is not changing and was checked when onboarded
             stored_password=keep_secret and current.has_external_ose_password,
         )
-        if item is None:
-            raise InvalidInput([FieldError(e.field, e.message, e.code) for e in item_errors])
-        row = self._row(item)
-        values: dict[str, object] = {
-            key: getattr(row, key)
-            for key in (
-                "company_name",
-                "email",
-                "phone_number",
-                "mobile_number",
-                "validator_entity",
-                "external_ose_username",
-                "is_ose_validation_only",
-                "integration_type",
-            )
-        }
+        if isinstance(checked, list):
+            raise InvalidInput(checked)
+        row = settings_row(checked, self._box)
+        values: dict[str, object] = {name: getattr(row, name) for name in _EDITED}
         if not keep_secret:
             values["external_ose_password_enc"] = row.external_ose_password_enc
         async with self._uow() as uow:

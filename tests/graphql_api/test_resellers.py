@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from clientgate.container import Services
+from core.resellers.errors import RESELLERS_ONLY
 from graphql_api.schema import build_schema
 from tests.storage.test_resellers_service import counts, new_ruc
 
@@ -384,3 +385,36 @@ async def test_listing_costs_the_same_statements_for_any_page_size(
         assert len(page["edges"]) == first
         counted[first] = c.count
     assert counted[2] == counted[30], counted
+
+
+async def test_non_resellers_get_the_same_refusal_from_both_faces(
+    gql_http: httpx.AsyncClient, make_account: Callable[..., Any]
+) -> None:
+    plain = bearer((await make_account("PE")).token)
+    data = await run(gql_http, ONBOARD, plain, input=[gql_item(new_ruc())])
+    [error] = data["onboardClients"]["userErrors"]
+    assert (error["message"], error["code"]) == (RESELLERS_ONLY, "FORBIDDEN")
+    rest = await gql_http.post("/resellers/clients/batch", json=[], headers=plain)
+    assert rest.status_code == 403
+    assert rest.json() == {"error": RESELLERS_ONLY}
+    assert RESELLERS_ONLY == "only reseller accounts may use the reseller API"
+
+
+async def test_a_ruc_of_digits_that_are_not_ascii_is_an_item_error(
+    gql_http: httpx.AsyncClient, services: Services, make_account: Callable[..., Any]
+) -> None:
+    # Hardening §5: "2010007097²" was accepted by the rules and failed as an internal error.
+    reseller = bearer((await make_account("PE", is_reseller=True)).token)
+    before = await counts(services)
+    for ruc in ("2010007097²", "20100070\u066970"):
+        data = await run(gql_http, ONBOARD, reseller, input=[gql_item(new_ruc()), gql_item(ruc)])
+        assert data["onboardClients"]["userErrors"] == [
+            {
+                "index": 1,
+                "ruc": ruc,
+                "field": ["input", "1", "ruc"],
+                "message": "RUC must be exactly 11 digits",
+                "code": "INVALID_TAX_ID",
+            }
+        ]
+    assert await counts(services) == before

@@ -1,4 +1,7 @@
-"""ResellerService on real SQLite and PostgreSQL: onboarding, idempotency, races, isolation."""
+"""ResellerService on real SQLite and PostgreSQL: onboarding, idempotency, races, isolation.
+
+Batches are written as the reseller dialect's JSON items (``item``, shared with the REST
+tests) and read into the service's typed inputs with the dialect's ``read_items``."""
 
 from __future__ import annotations
 
@@ -15,10 +18,12 @@ from stdnum.pe import ruc as stdnum_ruc
 from clientgate.container import Services
 from core.accounts.model import Principal, UserKind
 from core.resellers.errors import BatchInvalid, BatchTooLarge, EmptyBatch
+from core.resellers.inputs import SettingsChanges
 from core.resellers.model import OnboardedFilter, ValidatorEntity
 from core.shared.errors import AuthenticationFailed, InvalidInput, NotFound, PermissionDenied
 from core.storage.tables.accounts import accounts, users
 from core.storage.tables.resellers import einvoice_settings
+from rest_compat.resellers.bodies import read_items
 
 
 def new_ruc(valid_check_digit: bool = True) -> str:
@@ -66,7 +71,7 @@ async def test_new_ruc_creates_an_account_with_two_users_that_log_in(
 ) -> None:
     principal = await reseller(services, make_account)
     ruc = new_ruc()
-    result = await services.resellers.onboard(principal, [item(ruc)])
+    result = await services.resellers.onboard(principal, read_items([item(ruc)]))
     assert result.updated == []
     [created] = result.created
     year = datetime.now(UTC).year
@@ -106,11 +111,13 @@ async def test_known_ruc_is_overwritten_and_keeps_its_credentials(
 ) -> None:
     principal = await reseller(services, make_account)
     ruc = new_ruc()
-    first = (await services.resellers.onboard(principal, [item(ruc)])).created[0]
+    first = (await services.resellers.onboard(principal, read_items([item(ruc)]))).created[0]
     before = await counts(services)
     again = await services.resellers.onboard(
         principal,
-        [item(ruc, company_name="Renamed SAC", validator_entity=1, is_ose_validation_only=True)],
+        read_items(
+            [item(ruc, company_name="Renamed SAC", validator_entity=1, is_ose_validation_only=True)]
+        ),
     )
     assert again.created == []
     assert [(u.ruc, u.company_name, u.account_id) for u in again.updated] == [
@@ -133,10 +140,10 @@ async def test_mixed_batch_answers_in_request_order(
 ) -> None:
     principal = await reseller(services, make_account)
     known = new_ruc()
-    await services.resellers.onboard(principal, [item(known)])
+    await services.resellers.onboard(principal, read_items([item(known)]))
     fresh = [new_ruc() for _ in range(3)]
     result = await services.resellers.onboard(
-        principal, [item(fresh[0]), item(known), item(fresh[1]), item(fresh[2])]
+        principal, read_items([item(fresh[0]), item(known), item(fresh[1]), item(fresh[2])])
     )
     assert [c.ruc for c in result.created] == fresh
     assert [u.ruc for u in result.updated] == [known]
@@ -148,15 +155,15 @@ async def test_only_resellers_may_onboard(
     plain = await services.accounts.authenticate_token((await make_account("PE")).token)
     before = await counts(services)
     with pytest.raises(PermissionDenied):
-        await services.resellers.onboard(plain, [item(new_ruc())])
+        await services.resellers.onboard(plain, read_items([item(new_ruc())]))
     # An onboarded account is not a reseller either.
     principal = await reseller(services, make_account)
     ruc = new_ruc()
-    created = (await services.resellers.onboard(principal, [item(ruc)])).created[0]
+    created = (await services.resellers.onboard(principal, read_items([item(ruc)]))).created[0]
     onboarded = await services.accounts.authenticate_basic(ruc, created.access_api.password)
     mid = await counts(services)
     with pytest.raises(PermissionDenied):
-        await services.resellers.onboard(onboarded, [item(new_ruc())])
+        await services.resellers.onboard(onboarded, read_items([item(new_ruc())]))
     with pytest.raises(PermissionDenied):
         await services.resellers.page(onboarded)
     assert await counts(services) == mid
@@ -200,7 +207,7 @@ async def test_an_invalid_item_fails_the_whole_batch(
     before = await counts(services)
     bad = item(new_ruc(), **overrides)
     with pytest.raises(BatchInvalid) as caught:
-        await services.resellers.onboard(principal, [item(good), bad])
+        await services.resellers.onboard(principal, read_items([item(good), bad]))
     assert [(e.index, e.field) for e in caught.value.errors] == [(1, field)]
     assert await counts(services) == before
 
@@ -213,7 +220,8 @@ async def test_errors_name_every_bad_item_and_non_objects(
     before = await counts(services)
     with pytest.raises(BatchInvalid) as caught:
         await services.resellers.onboard(
-            principal, [item(dup), "nope", item(dup), item(new_ruc(), validator_entity=9)]
+            principal,
+            read_items([item(dup), "nope", item(dup), item(new_ruc(), validator_entity=9)]),
         )
     got = [(e.index, e.ruc, e.field) for e in caught.value.errors]
     assert got == [(1, None, "item"), (2, dup, "ruc"), (3, got[2][1], "validator_entity")]
@@ -228,14 +236,16 @@ async def test_check_digit_only_for_strict_resellers(
     wrong_digit = new_ruc(valid_check_digit=False)
     before = await counts(services)
     with pytest.raises(BatchInvalid) as caught:
-        await services.resellers.onboard(strict, [item(wrong_digit)])
+        await services.resellers.onboard(strict, read_items([item(wrong_digit)]))
     assert caught.value.errors[0].field == "ruc"
     assert "check digit" in caught.value.errors[0].message
     assert await counts(services) == before
-    result = await services.resellers.onboard(loose, [item(wrong_digit)])
+    result = await services.resellers.onboard(loose, read_items([item(wrong_digit)]))
     assert [c.ruc for c in result.created] == [wrong_digit]
     ok = new_ruc()
-    assert [c.ruc for c in (await services.resellers.onboard(strict, [item(ok)])).created] == [ok]
+    assert [
+        c.ruc for c in (await services.resellers.onboard(strict, read_items([item(ok)]))).created
+    ] == [ok]
 
 
 async def test_a_ruc_of_another_reseller_is_an_item_error(
@@ -244,10 +254,10 @@ async def test_a_ruc_of_another_reseller_is_an_item_error(
     first = await reseller(services, make_account)
     second = await reseller(services, make_account)
     taken = new_ruc()
-    await services.resellers.onboard(first, [item(taken)])
+    await services.resellers.onboard(first, read_items([item(taken)]))
     before = await counts(services)
     with pytest.raises(BatchInvalid) as caught:
-        await services.resellers.onboard(second, [item(new_ruc()), item(taken)])
+        await services.resellers.onboard(second, read_items([item(new_ruc()), item(taken)]))
     [error] = caught.value.errors
     assert (error.index, error.ruc, error.field) == (1, taken, "ruc")
     assert str(first.account_id) not in error.message
@@ -259,11 +269,13 @@ async def test_empty_and_oversized_batches(
 ) -> None:
     principal = await reseller(services, make_account)
     with pytest.raises(EmptyBatch):
-        await services.resellers.onboard(principal, [])
+        await services.resellers.onboard(principal, read_items([]))
     before = await counts(services)
     limit = services.resellers.max_batch
     with pytest.raises(BatchTooLarge):
-        await services.resellers.onboard(principal, [item(new_ruc()) for _ in range(limit + 1)])
+        await services.resellers.onboard(
+            principal, read_items([item(new_ruc()) for _ in range(limit + 1)])
+        )
     assert await counts(services) == before
 
 
@@ -275,7 +287,7 @@ async def test_racing_batches_on_one_new_ruc_create_exactly_one_account(
     others = [new_ruc() for _ in range(6)]
     # Each batch also carries its own fresh RUC, so they differ but share ``ruc``.
     results = await asyncio.gather(
-        *(services.resellers.onboard(principal, [item(o), item(ruc)]) for o in others)
+        *(services.resellers.onboard(principal, read_items([item(o), item(ruc)])) for o in others)
     )
     created = [c for r in results for c in r.created if c.ruc == ruc]
     updated = [u for r in results for u in r.updated if u.ruc == ruc]
@@ -300,7 +312,8 @@ async def test_racing_resellers_on_one_ruc_one_wins_the_other_gets_an_item_error
     resellers = [await reseller(services, make_account) for _ in range(4)]
     ruc = new_ruc()
     outcomes = await asyncio.gather(
-        *(services.resellers.onboard(p, [item(ruc)]) for p in resellers), return_exceptions=True
+        *(services.resellers.onboard(p, read_items([item(ruc)])) for p in resellers),
+        return_exceptions=True,
     )
     wins = [o for o in outcomes if not isinstance(o, BaseException)]
     losses = [o for o in outcomes if isinstance(o, BaseException)]
@@ -317,14 +330,16 @@ async def test_ose_password_is_encrypted_and_readable_by_the_server_only(
     secret = "ose-Secret-" + new_ruc()
     result = await services.resellers.onboard(
         principal,
-        [
-            item(
-                ruc,
-                validator_entity=2,
-                external_ose_username="efact-user",
-                external_ose_password=secret,
-            )
-        ],
+        read_items(
+            [
+                item(
+                    ruc,
+                    validator_entity=2,
+                    external_ose_username="efact-user",
+                    external_ose_password=secret,
+                )
+            ]
+        ),
     )
     account_id = result.created[0].account_id
     async with services.engine.connect() as conn:
@@ -350,10 +365,10 @@ async def test_reading_and_editing_are_scoped_to_the_reseller(
     rucs = [new_ruc() for _ in range(5)]
     result = await services.resellers.onboard(
         mine,
-        [item(r, validator_entity=1 if i % 2 else 0) for i, r in enumerate(rucs)],
+        read_items([item(r, validator_entity=1 if i % 2 else 0) for i, r in enumerate(rucs)]),
     )
     ids = [c.account_id for c in result.created]
-    other = (await services.resellers.onboard(theirs, [item(new_ruc())])).created[0]
+    other = (await services.resellers.onboard(theirs, read_items([item(new_ruc())]))).created[0]
 
     page = await services.resellers.page(mine, first=2)
     assert [a.account_id for a in page.items] == ids[:2]
@@ -371,18 +386,20 @@ async def test_reading_and_editing_are_scoped_to_the_reseller(
     with pytest.raises(NotFound):
         await services.resellers.get(mine, other.account_id)
     with pytest.raises(NotFound):
-        await services.resellers.update_settings(mine, other.account_id, {"company_name": "X"})
+        await services.resellers.update_settings(
+            mine, other.account_id, SettingsChanges(company_name="X")
+        )
     assert (await services.resellers.get(theirs, other.account_id)).company_name != "X"
 
     edited = await services.resellers.update_settings(
-        mine, ids[0], {"company_name": "Edited", "email": None}
+        mine, ids[0], SettingsChanges(company_name="Edited", email=None)
     )
     assert (edited.company_name, edited.email) == ("Edited", None)
+    # The RUC is not a setting: SettingsChanges has no such field (tests/core/test_resellers.py).
     with pytest.raises(InvalidInput) as caught:
-        await services.resellers.update_settings(mine, ids[0], {"ruc": "20100070970"})
-    assert caught.value.errors[0].code == "UNKNOWN_FIELD"
-    with pytest.raises(InvalidInput) as caught:
-        await services.resellers.update_settings(mine, ids[0], {"validator_entity": 3})
+        await services.resellers.update_settings(
+            mine, ids[0], SettingsChanges(validator_entity=ValidatorEntity.OSE_NUBEFACT)
+        )
     assert {e.field for e in caught.value.errors} == {
         "external_ose_username",
         "external_ose_password",
@@ -390,11 +407,17 @@ async def test_reading_and_editing_are_scoped_to_the_reseller(
     edited = await services.resellers.update_settings(
         mine,
         ids[0],
-        {"validator_entity": 3, "external_ose_username": "n", "external_ose_password": "p4ss"},
+        SettingsChanges(
+            validator_entity=ValidatorEntity.OSE_NUBEFACT,
+            external_ose_username="n",
+            external_ose_password="p4ss",
+        ),
     )
     assert edited.has_external_ose_password
     # Leaving the password out keeps it; other fields change.
-    edited = await services.resellers.update_settings(mine, ids[0], {"external_ose_username": "m"})
+    edited = await services.resellers.update_settings(
+        mine, ids[0], SettingsChanges(external_ose_username="m")
+    )
     assert await services.resellers.external_ose_credentials(ids[0]) == ("m", "p4ss")
 
 
@@ -413,12 +436,12 @@ async def test_a_taken_generated_username_is_an_item_error_and_nothing_is_writte
     before = await counts(services)
     fine = new_ruc()
     with pytest.raises(BatchInvalid) as caught:
-        await services.resellers.onboard(principal, [item(fine), item(ruc)])
+        await services.resellers.onboard(principal, read_items([item(fine), item(ruc)]))
     [error] = caught.value.errors
     assert (error.index, error.ruc, error.field, error.code) == (1, ruc, "ruc", "CONFLICT")
     assert await counts(services) == before
     # Without the clashing item the batch goes through.
-    result = await services.resellers.onboard(principal, [item(fine)])
+    result = await services.resellers.onboard(principal, read_items([item(fine)]))
     assert [c.ruc for c in result.created] == [fine]
     await services.accounts.authenticate_basic(fine, result.created[0].access_api.password)
 
@@ -438,7 +461,10 @@ async def test_an_update_batch_overwrites_every_field_of_every_item(
         )
         for i, r in enumerate(rucs)
     ]
-    ids = [c.account_id for c in (await services.resellers.onboard(principal, first)).created]
+    ids = [
+        c.account_id
+        for c in (await services.resellers.onboard(principal, read_items(first))).created
+    ]
     second = [
         item(
             r,
@@ -459,7 +485,7 @@ async def test_an_update_batch_overwrites_every_field_of_every_item(
         external_ose_username="nf",
         external_ose_password="new-pass",
     )
-    result = await services.resellers.onboard(principal, second)
+    result = await services.resellers.onboard(principal, read_items(second))
     assert [u.account_id for u in result.updated] == ids
     for i in range(2):
         got = await services.resellers.get(principal, ids[i])
@@ -488,9 +514,11 @@ async def test_statements_do_not_grow_with_the_batch(
     for size in (2, 40):
         rucs = [new_ruc() for _ in range(size)]
         with count_statements() as created:
-            await services.resellers.onboard(principal, [item(r) for r in rucs])
+            await services.resellers.onboard(principal, read_items([item(r) for r in rucs]))
         with count_statements() as updated:
-            await services.resellers.onboard(principal, [item(r, email=None) for r in rucs])
+            await services.resellers.onboard(
+                principal, read_items([item(r, email=None) for r in rucs])
+            )
         measured[size] = (created.count, updated.count)
     # Executemany counts as one statement here: per-item round trips would show up as growth.
     assert measured[2] == measured[40], measured

@@ -256,3 +256,33 @@ async def test_concurrent_requests_on_one_new_ruc_create_one_account(
     assert sum(len(b["updated_clients"]) for b in bodies) == 4
     principal = await services.accounts.authenticate_token(headers["access_token"])
     assert (await services.resellers.page(principal)).total == 1
+
+
+async def test_a_ruc_of_digits_that_are_not_ascii_is_an_item_error(
+    http: httpx.AsyncClient, services: Services, make_account: Callable[..., Any]
+) -> None:
+    # Hardening §5: "2010007097²" passed str.isdigit() and answered 500 (its generated
+    # username failed later); Arabic-Indic digits were taken for digits too.
+    loose = await reseller_headers(make_account)
+    strict = await reseller_headers(make_account, strict_tax_ids=True)
+    before = await counts(services)
+    arabic_indic = "".join(chr(0x0660 + int(d)) for d in "20100070970")
+    for ruc in ("2010007097²", "20100070\u066970", arabic_indic):
+        for headers in (loose, strict):
+            answer = await http.post(URL, json=[item(new_ruc()), item(ruc)], headers=headers)
+            assert answer.status_code == 422, (ruc, answer.text)
+            assert answer.json()["errors"] == [
+                {"index": 1, "ruc": ruc, "field": "ruc", "message": "RUC must be exactly 11 digits"}
+            ]
+    assert await counts(services) == before
+
+
+async def test_paths_and_methods_the_dialect_does_not_know_keep_the_apps_answers(
+    http: httpx.AsyncClient, make_account: Callable[..., Any]
+) -> None:
+    headers = await reseller_headers(make_account)
+    assert (await http.post("/resellers", json=[], headers=headers)).status_code == 404
+    assert (await http.post("/resellers/clients", json=[], headers=headers)).status_code == 404
+    wrong_method = await http.get(URL, headers=headers)
+    assert wrong_method.status_code == 405
+    assert wrong_method.headers["allow"] == "POST"

@@ -1,0 +1,87 @@
+"""Root query fields of the resellers context: ``me``, the accounts a reseller onboarded, and
+``node(id:)`` for an ``OnboardedAccount``."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from core.shared.errors import NotFound
+from graphql_api.context import Context
+from graphql_api.relay import decode_id_cursor, encode_cursor, local_id, page_info, register_node
+from graphql_api.resellers import types as t
+from graphql_api.resellers.inputs import OnboardedAccountFilter
+
+GqlInfo = Info[Context, None]
+CURSOR_KIND = "oa"
+
+
+def _cursor(account_id: int) -> str:
+    return encode_cursor([CURSOR_KIND, account_id])
+
+
+async def _fetch_node(info: GqlInfo, global_id: str) -> t.OnboardedAccount:
+    caller = await info.context.principal()
+    account_id = local_id(global_id, t.TYPE_NAME)
+    resellers = info.context.services.resellers
+    if not resellers.is_reseller(caller):
+        # ``node`` answers null for what the caller cannot see, never "forbidden".
+        raise NotFound(t.TYPE_NAME, account_id)
+    return t.OnboardedAccount.from_entity(await resellers.get(caller, account_id))
+
+
+register_node(t.TYPE_NAME, _fetch_node)
+
+
+@strawberry.type
+class ResellerQuery:
+    @strawberry.field(description="Who is calling: the account, and the user when there is one.")
+    async def me(self, info: GqlInfo) -> t.Me:
+        caller = await info.context.principal()
+        user = await info.context.services.accounts.current_user(caller)
+        return t.Me(
+            account=t.CurrentAccount.from_entity(caller.account),
+            user=t.CurrentUser.from_entity(user) if user is not None else None,
+        )
+
+    @strawberry.field(description="Accounts the calling reseller onboarded (resellers only).")
+    async def onboarded_accounts(
+        self,
+        info: GqlInfo,
+        first: int = 20,
+        after: str | None = None,
+        filter: OnboardedAccountFilter | None = None,
+    ) -> t.OnboardedAccountConnection:
+        caller = await info.context.principal()
+        after_id = decode_id_cursor(after, CURSOR_KIND) if after is not None else None
+        page = await info.context.services.resellers.page(
+            caller,
+            filter.to_core() if filter is not None else None,
+            first=first,
+            after_id=after_id,
+        )
+        edges = [
+            t.OnboardedAccountEdge(
+                cursor=_cursor(a.account_id), node=t.OnboardedAccount.from_entity(a)
+            )
+            for a in page.items
+        ]
+        return t.OnboardedAccountConnection(
+            edges=edges,
+            page_info=page_info(
+                [e.cursor for e in edges], has_next=page.has_next, has_previous=after_id is not None
+            ),
+            total_count=page.total,
+        )
+
+    @strawberry.field(description="One onboarded account; null when it is not yours.")
+    async def onboarded_account(
+        self, info: GqlInfo, id: strawberry.ID
+    ) -> t.OnboardedAccount | None:
+        caller = await info.context.principal()
+        account_id = local_id(id, t.TYPE_NAME)
+        try:
+            found = await info.context.services.resellers.get(caller, account_id)
+        except NotFound:
+            return None
+        return t.OnboardedAccount.from_entity(found)
