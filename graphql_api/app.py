@@ -112,6 +112,26 @@ class GraphQLApp(GraphQL[Context, None]):
             result.errors = [self._policy.process(e) for e in result.errors]
         return await super().process_result(request, result)
 
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        # The database could not serve in time: 503 with Retry-After (the body says so too).
+        waits = [
+            int(extensions.get("retryAfter", 1))
+            for data in (response_data if isinstance(response_data, list) else [response_data])
+            for error in data.get("errors") or []
+            if isinstance(error, dict)
+            for extensions in [error.get("extensions") or {}]
+            if extensions.get("code") == "SERVICE_UNAVAILABLE"
+        ]
+        if waits:
+            response.status_code = 503
+            response.headers["Retry-After"] = str(max(waits))
+        return response
+
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide_html)
 

@@ -29,7 +29,7 @@ from strawberry.extensions import (
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.schema.schema import validate_document
 
-from core.shared.errors import DomainError, InvalidInput
+from core.shared.errors import DomainError, InvalidInput, ServiceUnavailable
 from graphql_api.config import GraphQLConfig
 from graphql_api.errors import field_path
 from graphql_api.limits import limits_rule
@@ -91,6 +91,15 @@ class ErrorPolicy(SchemaExtension):
 
     def process(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
+        if (error.extensions or {}).get("code") == "SERVICE_UNAVAILABLE":
+            return error  # already processed (the view runs the policy once more)
+        if isinstance(original, ServiceUnavailable):
+            log.warning("service_unavailable", reason=original.reason, path=error.path)
+            return self._copy(
+                error,
+                f"Service temporarily unavailable ({original.reason}); retry later.",
+                {"code": "SERVICE_UNAVAILABLE", "retryAfter": original.retry_after},
+            )
         if isinstance(original, DomainError):
             extensions: dict[str, Any] = {**(error.extensions or {}), "code": original.code}
             if isinstance(original, InvalidInput):

@@ -94,14 +94,21 @@ class SqlUnitOfWork:
         conn = await self._engine.connect()
         if self._read_only:
             return await conn.execution_options(isolation_level="AUTOCOMMIT", read_only=True)
-        await conn.begin()
+        try:
+            await conn.begin()
+        except BaseException:
+            await conn.close()  # e.g. SQLite's write lock not had in time
+            raise
         return conn
 
     async def __aenter__(self) -> SqlUnitOfWork:
         try:
             conn = await self._open()
-        except SQLAlchemyTimeoutError as exc:
-            raise ServiceUnavailable("no free database connection") from exc
+        except (SQLAlchemyTimeoutError, DBAPIError) as exc:
+            reason = timed_out(exc)
+            if reason is None:
+                raise
+            raise ServiceUnavailable(reason) from exc
         self._conn = conn
         self.accounts = SqlAccountRepository(conn)
         self.clients = SqlClientRepository(conn)

@@ -1,0 +1,75 @@
+"""When the database cannot serve in time — no free connection (PostgreSQL's pool), a lock held
+too long (SQLite's write lock) — the answer is 503 with Retry-After in the path's dialect,
+never a 500, and nothing is written."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from typing import Any
+
+import httpx
+from sqlalchemy.engine import make_url
+
+from clientgate.app import create_app
+from clientgate.container import Services, build_services
+
+MUTATION = 'mutation { createPaymentType(input: {name: "Efectivo"}) { userErrors { code } } }'
+
+
+@asynccontextmanager
+async def impatient(services: Services) -> AsyncIterator[tuple[Services, httpx.AsyncClient]]:
+    """An app on the same database that waits 0.3 s for a connection or a lock."""
+    settings = replace(
+        services.settings, db_pool_size=1, db_pool_timeout_seconds=0.3, db_lock_timeout_ms=300
+    )
+    svc = build_services(settings)
+    transport = httpx.ASGITransport(app=create_app(settings, svc), raise_app_exceptions=False)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            yield svc, client
+    finally:
+        await svc.close()
+
+
+@asynccontextmanager
+async def database_held(svc: Services, backend: str) -> AsyncIterator[None]:
+    """PostgreSQL: every pooled connection checked out. SQLite: the write lock taken by another
+    connection."""
+    if backend == "postgresql":
+        async with svc.engine.connect(), svc.engine.connect():  # pool 1 + overflow 1
+            yield
+        return
+    path = make_url(svc.settings.database_url).database
+    assert path
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+async def test_graphql_answers_503_when_the_database_is_busy(
+    services: Services, make_account: Any, backend: Any
+) -> None:
+    acc = await make_account("PE")
+    headers = {"Authorization": f"Bearer {acc.token}"}
+    async with impatient(services) as (svc, client):
+        assert (
+            await client.post("/graphql", json={"query": "{ __typename }"}, headers=headers)
+        ).status_code == 200
+        async with database_held(svc, backend.name):
+            busy = await client.post("/graphql", json={"query": MUTATION}, headers=headers)
+        assert busy.status_code == 503, busy.text
+        assert busy.headers["retry-after"] == "1"
+        error = busy.json()["errors"][0]
+        assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+        assert "retry later" in error["message"]
+        listed = await client.post(
+            "/graphql", json={"query": "{ paymentTypes { name } }"}, headers=headers
+        )
+        assert listed.json()["data"] == {"paymentTypes": []}  # nothing was written
