@@ -100,7 +100,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             Middleware(RequestContextMiddleware),
             Middleware(ErrorBoundary, dialects=dialects),
             Middleware(
-                RateLimitMiddleware, limiter=services.rate_limiter, keys=keys, dialects=dialects
+                RateLimitMiddleware,
+                limiter=services.rate_limiter,
+                keys=keys,
+                dialects=dialects,
+                concurrency=settings.rate_limit_concurrency,
             ),
             Middleware(
                 BodyLimit,

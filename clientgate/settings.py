@@ -76,6 +76,7 @@ class Settings:
     # Rate limits (clientgate/ratelimit.py): per credential, or per IP without a valid one.
     rate_limit: str = "600/minute"
     rate_limit_enabled: bool = True
+    rate_limit_concurrency: int = 16
     rate_limit_strategy: str = "fixed-window"
     rate_limit_key_prefix: str = "clientgate:ratelimit"
     # Addresses (IPs or CIDRs) of reverse proxies whose X-Forwarded-For is believed; none by
@@ -121,6 +122,7 @@ class Settings:
             session_ttl_seconds=_int(env, "CLIENTGATE_SESSION_TTL_SECONDS", 8 * 3600),
             rate_limit=env.get("CLIENTGATE_RATE_LIMIT") or "600/minute",
             rate_limit_enabled=_bool(env.get("CLIENTGATE_RATE_LIMIT_ENABLED"), True),
+            rate_limit_concurrency=_int(env, "CLIENTGATE_RATE_LIMIT_CONCURRENCY", 16),
             rate_limit_strategy=env.get("CLIENTGATE_RATE_LIMIT_STRATEGY") or "fixed-window",
             rate_limit_key_prefix=env.get("CLIENTGATE_RATE_LIMIT_KEY_PREFIX")
             or "clientgate:ratelimit",

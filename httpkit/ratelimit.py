@@ -54,6 +54,7 @@ CREDENTIAL_CACHE_SIZE = 10_000
 WINDOW_CACHE_SIZE = 10_000
 
 TOO_MANY = "Too Many Requests"
+TOO_MANY_AT_ONCE = "Too Many Requests: at most {} at once per credential"
 
 STRATEGIES: dict[str, type[RateLimiter]] = {
     "fixed-window": FixedWindowRateLimiter,
@@ -303,12 +304,21 @@ class RateLimitMiddleware:
     headers to the answer, and answers 429 (with ``Retry-After``) once the budget is spent."""
 
     def __init__(
-        self, app: ASGIApp, limiter: Limiter | None, keys: CredentialKeys, dialects: Dialects
+        self,
+        app: ASGIApp,
+        limiter: Limiter | None,
+        keys: CredentialKeys,
+        dialects: Dialects,
+        concurrency: int = 0,
     ) -> None:
         self.app = app
         self.limiter = limiter
         self.keys = keys
         self.dialects = dialects
+        # Requests of one key in flight in this process: one caller cannot hold every database
+        # connection while others wait (0: no cap).
+        self.concurrency = concurrency
+        self._in_flight: dict[str, int] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.limiter is None or scope["type"] not in ("http", "websocket"):
@@ -327,20 +337,12 @@ class RateLimitMiddleware:
             return
         headers = decision.headers()
         if not decision.allowed:
-            accept = HTTPConnection(scope).headers.get("accept", "")
-            body, media_type = self.dialects.body(scope["path"], 429, TOO_MANY, accept)
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 429,
-                    "headers": [
-                        (b"content-type", media_type.encode()),
-                        (b"content-length", str(len(body)).encode()),
-                        *headers,
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            await self._refuse(scope, send, TOO_MANY, headers)
+            return
+        busy = self._in_flight.get(key, 0)
+        if self.concurrency and busy >= self.concurrency:
+            retry = [(b"retry-after", b"1"), *headers]
+            await self._refuse(scope, send, TOO_MANY_AT_ONCE.format(self.concurrency), retry)
             return
 
         async def send_with_headers(message: Message) -> None:
@@ -348,7 +350,33 @@ class RateLimitMiddleware:
                 message["headers"] = [*message.get("headers", []), *headers]
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        self._in_flight[key] = busy + 1
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            left = self._in_flight[key] - 1
+            if left:
+                self._in_flight[key] = left
+            else:
+                del self._in_flight[key]
+
+    async def _refuse(
+        self, scope: Scope, send: Send, message: str, headers: list[tuple[bytes, bytes]]
+    ) -> None:
+        accept = HTTPConnection(scope).headers.get("accept", "")
+        body, media_type = self.dialects.body(scope["path"], 429, message, accept)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 429,
+                "headers": [
+                    (b"content-type", media_type.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                    *headers,
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         """A WebSocket connection counts as a request of its credential; over budget the

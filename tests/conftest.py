@@ -107,6 +107,7 @@ def make_settings(url: str, tmp: Path, **overrides: Any) -> Settings:
     # (tests/test_ratelimit*.py).
     overrides.setdefault("rate_limit", "1000000/minute")
     overrides.setdefault("graphql_cost_limit", "1000000000/minute")
+    overrides.setdefault("rate_limit_concurrency", 0)
     return Settings(
         database_url=url,
         secret_key=SECRET,
