@@ -13,6 +13,8 @@ contact methods, countries and regions from clientgate's static table (``core.pa
 then orjson, or for ``Accept: application/xml`` clientgate's own pure ``to_xml`` writer, so
 that the XML comparison measures data access and framework, not two XML writers.
 
+``POST /graphql`` goes to ``bench.floor_graphql`` (the GraphQL floor).
+
 ``python -m bench.floor --port P`` with ``CLIENTGATE_DATABASE_URL`` and ``CLIENTGATE_SECRET_KEY``.
 """
 
@@ -30,6 +32,7 @@ import orjson
 from stdnum.pe import ruc
 
 from bench.floor_db import CLIENT_KEYS, CLIENT_SQL_COLS, Db, authenticate, token_key
+from bench.floor_graphql import GraphQLFloor
 from core.partners import geo
 from rest_compat.business_partner.render import to_xml
 
@@ -93,6 +96,7 @@ class Floor:
     def __init__(self, url: str, secret_key: str) -> None:
         self.db = Db(url)
         self.key = token_key(secret_key)
+        self.graphql = GraphQLFloor(self.db)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -121,6 +125,9 @@ class Floor:
                 message = await receive()
                 body += message.get("body", b"")
                 more = message.get("more_body", False)
+        if path == "/graphql" and scope["method"] == "POST":
+            status, payload = await self.graphql.answer(token, self.key, body)
+            return await _respond(send, status, payload)
         account = await self.db.run(lambda conn: authenticate(self.db, conn, self.key, token))
         if account is None:
             return await _respond(send, 401, {"error": "invalid access token"})

@@ -1,5 +1,5 @@
-"""What the floor's handlers share: a tiny connection pool over asyncpg or SQLite, the
-column lists they read, and the token check every request makes."""
+"""What both floors (REST and GraphQL) share: a tiny connection pool over asyncpg or SQLite,
+the column lists they read, and the token check every request makes."""
 
 from __future__ import annotations
 
@@ -94,6 +94,22 @@ class Db:
             async with conn.execute(self.sql(text), args) as cur:
                 return list(await cur.fetchall())
         return list(await conn.fetch(text, *args))
+
+    async def write_one(self, conn: Any, text: str, *args: Any) -> Any:
+        """One statement returning one row, in its own write transaction (``BEGIN
+        IMMEDIATE`` on SQLite's writer connection, a transaction on asyncpg)."""
+        if self.sqlite:
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                async with conn.execute(self.sql(text), args) as cur:
+                    row = await cur.fetchone()
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            await conn.execute("COMMIT")
+            return row
+        async with conn.transaction():
+            return await conn.fetchrow(text, *args)
 
     async def close(self) -> None:
         if self.sqlite:
