@@ -19,19 +19,20 @@ def _fmt(v: float) -> str:
 
 
 def _cpu(side: dict[str, Any]) -> str:
-    return (
-        f"{side['cpu_ms_per_request']:.2f} ({side['server_cpu_ms_per_request']:.2f} + "
-        f"{side['db_cpu_ms_per_request']:.2f})"
-    )
+    total = side.get("cpu_ms_per_request", 0.0)
+    server = side.get("server_cpu_ms_per_request", total)  # older results: server only
+    return f"{total:.2f} ({server:.2f} + {side.get('db_cpu_ms_per_request', 0.0):.2f})"
 
 
-def _row(r: dict[str, Any]) -> str:
-    eq = r["equivalence"]["verdict"]
-    if "skipped" in r:
-        return f"| {r['label']} | {eq} | skipped: {r['skipped']} |"
+def _row(name: str, r: dict[str, Any]) -> str:
+    label = r.get("label", name)
+    eq = r.get("equivalence", {}).get("verdict", "not compared (older results)")
+    if "skipped" in r or "skipped" in r["clientgate"] or "skipped" in r["floor"]:
+        why = r.get("skipped") or r["clientgate"].get("skipped") or r["floor"].get("skipped")
+        return f"| {label} | {eq} | skipped: {why} |"
     a, f = r["clientgate"], r["floor"]
     return (
-        f"| {r['label']} | {eq} | {_fmt(a['rps'])} | {a['p50_ms']:.1f} | {a['p99_ms']:.1f} "
+        f"| {label} | {eq} | {_fmt(a['rps'])} | {a['p50_ms']:.1f} | {a['p99_ms']:.1f} "
         f"| {_fmt(f['rps'])} | {f['p50_ms']:.1f} | {r['ratio']:.2f} | {_cpu(a)} | {_cpu(f)} "
         f"| {r['cpu_ratio']:.2f} |"
     )
@@ -57,8 +58,8 @@ def render(report: dict[str, Any]) -> str:
             "| floor (server + db) | CPU ratio |",
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
-        for r in res.get("scenarios", {}).values():
-            out.append(_row(r))
+        for name, r in res.get("scenarios", {}).items():
+            out.append(_row(name, r))
         out.append("")
         dc = res.get("deep_cursor", {})
         if "ratio" in dc:
