@@ -30,8 +30,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# make bench BENCH_ARGS="--small --graphql-only" (see python -m bench --help)
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # GraphiQL's assets come from the npm registry (committed package-lock.json) when npm is
 # present; without npm the page falls back to the CDN.

@@ -1,8 +1,32 @@
-"""``python -m bench``: seed, serve clientgate and the floor on real uvicorn, drive with wrk,
-print figures and ratios, write ``bench/results/<timestamp>.json``.
+"""``python -m bench``: seed, serve clientgate and the floor on real uvicorn, check that the
+floor gives clientgate's answer, drive both with wrk, print figures and ratios, write
+``bench/results/clients-<time>.json``.
 
-    python -m bench [--backend sqlite|postgresql|both] [--clients N] [--duration S]
-                    [--concurrency C] [--lookup-clients M | --no-million]
+Scenarios (``--only`` takes these names):
+
+  graphql_list      clients(first: 50), every scalar + paymentType, contacts, addresses,
+                    attributes
+  graphql_partners  businessPartners(first: 50) + company, locations, contacts + methods
+  graphql_node      node(id) of one client (1,000 random ids in turn) with contacts
+  graphql_deep      the graphql_list page after a cursor (clients - 50) deep
+  graphql_create    createClient mutation (a new valid RUC per request)
+  rest_list         GET /v1/clients.json?limit=50&offset=...&expand=[...]
+  get_one           GET /v1/clients/{id}.json
+  lookup            GET /v1/clients.json?code=...
+  post_client       POST /v1/clients.json
+  deep_cursor       clientgate only: deep page vs page 1, sequential, interleaved
+
+Each GraphQL scenario runs against the GraphQL floor, each REST one against the REST floor
+(bench/floor.py, bench/floor_graphql.py). Before measuring, one answer of each is compared
+after JSON parsing; a scenario whose answers differ is reported as such, with no ratio. CPU
+per request is the server process plus, on PostgreSQL, its backends (bench/dbcpu.py).
+
+Examples:
+
+  python -m bench --small                      # both backends, small and short (~4 min)
+  python -m bench --small --graphql-only --backend sqlite
+  python -m bench --only graphql_list rest_list --clients 20000 --duration 5 --no-million
+  python -m bench                              # full size: 100,000 clients, 1M lookup
 """
 
 from __future__ import annotations
@@ -23,12 +47,10 @@ import httpx
 import orjson
 
 from bench import scenarios
-from bench.compare import compare_lists
 from bench.db import fresh_database
+from bench.measure import drive, line, measure
 from bench.seed import SECRET_KEY, Seeded, client_code, seed
 from bench.server import Server, start_clientgate, start_floor
-from bench.wrk import Request, WrkResult
-from bench.wrk import run as wrk_run
 
 RESULTS = Path(__file__).parent / "results"
 TARGETS = {
@@ -38,59 +60,18 @@ TARGETS = {
     "deep_cursor_ratio": 1.2,
     "rss_mb": 200.0,
 }
+SMALL = {  # --small: a development run that fits a busy two-CPU machine
+    "clients": 10_000,
+    "partners": 2_000,
+    "duration": 3.0,
+    "warmup": 1.0,
+    "samples": 50,
+    "lookup_clients": 0,
+}
 
 
 def log(msg: str) -> None:
     print(msg, flush=True)
-
-
-def _probe(server: Server, req: Request) -> tuple[int, str]:
-    """One request as wrk would send it: the scenario is only measured if it answers 2xx."""
-    body = None
-    if req.body is not None:
-        body = req.body.replace("{n}", "0").replace("{code}", req.codes[0] if req.codes else "")
-    resp = httpx.request(
-        req.method, server.base_url + req.paths[0], headers=req.headers, content=body, timeout=30
-    )
-    return resp.status_code, resp.text[:300]
-
-
-def _drive(
-    server: Server, req: Request, name: str, args: argparse.Namespace, workdir: Path
-) -> dict[str, Any]:
-    status, text = _probe(server, req)
-    if status >= 300:
-        return {"skipped": f"probe answered {status}: {text}"}
-    threads = args.threads
-    wrk_run(
-        server.base_url,
-        req,
-        duration=args.warmup,
-        concurrency=args.concurrency,
-        threads=threads,
-        workdir=workdir,
-        name=f"{server.name}-{name}-warmup",
-    )
-    cpu_before = server.cpu_seconds()
-    result: WrkResult = wrk_run(
-        server.base_url,
-        req,
-        duration=args.duration,
-        concurrency=args.concurrency,
-        threads=threads,
-        workdir=workdir,
-        name=f"{server.name}-{name}",
-    )
-    cpu = server.cpu_seconds() - cpu_before
-    out = result.as_dict()
-    # Server CPU per answered request: what bounds throughput on a busy machine, and far
-    # less sensitive than req/s to other processes sharing the CPUs.
-    out["cpu_ms_per_request"] = round(cpu * 1000 / max(1, result.requests), 3)
-    out["rss_mb_after"] = round(server.rss_mb(), 1)
-    if result.non_2xx or result.socket_errors:
-        # A figure made of error answers would flatter either side: refuse it.
-        out["skipped"] = f"{result.non_2xx} non-2xx answers, {result.socket_errors} socket errors"
-    return out
 
 
 def _timed(fn: Any, n: int) -> list[float]:
@@ -194,49 +175,21 @@ async def bench_backend(backend: str, args: argparse.Namespace, workdir: Path) -
     out: dict[str, Any] = {"backend": backend}
     rng = random.Random(42)
     async with fresh_database(backend, workdir, "main") as url:
-        log(f"[{backend}] seeding {args.clients:,} clients ...")
-        seeded = await seed(url, args.clients, workdir)
+        log(f"[{backend}] seeding {args.clients:,} clients, {args.partners:,} partners ...")
+        seeded = await seed(url, args.clients, workdir, partners=args.partners)
         log(f"[{backend}] seeded in {seeded.seconds:.1f} s")
         out["seed_seconds"] = round(seeded.seconds, 1)
         app = start_clientgate(url, SECRET_KEY, workdir)
         floor = start_floor(url, SECRET_KEY, workdir)
         try:
             out["rss_mb_idle"] = round(app.rss_mb(), 1)
-            out["equivalence"] = compare_lists(app, floor, seeded)
-            log(f"[{backend}] floor vs REST list: {out['equivalence']['verdict']}")
-            reqs = {
-                "graphql_list": scenarios.graphql_list(seeded),
-                "rest_list": scenarios.rest_list(seeded),
-                "get_one": scenarios.get_one(seeded, rng),
-                "lookup": scenarios.lookup(seeded, rng),
-                "post_client": scenarios.post_client(seeded, rng),
-            }
             results: dict[str, Any] = {}
-            for name, req in reqs.items():
-                if args.only and name not in args.only:
+            for scenario in scenarios.all_scenarios(seeded, rng):
+                if args.only and scenario.name not in args.only:
                     continue
-                floor_req = scenarios.rest_list(seeded) if name == "graphql_list" else req
-                log(f"[{backend}] {name}: floor ...")
-                f = _drive(floor, floor_req, name, args, workdir)
-                log(f"[{backend}] {name}: clientgate ...")
-                a = _drive(app, req, name, args, workdir)
-                ratio = (
-                    round(a["rps"] / f["rps"], 3)
-                    if "skipped" not in a and "skipped" not in f and f["rps"]
-                    else None
-                )
-                cpu_ratio = (
-                    round(f["cpu_ms_per_request"] / a["cpu_ms_per_request"], 3)
-                    if "skipped" not in a and "skipped" not in f and a["cpu_ms_per_request"]
-                    else None
-                )
-                results[name] = {
-                    "clientgate": a,
-                    "floor": f,
-                    "ratio": ratio,
-                    "cpu_ratio": cpu_ratio,
-                }
-                log(f"[{backend}] {name}: {_line(results[name])}")
+                log(f"[{backend}] {scenario.name}: comparing answers, then floor and clientgate")
+                r = results[scenario.name] = measure(scenario, app, floor, url, args, workdir)
+                log(f"[{backend}] {scenario.name}: {r['equivalence']['verdict']}; {line(r)}")
             out["scenarios"] = results
             if not args.only or "deep_cursor" in args.only:
                 log(f"[{backend}] deep cursor vs page 1 ...")
@@ -254,14 +207,14 @@ async def bench_backend(backend: str, args: argparse.Namespace, workdir: Path) -
             lookup = await lookup_in_process(big, workdir, args.samples * 10)
             app = start_clientgate(url, SECRET_KEY, workdir)
             try:
-                one = _drive(
+                lookup["http_c1"] = drive(
                     app,
                     scenarios.lookup(big, rng),
                     "lookup-1m-c1",
+                    url,
                     argparse.Namespace(**{**vars(args), "concurrency": 1, "threads": 1}),
                     workdir,
                 )
-                lookup["http_c1"] = one
             finally:
                 lookup["clientgate_exit"] = app.stop()
             out["lookup_million"] = lookup
@@ -269,34 +222,24 @@ async def bench_backend(backend: str, args: argparse.Namespace, workdir: Path) -
     return out
 
 
-def _line(r: dict[str, Any]) -> str:
-    a, f = r["clientgate"], r["floor"]
-    if "skipped" in a or "skipped" in f:
-        return f"skipped ({a.get('skipped') or f.get('skipped')})"
-    return (
-        f"clientgate {a['rps']:.0f} req/s p50 {a['p50_ms']:.1f} ms p99 {a['p99_ms']:.1f} ms | "
-        f"floor {f['rps']:.0f} req/s | ratio {r['ratio']:.2f} | CPU ms/req "
-        f"{a['cpu_ms_per_request']:.2f} vs {f['cpu_ms_per_request']:.2f} "
-        f"(ratio {r['cpu_ratio']:.2f})"
-    )
-
-
 def summary(results: list[dict[str, Any]]) -> str:
     lines = []
     for res in results:
         lines.append(f"\n== {res['backend']} ==")
         lines.append(
-            f"{'scenario':<14}{'clientgate':>12}{'p50 ms':>9}{'p99 ms':>9}{'floor':>10}{'ratio':>8}"
-            f"{'cpu ratio':>11}"
+            f"{'scenario':<18}{'cg req/s':>10}{'p50 ms':>8}{'p99 ms':>8}{'floor':>8}{'ratio':>7}"
+            f"{'cg ms CPU (srv+db)':>20}{'floor ms CPU':>15}{'cpu ratio':>10}"
         )
         for name, r in res.get("scenarios", {}).items():
-            a, f = r["clientgate"], r["floor"]
-            if "skipped" in a or "skipped" in f:
-                lines.append(f"{name:<14} skipped: {(a.get('skipped') or f.get('skipped'))[:60]}")
+            if "skipped" in r:
+                lines.append(f"{name:<18} skipped: {r['skipped'][:90]}")
                 continue
+            a, f = r["clientgate"], r["floor"]
+            cg = f"{a['server_cpu_ms_per_request']:.2f}+{a['db_cpu_ms_per_request']:.2f}"
+            fl = f"{f['server_cpu_ms_per_request']:.2f}+{f['db_cpu_ms_per_request']:.2f}"
             lines.append(
-                f"{name:<14}{a['rps']:>12.0f}{a['p50_ms']:>9.2f}{a['p99_ms']:>9.2f}"
-                f"{f['rps']:>10.0f}{r['ratio']:>8.2f}{r['cpu_ratio']:>11.2f}"
+                f"{name:<18}{a['rps']:>10.0f}{a['p50_ms']:>8.1f}{a['p99_ms']:>8.1f}"
+                f"{f['rps']:>8.0f}{r['ratio']:>7.2f}{cg:>20}{fl:>15}{r['cpu_ratio']:>10.2f}"
             )
         checks = verdicts(res)
         for key, (value, target, ok) in checks.items():
@@ -332,10 +275,17 @@ def verdicts(res: dict[str, Any]) -> dict[str, tuple[Any, str, bool]]:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument(
+        "--partners", type=int, default=10_000, help="business partners (0: no partners scenario)"
+    )
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per scenario")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up")
     parser.add_argument("--concurrency", type=int, default=16)
@@ -344,13 +294,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lookup-clients", type=int, default=1_000_000)
     parser.add_argument("--no-million", action="store_true", help="skip the 1M lookup data set")
     parser.add_argument(
-        "--only",
-        nargs="*",
-        help="scenarios to run (graphql_list rest_list get_one lookup post_client deep_cursor)",
+        "--small",
+        action="store_true",
+        help="development run: "
+        + ", ".join(f"{k.replace('_', '-')} {v:,}" for k, v in SMALL.items())
+        + " (options given explicitly win)",
     )
+    parser.add_argument(
+        "--graphql-only",
+        action="store_true",
+        help="only the graphql_* scenarios and deep_cursor (plus any --only)",
+    )
+    parser.add_argument("--only", nargs="*", metavar="SCENARIO", help="scenarios to run")
+    return parser
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = _parser()
     args = parser.parse_args(argv)
+    if args.small:
+        for key, value in SMALL.items():
+            if getattr(args, key) == parser.get_default(key):
+                setattr(args, key, value)
     if args.no_million:
         args.lookup_clients = 0
+    if args.graphql_only:
+        graphql = [n for n in scenarios.SCENARIO_NAMES if n.startswith("graphql_")]
+        args.only = [*graphql, "deep_cursor", *(args.only or [])]
+    unknown = set(args.only or ()) - {*scenarios.SCENARIO_NAMES, "deep_cursor"}
+    if unknown:
+        parser.error(f"unknown scenarios: {sorted(unknown)}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     RESULTS.mkdir(exist_ok=True)
     meta = {
@@ -361,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
             "python": sys.version.split()[0],
             "loadavg_before": os.getloadavg(),
         },
-        "settings": {k: v for k, v in vars(args).items()},
+        "settings": dict(vars(args)),
     }
     results = []
     with tempfile.TemporaryDirectory(prefix="clientgate-bench-") as tmp:
@@ -373,7 +351,15 @@ def main(argv: list[str] | None = None) -> int:
     path.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
     print(summary(results))
     print(f"\nwritten {path}")
-    return 0
+    differ = [
+        f"{res['backend']}/{name}"
+        for res in results
+        for name, r in res.get("scenarios", {}).items()
+        if not r["equivalence"]["equal"]
+    ]
+    if differ:
+        print(f"answers differ (no ratio reported): {', '.join(differ)}")
+    return 1 if differ else 0
 
 
 if __name__ == "__main__":

@@ -13,18 +13,15 @@ contact methods, countries and regions from clientgate's static table (``core.pa
 then orjson, or for ``Accept: application/xml`` clientgate's own pure ``to_xml`` writer, so
 that the XML comparison measures data access and framework, not two XML writers.
 
+``POST /graphql`` goes to ``bench.floor_graphql`` (the GraphQL floor).
+
 ``python -m bench.floor --port P`` with ``CLIENTGATE_DATABASE_URL`` and ``CLIENTGATE_SECRET_KEY``.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import hashlib
-import hmac
 import os
-import re
-import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -34,90 +31,14 @@ from urllib.parse import parse_qs, parse_qsl, urlencode
 import orjson
 from stdnum.pe import ruc
 
+from bench.floor_db import CLIENT_KEYS, CLIENT_SQL_COLS, Db, authenticate, token_key
+from bench.floor_graphql import GraphQLFloor
 from core.partners import geo
 from rest_compat.business_partner.render import to_xml
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
-
-CLIENT_SQL_COLS = (
-    "id, first_name, last_name, email, code, phone, company, note, facebook, twitter, "
-    "has_credit, max_credit, state, activity, city, district, address, company_or_person, "
-    "accumulate_points, points, points_updated, send_dte, is_foreigner, prestashop_client_id, "
-    "payment_type_id, price_list_id, sale_condition_id, created_at, updated_at"
-)
-_PLACEHOLDER = re.compile(r"\$\d+")
-CLIENT_KEYS = tuple(c.strip() for c in CLIENT_SQL_COLS.split(","))
-
-
-class Db:
-    """Tiny pools over asyncpg or SQLite: ``fetch(conn, sql, *args) -> list[tuple]``.
-
-    SQLite reads run inline on a synchronous ``sqlite3`` connection (WAL readers take no
-    lock), as clientgate's read-only units of work do; SQLite writes go through aiosqlite
-    with ``BEGIN IMMEDIATE``, like clientgate's. PostgreSQL runs everything on asyncpg, reads
-    without a transaction (clientgate reads in autocommit too).
-    """
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.sqlite = url.startswith("sqlite")
-        self._pool: Any = None
-        self._read: sqlite3.Connection | None = None
-        self._writers: asyncio.Queue[Any] = asyncio.Queue()
-
-    async def open(self, size: int = 10) -> None:
-        if self.sqlite:
-            import aiosqlite
-
-            path = self.url.split(":///", 1)[1]
-            self._read = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            for pragma in ("query_only=ON", "busy_timeout=5000", "cache_size=-65536"):
-                self._read.execute(f"PRAGMA {pragma}")
-            for _ in range(2):
-                conn = await aiosqlite.connect(path, isolation_level=None)
-                for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
-                    await conn.execute(f"PRAGMA {pragma}")
-                self._writers.put_nowait(conn)
-        else:
-            import asyncpg
-
-            dsn = self.url.replace("postgresql+asyncpg://", "postgresql://")
-            self._pool = await asyncpg.create_pool(dsn, min_size=size, max_size=size)
-
-    def sql(self, text: str) -> str:
-        """Queries are written with ``$n`` placeholders; SQLite's equivalent is ``?n``."""
-        return _PLACEHOLDER.sub(lambda m: "?" + m.group()[1:], text) if self.sqlite else text
-
-    async def run(self, fn: Callable[[Any], Awaitable[Any]], *, write: bool = False) -> Any:
-        if self.sqlite and not write:
-            return await fn(self._read)
-        if self.sqlite:
-            conn = await self._writers.get()
-            try:
-                return await fn(conn)
-            finally:
-                self._writers.put_nowait(conn)
-        async with self._pool.acquire() as conn:
-            return await fn(conn)
-
-    async def fetch(self, conn: Any, text: str, *args: Any) -> list[Any]:
-        if isinstance(conn, sqlite3.Connection):
-            return conn.execute(self.sql(text), args).fetchall()
-        if self.sqlite:
-            async with conn.execute(self.sql(text), args) as cur:
-                return list(await cur.fetchall())
-        return list(await conn.fetch(text, *args))
-
-    async def close(self) -> None:
-        if self.sqlite:
-            while not self._writers.empty():
-                await self._writers.get_nowait().close()
-            if self._read is not None:
-                self._read.close()
-        elif self._pool is not None:
-            await self._pool.close()
 
 
 def _client_json(base: str, row: Any) -> dict[str, Any]:
@@ -174,7 +95,8 @@ def _collection(href: str, items: list[dict[str, Any]]) -> dict[str, Any]:
 class Floor:
     def __init__(self, url: str, secret_key: str) -> None:
         self.db = Db(url)
-        self.key = hashlib.sha256(f"clientgate:secret-hash:{secret_key}".encode()).digest()
+        self.key = token_key(secret_key)
+        self.graphql = GraphQLFloor(self.db)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -203,9 +125,13 @@ class Floor:
                 message = await receive()
                 body += message.get("body", b"")
                 more = message.get("more_body", False)
-        account_id = await self.db.run(lambda conn: self._authenticate(conn, token))
-        if account_id is None:
+        if path == "/graphql" and scope["method"] == "POST":
+            status, payload = await self.graphql.answer(token, self.key, body)
+            return await _respond(send, status, payload)
+        account = await self.db.run(lambda conn: authenticate(self.db, conn, self.key, token))
+        if account is None:
             return await _respond(send, 401, {"error": "invalid access token"})
+        account_id: int = account["id"]
         if path == "/BusinessPartner/getBPartner" and scope["method"] == "GET":
             status, payload = await self.db.run(
                 lambda conn: self._bpartners(conn, account_id, scope, base)
@@ -222,16 +148,6 @@ class Floor:
             lambda conn: self._handle(conn, account_id, scope, path, base)
         )
         await _respond(send, status, payload)
-
-    async def _authenticate(self, conn: Any, token: str) -> int | None:
-        digest = hmac.new(self.key, token.encode(), hashlib.sha256).hexdigest()
-        found = await self.db.fetch(
-            conn,
-            "SELECT a.id FROM accounts a JOIN api_tokens t ON t.account_id = a.id "
-            "WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
-            digest,
-        )
-        return int(found[0][0]) if found else None
 
     async def _handle(
         self, conn: Any, account_id: int, scope: Scope, path: str, base: str
@@ -613,12 +529,12 @@ class Floor:
             now,
         )
         sql = (
+            # The table defaults clientgate writes; has_credit and is_foreigner stay NULL.
             "INSERT INTO clients (account_id, first_name, last_name, email, code, code_valid, "
             "phone, company, city, district, address, created_at, updated_at, state, "
-            "company_or_person, accumulate_points, points, send_dte, is_foreigner, "
-            "prestashop_client_id, has_credit) "
+            "company_or_person, accumulate_points, points, send_dte, prestashop_client_id) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
-            "0, 0, 0, 0, 0, 0, 0, 0) "
+            "0, 0, 0, 0, 0, 0) "
             "RETURNING id"
         )
         if db.sqlite:

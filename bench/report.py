@@ -13,25 +13,38 @@ import orjson
 
 from bench.__main__ import RESULTS, verdicts
 
-LABELS = {
-    "graphql_list": "GraphQL nested list of 50 (vs floor REST list)",
-    "rest_list": "REST list of 50, expand=[contacts,addresses,attributes,payment_type]",
-    "get_one": "REST GET one client",
-    "lookup": "REST lookup by code (`?code=`)",
-    "post_client": "REST POST a client",
-}
-
 
 def _fmt(v: float) -> str:
     return f"{v:,.0f}" if v >= 100 else f"{v:.1f}"
+
+
+def _cpu(side: dict[str, Any]) -> str:
+    total = side.get("cpu_ms_per_request", 0.0)
+    server = side.get("server_cpu_ms_per_request", total)  # older results: server only
+    return f"{total:.2f} ({server:.2f} + {side.get('db_cpu_ms_per_request', 0.0):.2f})"
+
+
+def _row(name: str, r: dict[str, Any]) -> str:
+    label = r.get("label", name)
+    eq = r.get("equivalence", {}).get("verdict", "not compared (older results)")
+    if "skipped" in r or "skipped" in r["clientgate"] or "skipped" in r["floor"]:
+        why = r.get("skipped") or r["clientgate"].get("skipped") or r["floor"].get("skipped")
+        return f"| {label} | {eq} | skipped: {why} |"
+    a, f = r["clientgate"], r["floor"]
+    return (
+        f"| {label} | {eq} | {_fmt(a['rps'])} | {a['p50_ms']:.1f} | {a['p99_ms']:.1f} "
+        f"| {_fmt(f['rps'])} | {f['p50_ms']:.1f} | {r['ratio']:.2f} | {_cpu(a)} | {_cpu(f)} "
+        f"| {r['cpu_ratio']:.2f} |"
+    )
 
 
 def render(report: dict[str, Any]) -> str:
     s = report["settings"]
     m = report["machine"]
     out = [
-        f"Run {report['started']}: {s['clients']:,} clients, wrk -t{s['threads']} "
-        f"-c{s['concurrency']} -d{s['duration']:.0f}s after {s['warmup']:.0f} s warm-up; "
+        f"Run {report['started']}: {s['clients']:,} clients, {s.get('partners', 0):,} "
+        f"partners, wrk -t{s['threads']} -c{s['concurrency']}, at least {s['duration']:g} s "
+        f"per measured run (longer for slow scenarios) after {s['warmup']:g} s warm-up; "
         f"{m['cpus']} CPUs, load average {m['loadavg_before'][0]:.1f} before / "
         f"{m['loadavg_after'][0]:.1f} after.",
         "",
@@ -40,28 +53,14 @@ def render(report: dict[str, Any]) -> str:
         out += [
             f"### {res['backend']}",
             "",
-            "| scenario | clientgate req/s | p50 ms | p99 ms | floor req/s | floor p50 ms "
-            "| ratio | CPU ms/req (cg / floor) | CPU ratio |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| scenario | answers | clientgate req/s | p50 ms | p99 ms | floor req/s "
+            "| floor p50 ms | req/s ratio | CPU ms/req clientgate (server + db) "
+            "| floor (server + db) | CPU ratio |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for name, r in res.get("scenarios", {}).items():
-            a, f = r["clientgate"], r["floor"]
-            if "skipped" in a or "skipped" in f:
-                why = a.get("skipped") or f.get("skipped")
-                out.append(f"| {LABELS.get(name, name)} | skipped: {why} |")
-                continue
-            out.append(
-                f"| {LABELS.get(name, name)} | {_fmt(a['rps'])} | {a['p50_ms']:.1f} "
-                f"| {a['p99_ms']:.1f} | {_fmt(f['rps'])} | {f['p50_ms']:.1f} | {r['ratio']:.2f} "
-                f"| {a.get('cpu_ms_per_request', 0):.2f} / {f.get('cpu_ms_per_request', 0):.2f} "
-                f"| {r.get('cpu_ratio') or 0:.2f} |"
-            )
+            out.append(_row(name, r))
         out.append("")
-        eq = res.get("equivalence", {})
-        out.append(
-            f"Floor vs clientgate REST list response: {eq.get('verdict')} "
-            f"({eq.get('clientgate_bytes')} vs {eq.get('floor_bytes')} bytes)."
-        )
         dc = res.get("deep_cursor", {})
         if "ratio" in dc:
             out.append(

@@ -1,8 +1,9 @@
-"""Seed a fresh database with N clients, fast.
+"""Seed a fresh database with N clients (and optionally M business partners), fast.
 
-The account, its token, the catalogs and the attribute definitions are created through the
-services (so authentication is the real thing); the bulk rows then go in with one
-``executemany`` per table on SQLite and ``copy_records_to_table`` on PostgreSQL.
+The account, its token, the catalogs, the attribute definitions and the partners' companies
+and catalogs are created through the services (so authentication is the real thing); the bulk
+rows then go in with one ``executemany`` per table on SQLite and ``copy_records_to_table`` on
+PostgreSQL. Partner rows come from ``bench.seed_partners``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from stdnum.pe import ruc
 
+from bench import seed_partners
 from clientgate.container import build_services
 from clientgate.settings import Settings
 from core.clients.model import CatalogKind
@@ -37,6 +39,7 @@ class Seeded:
     clients: int
     first_client_id: int
     seconds: float
+    partners: int = 0
 
     def code(self, i: int) -> str:
         return client_code(i)
@@ -110,9 +113,10 @@ ADDRESS_COLS = ["account_id", "client_id", "address_name", "address", "city", "d
 ATTR_COLS = ["account_id", "client_id", "dynamic_attribute_id", "value"]
 
 
-async def seed(url: str, n: int, var_dir: Path, *, full: bool = True) -> Seeded:
+async def seed(url: str, n: int, var_dir: Path, *, full: bool = True, partners: int = 0) -> Seeded:
     """Migrate the (empty) database at ``url``, create the bench account through the services,
-    then bulk-load ``n`` clients (with children when ``full``)."""
+    then bulk-load ``n`` clients (with children when ``full``) and ``partners`` business
+    partners (with locations, contacts and contact methods)."""
     started = time.perf_counter()
     settings = Settings(
         database_url=url, secret_key=SECRET_KEY, migrate_on_start=False, var_dir=var_dir
@@ -134,14 +138,16 @@ async def seed(url: str, n: int, var_dir: Path, *, full: bool = True) -> Seeded:
             if full
             else []
         )
+        partner_ids = await seed_partners.prepare(services, account.id) if partners else None
     finally:
         await services.close()
+    bp = seed_partners.rows(account.id, partners, partner_ids) if partner_ids else None
 
     first_id = 1
     if make_url(url).get_backend_name() == "sqlite":
-        _seed_sqlite(str(make_url(url).database), account.id, first_id, n, pay, attrs, full)
+        _seed_sqlite(str(make_url(url).database), account.id, first_id, n, pay, attrs, full, bp)
     else:
-        await _seed_pg(url, account.id, first_id, n, pay, attrs, full)
+        await _seed_pg(url, account.id, first_id, n, pay, attrs, full, bp)
     return Seeded(
         url=url,
         account_id=account.id,
@@ -149,6 +155,7 @@ async def seed(url: str, n: int, var_dir: Path, *, full: bool = True) -> Seeded:
         clients=n,
         first_client_id=first_id,
         seconds=time.perf_counter() - started,
+        partners=partners,
     )
 
 
@@ -157,7 +164,14 @@ CLIENT_COLS = list(clients.c.keys())
 
 
 def _seed_sqlite(
-    path: str, account_id: int, first_id: int, n: int, pay: list[int], attrs: list[int], full: bool
+    path: str,
+    account_id: int,
+    first_id: int,
+    n: int,
+    pay: list[int],
+    attrs: list[int],
+    full: bool,
+    bp: seed_partners.PartnerRows | None,
 ) -> None:
     db = sqlite3.connect(path, isolation_level=None)
     try:
@@ -179,6 +193,8 @@ def _seed_sqlite(
                 ):
                     ph = ",".join("?" * len(cols))
                     db.executemany(f"INSERT INTO {table} ({','.join(cols)}) VALUES ({ph})", data)
+        if bp is not None:
+            seed_partners.load_sqlite(db, bp)
         db.execute("COMMIT")
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -186,7 +202,14 @@ def _seed_sqlite(
 
 
 async def _seed_pg(
-    url: str, account_id: int, first_id: int, n: int, pay: list[int], attrs: list[int], full: bool
+    url: str,
+    account_id: int,
+    first_id: int,
+    n: int,
+    pay: list[int],
+    attrs: list[int],
+    full: bool,
+    bp: seed_partners.PartnerRows | None,
 ) -> None:
     import asyncpg
 
@@ -217,6 +240,8 @@ async def _seed_pg(
                 "SELECT setval(pg_get_serial_sequence('clients', 'id'), "
                 "(SELECT max(id) FROM clients))"
             )
+            if bp is not None:
+                await seed_partners.load_pg(conn, bp)
         # What autovacuum would do shortly after a bulk load in production.
         await conn.execute("ANALYZE")
     finally:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from bench.floor_db import APPLICATION_NAME as FLOOR_APPLICATION_NAME
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -43,6 +45,8 @@ class Server:
     proc: subprocess.Popen[bytes]
     base_url: str
     log_path: Path
+    # How its PostgreSQL connections name themselves (pg_stat_activity.application_name).
+    application_name: str = ""
 
     @property
     def pid(self) -> int:
@@ -66,14 +70,21 @@ class Server:
         return int(self.proc.returncode)
 
 
-def start(name: str, argv: list[str], env: dict[str, str], port: int, logdir: Path) -> Server:
+def start(
+    name: str,
+    argv: list[str],
+    env: dict[str, str],
+    port: int,
+    logdir: Path,
+    application_name: str = "",
+) -> Server:
     """Run ``argv`` and wait until ``/readyz`` answers 200."""
     log_path = logdir / f"{name}.log"
     log = log_path.open("wb")
     proc = subprocess.Popen(
         argv, env={**os.environ, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
     )
-    server = Server(name, proc, f"http://127.0.0.1:{port}", log_path)
+    server = Server(name, proc, f"http://127.0.0.1:{port}", log_path, application_name)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -103,10 +114,13 @@ def app_env(url: str, secret_key: str, port: int, var_dir: Path) -> dict[str, st
 def start_clientgate(url: str, secret_key: str, logdir: Path) -> Server:
     port = free_port()
     argv = [str(Path(sys.executable).with_name("clientgate")), "serve", "--port", str(port)]
-    return start("clientgate", argv, app_env(url, secret_key, port, logdir), port, logdir)
+    env = app_env(url, secret_key, port, logdir)
+    # core.storage.engine names every PostgreSQL connection "clientgate".
+    return start("clientgate", argv, env, port, logdir, application_name="clientgate")
 
 
 def start_floor(url: str, secret_key: str, logdir: Path) -> Server:
     port = free_port()
     argv = [sys.executable, "-m", "bench.floor", "--port", str(port)]
-    return start("floor", argv, app_env(url, secret_key, port, logdir), port, logdir)
+    env = app_env(url, secret_key, port, logdir)
+    return start("floor", argv, env, port, logdir, application_name=FLOOR_APPLICATION_NAME)

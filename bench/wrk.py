@@ -14,13 +14,25 @@ WRK = "/usr/bin/wrk"
 @dataclass(frozen=True)
 class Request:
     """What every request of a scenario looks like: paths cycle; ``{n}`` in ``body`` becomes
-    the request counter and ``{code}`` a code from ``codes``."""
+    the request counter, ``{code}`` a code from ``codes`` and ``{id}`` an id from ``ids``
+    (both cycling)."""
 
     method: str
     paths: tuple[str, ...]
     body: str | None = None
     codes: tuple[str, ...] = ()
     headers: dict[str, str] = field(default_factory=dict)
+    ids: tuple[str, ...] = ()
+
+    def first(self) -> tuple[str, str | None]:
+        """Path and body of one request of the scenario (first path, code and id; ``{n}`` is
+        0), for the probe and the comparison of answers."""
+        body = self.body
+        if body is not None:
+            for mark, values in (("{code}", self.codes), ("{id}", self.ids)):
+                body = body.replace(mark, values[0] if values else "")
+            body = body.replace("{n}", "0")
+        return self.paths[0], body
 
 
 @dataclass
@@ -33,6 +45,9 @@ class WrkResult:
     p99_ms: float
     non_2xx: int
     socket_errors: int
+    # Requests written, answered or not: those still in flight when wrk stops are served
+    # after it (their CPU is in the server's), so CPU per request divides by this.
+    sent: int
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,21 +63,32 @@ def lua_script(req: Request) -> str:
         lines.append(f"wrk.headers[ {_lua_str(name)} ] = {_lua_str(value)}")
     lines.append("local paths = {" + ",".join(_lua_str(p) for p in req.paths) + "}")
     lines.append("local codes = {" + ",".join(_lua_str(c) for c in req.codes) + "}")
-    lines.append("local n = 0")
+    lines.append("local ids = {" + ",".join(_lua_str(i) for i in req.ids) + "}")
+    # ``n`` is global so that done() can read each thread's count of requests sent.
+    lines.append("n = 0")
+    lines.append("local threads = {}")
+    lines.append("setup = function(thread) table.insert(threads, thread) end")
+    lines.append("done = function(summary, latency, requests)")
+    lines.append("  local sent = 0")
+    lines.append('  for _, t in ipairs(threads) do sent = sent + t:get("n") end')
+    lines.append('  io.write("Requests sent: " .. sent .. "\\n")')
+    lines.append("end")
     lines.append("request = function()")
     lines.append("  n = n + 1")
     lines.append("  local path = paths[(n % #paths) + 1]")
     if req.body is None:
         lines.append("  return wrk.format(nil, path)")
     else:
-        # Split the template on {n}/{code} so no Lua pattern escaping is needed.
-        parts = re.split(r"(\{n\}|\{code\})", req.body)
+        # Split the template on {n}/{code}/{id} so no Lua pattern escaping is needed.
+        parts = re.split(r"(\{n\}|\{code\}|\{id\})", req.body)
         expr = []
         for part in parts:
             if part == "{n}":
                 expr.append("tostring(n)")
             elif part == "{code}":
                 expr.append("codes[(n % #codes) + 1]")
+            elif part == "{id}":
+                expr.append("ids[(n % #ids) + 1]")
             elif part:
                 expr.append(_lua_str(part))
         lines.append("  local body = " + " .. ".join(expr))
@@ -88,6 +114,7 @@ def parse(output: str) -> WrkResult:
         raise RuntimeError(f"unexpected wrk output:\n{output}")
     pct = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", output, re.MULTILINE))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sent = re.search(r"^Requests sent: (\d+)", output, re.MULTILINE)
     sock = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
@@ -100,6 +127,7 @@ def parse(output: str) -> WrkResult:
         p99_ms=_ms(pct["99"]),
         non_2xx=int(non2xx.group(1)) if non2xx else 0,
         socket_errors=sum(int(x) for x in sock.groups()) if sock else 0,
+        sent=int(sent.group(1)) if sent else int(total.group(1)),
     )
 
 
