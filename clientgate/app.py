@@ -22,6 +22,7 @@ from clientgate.settings import Settings
 from clientgate.worker import Worker
 from core.storage.migrate import migrate
 from graphql_api.config import GraphQLConfig
+from httpkit.cors import PathCORS
 from httpkit.dialects import Dialects
 from httpkit.face import Face
 from httpkit.guard import BodyLimit, ErrorBoundary, not_found
@@ -98,6 +99,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         routes=routes,
         middleware=[
             Middleware(RequestContextMiddleware),
+            *(
+                [Middleware(PathCORS, origins=settings.cors_origins, prefixes=settings.cors_paths)]
+                if settings.cors_origins
+                else []
+            ),
             Middleware(ErrorBoundary, dialects=dialects),
             Middleware(
                 RateLimitMiddleware,

@@ -82,6 +82,10 @@ class Settings:
     # Addresses (IPs or CIDRs) of reverse proxies whose X-Forwarded-For is believed; none by
     # default, so no caller can pick its own client address (and rate-limit budget).
     trusted_proxies: tuple[str, ...] = ()
+    # Origins whose pages may call the API from a browser (CORS), none by default; and the
+    # path prefixes that answer them (GraphQL by default; add "/v1/" etc. for the REST paths).
+    cors_origins: tuple[str, ...] = ()
+    cors_paths: tuple[str, ...] = ("/graphql",)
     var_dir: Path = Path("var")
     # BusinessPartner creation queue (clientgate/worker.py).
     worker_in_serve: bool = True
@@ -127,6 +131,8 @@ class Settings:
             rate_limit_key_prefix=env.get("CLIENTGATE_RATE_LIMIT_KEY_PREFIX")
             or "clientgate:ratelimit",
             trusted_proxies=_list(env.get("CLIENTGATE_TRUSTED_PROXIES")),
+            cors_origins=_list(env.get("CLIENTGATE_CORS_ORIGINS")),
+            cors_paths=_list(env.get("CLIENTGATE_CORS_PATHS")) or ("/graphql",),
             var_dir=var_dir,
             worker_in_serve=_bool(env.get("CLIENTGATE_WORKER_IN_SERVE"), True),
             queue_lease_seconds=_int(env, "CLIENTGATE_QUEUE_LEASE_SECONDS", 30),
