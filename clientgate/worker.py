@@ -2,7 +2,8 @@
 
 It runs inside ``clientgate serve`` (a lifespan task, unless CLIENTGATE_WORKER_IN_SERVE=false)
 and as ``clientgate worker`` for more throughput. The queue's guarantees come from the
-database (see core/storage/repositories/partners.py): a claim carries a lease; a message whose
+database (``core.partners.queue`` and its ``PartnerQueue`` port, in SQL in
+``core/storage/repositories/partners/queue.py``): a claim carries a lease; a message whose
 lease expired is claimed again; applying it is one transaction that upserts on company +
 idRemote, so a retry never duplicates a partner.
 """
@@ -63,8 +64,8 @@ class Worker:
 
     async def run_once(self) -> bool:
         """Claim and process one message; False when none was claimable."""
-        partners = self.services.partners
-        message = await partners.claim_next(
+        queue = self.services.partners.queue
+        message = await queue.claim_next(
             lease_seconds=self.lease_seconds, max_attempts=self.max_attempts
         )
         if message is None:
@@ -73,7 +74,7 @@ class Worker:
             # Test/bench knob only: lets an end-to-end test kill a worker mid-message.
             await asyncio.sleep(self.process_delay)
         try:
-            status = await partners.process(message, max_attempts=self.max_attempts)
+            status = await queue.process(message, max_attempts=self.max_attempts)
         except Exception as exc:
             # Logged by type only: database errors quote the payload's values (personal
             # data). The message went back to pending (or failed after max attempts).
@@ -108,7 +109,7 @@ class Worker:
     async def run(self) -> None:
         """Until ``stop()``: claim and process; sleep with backoff while idle or failing."""
         idle = self.poll_seconds
-        unsubscribe = self.services.partners.on_enqueue(self._wake.set)
+        unsubscribe = self.services.partners.queue.on_enqueue(self._wake.set)
         log.info("worker started", worker=self.name)
         try:
             while not self._stopping:

@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 
 from clientgate.container import build_services
 from clientgate.settings import Settings
-from core.partners.parsing import parse_partner
+from core.partners.inputs import CompanyInput
 from core.storage.tables.partners import bp_messages, bp_partners
 from tests.conftest import SECRET
 from tests.e2e.conftest import CLIENTGATE, ROOT, base_env, database_url, run_cli
-from tests.rest_compat.business_partner.conftest import partner_body
+from tests.support.partners import partner_input
 
 pytestmark = pytest.mark.e2e
 
@@ -35,16 +35,14 @@ async def _enqueue(url: str, tmp: Path) -> int:
     services = build_services(_settings(url, tmp))
     try:
         created = await services.accounts.create_account(name="Kill test", country="PE")
-        account_id = created.account.id
-        await services.partners.create_company(
-            account_id, {"id_remote": "ACME", "company_name": "Acme"}
+        caller = await services.accounts.authenticate_token(created.token)
+        await services.partners.companies.create(
+            caller, CompanyInput(id_remote="ACME", company_name="Acme")
         )
         for m in range(MESSAGES):
-            items = [
-                parse_partner(partner_body(f"K{m}-{i}"), full=True) for i in range(PER_MESSAGE)
-            ]
-            await services.partners.enqueue_create(account_id, items)
-        return int(account_id)
+            items = [partner_input(f"K{m}-{i}") for i in range(PER_MESSAGE)]
+            await services.partners.queue.enqueue_create(caller, items)
+        return caller.account_id
     finally:
         await services.close()
 

@@ -12,7 +12,7 @@ import httpx
 
 from clientgate.app import create_app
 from clientgate.container import Services, build_services
-from core.partners.parsing import parse_partner
+from core.partners.inputs import CompanyInput
 from tests.rest_compat.business_partner.conftest import (  # noqa: F401 - fixtures
     Tenant,
     create_and_drain,
@@ -21,6 +21,7 @@ from tests.rest_compat.business_partner.conftest import (  # noqa: F401 - fixtur
     tenant,
     tenant_factory,
 )
+from tests.support.partners import partner_input
 
 PARTNER_FIELDS = """
   id databaseId idRemote contactName comercialName tin tinValid active
@@ -315,12 +316,11 @@ def test_job_subscription_over_graphql_transport_ws(services: Services) -> None:
     async def setup() -> tuple[str, str, str]:
         created = await own.accounts.create_account(name="ws", country="PE")
         other = await own.accounts.create_account(name="ws other", country="PE")
-        await own.partners.create_company(
-            created.account.id, {"id_remote": "ACME", "company_name": "Acme"}
+        caller = await own.accounts.authenticate_token(created.token)
+        await own.partners.companies.create(
+            caller, CompanyInput(id_remote="ACME", company_name="Acme")
         )
-        msg = await own.partners.enqueue_create(
-            created.account.id, [parse_partner(partner_body("WS1"), full=True)]
-        )
+        msg = await own.partners.queue.enqueue_create(caller, [partner_input("WS1")])
         return created.token, other.token, msg.public_id
 
     with TestClient(app) as client:

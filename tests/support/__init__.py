@@ -1,0 +1,1 @@
+"""Test support: fakes of the ports (declared against their Protocols), data builders."""
