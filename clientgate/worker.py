@@ -13,11 +13,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from clientgate.container import Services
-from core.partners.model import MessageStatus
+from core.partners.model import MessageStatus, QueueMessage
 from httpkit.logging import log
+
+BeforeProcess = Callable[[QueueMessage], Awaitable[None]]
+"""Runs between a claim and its processing (tests use it to hold a message in hand)."""
 
 
 @dataclass
@@ -39,7 +43,7 @@ class Worker:
         max_attempts: int | None = None,
         poll_seconds: float | None = None,
         max_idle_seconds: float = 2.0,
-        process_delay_ms: int | None = None,
+        before_process: BeforeProcess | None = None,
         name: str = "worker",
     ) -> None:
         settings = services.settings
@@ -48,9 +52,7 @@ class Worker:
         self.max_attempts = max_attempts or settings.queue_max_attempts
         self.poll_seconds = poll_seconds or settings.queue_poll_seconds
         self.max_idle_seconds = max(max_idle_seconds, self.poll_seconds)
-        self.process_delay = (
-            settings.queue_process_delay_ms if process_delay_ms is None else process_delay_ms
-        ) / 1000
+        self.before_process = before_process
         self.name = name
         self.stats = WorkerStats()
         self._stopping = False
@@ -70,9 +72,8 @@ class Worker:
         )
         if message is None:
             return False
-        if self.process_delay:
-            # Test/bench knob only: lets an end-to-end test kill a worker mid-message.
-            await asyncio.sleep(self.process_delay)
+        if self.before_process is not None:
+            await self.before_process(message)
         try:
             status = await queue.process(message, max_attempts=self.max_attempts)
         except Exception as exc:
@@ -131,9 +132,13 @@ class Worker:
         log.info("worker stopped", worker=self.name)
 
 
-async def run_workers(services: Services, count: int = 1) -> None:
+async def run_workers(
+    services: Services, count: int = 1, *, before_process: BeforeProcess | None = None
+) -> None:
     """``clientgate worker``: run ``count`` workers until SIGINT/SIGTERM, then stop gracefully."""
-    workers = [Worker(services, name=f"worker-{i}") for i in range(count)]
+    workers = [
+        Worker(services, name=f"worker-{i}", before_process=before_process) for i in range(count)
+    ]
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):

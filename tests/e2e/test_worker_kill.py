@@ -1,11 +1,13 @@
-"""A real ``clientgate worker`` process killed with SIGKILL mid-batch: a restarted worker
-completes every message, and no partner is created twice."""
+"""A real worker process killed with SIGKILL mid-batch: a restarted ``clientgate worker``
+completes every message, and no partner is created twice. The first worker holds each message
+300 ms before applying it (``tests.support.slow_worker``), so it dies holding one."""
 
 from __future__ import annotations
 
 import asyncio
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -78,11 +80,15 @@ async def _state(url: str, tmp: Path) -> dict[str, Any]:
         await services.close()
 
 
-def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def _start_worker(env: dict[str, str], log: Path, *, hold_ms: int = 0) -> subprocess.Popen[bytes]:
+    """``clientgate worker``, or (``hold_ms``) the test's worker that holds each message."""
+    command = (
+        [sys.executable, "-m", "tests.support.slow_worker", str(hold_ms)]
+        if hold_ms
+        else [CLIENTGATE, "worker"]
+    )
     with log.open("ab") as fh:
-        return subprocess.Popen(
-            [CLIENTGATE, "worker"], env=env, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT
-        )
+        return subprocess.Popen(command, env=env, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT)
 
 
 def _wait(url: str, tmp: Path, until: Any, timeout: float) -> dict[str, Any]:
@@ -103,7 +109,6 @@ def test_killed_worker_is_replaced_without_duplicates(backend: str, tmp_path: Pa
             url,
             tmp_path,
             CLIENTGATE_QUEUE_LEASE_SECONDS="2",
-            CLIENTGATE_QUEUE_PROCESS_DELAY_MS="300",
             CLIENTGATE_QUEUE_POLL_SECONDS="0.05",
             CLIENTGATE_LOG_LEVEL="INFO",
         )
@@ -111,7 +116,7 @@ def test_killed_worker_is_replaced_without_duplicates(backend: str, tmp_path: Pa
         asyncio.run(_enqueue(url, tmp_path))
         log = tmp_path / "worker.log"
 
-        first = _start_worker(env, log)
+        first = _start_worker(env, log, hold_ms=300)
         try:
             # Kill it while it holds a claimed message, part-way through the batch.
             mid = _wait(url, tmp_path, lambda s: s["completed"] >= 4 and s["processing"] == 1, 60)

@@ -1,5 +1,9 @@
 """The BusinessPartner creation queue on real SQLite and PostgreSQL: concurrent workers,
-lease expiry, bounded attempts, idempotent reprocessing."""
+lease expiry, bounded attempts, idempotent reprocessing.
+
+Workers claim any tenant's message, so each test runs on a database of its own
+(``own_services``): no other test's messages are in it, and none of these are left for others.
+"""
 
 from __future__ import annotations
 
@@ -22,8 +26,8 @@ from core.storage.tables.partners import bp_messages, bp_partners
 from tests.support.partners import partner_input
 
 
-async def _tenant(services: Services, make_account: Any) -> Principal:
-    account = await make_account("PE")
+async def _tenant(services: Services) -> Principal:
+    account = await services.accounts.create_account(name="Queue test", country="PE")
     caller = await services.accounts.authenticate_token(account.token)
     await services.partners.companies.create(
         caller, CompanyInput(id_remote="ACME", company_name="Acme")
@@ -64,16 +68,9 @@ async def _partner_count(services: Services, account_id: int) -> tuple[int, int]
     return int(total), int(distinct)
 
 
-async def _drain_others(services: Services) -> None:
-    """Messages other tests left behind must not be counted against these workers."""
-    await Worker(services).drain()
-
-
-async def test_two_workers_never_process_the_same_message(
-    services: Services, make_account: Any
-) -> None:
-    await _drain_others(services)
-    caller = await _tenant(services, make_account)
+async def test_two_workers_never_process_the_same_message(own_services: Services) -> None:
+    services = own_services
+    caller = await _tenant(services)
     account_id = caller.account_id
     count = 40
     for m in range(count):
@@ -93,10 +90,10 @@ async def test_two_workers_never_process_the_same_message(
 
 
 async def test_expired_lease_is_reclaimed_and_the_old_claim_is_lost(
-    services: Services, make_account: Any
+    own_services: Services,
 ) -> None:
-    await _drain_others(services)
-    caller = await _tenant(services, make_account)
+    services = own_services
+    caller = await _tenant(services)
     account_id = caller.account_id
     clock = FixedClock(services.clock.now())
     service = _queue(services, clock)
@@ -124,10 +121,10 @@ async def test_expired_lease_is_reclaimed_and_the_old_claim_is_lost(
 
 
 async def test_a_message_whose_workers_keep_dying_fails_after_max_attempts(
-    services: Services, make_account: Any
+    own_services: Services,
 ) -> None:
-    await _drain_others(services)
-    caller = await _tenant(services, make_account)
+    services = own_services
+    caller = await _tenant(services)
     account_id = caller.account_id
     clock = FixedClock(services.clock.now())
     service = _queue(services, clock)
@@ -143,11 +140,9 @@ async def test_a_message_whose_workers_keep_dying_fails_after_max_attempts(
     assert await _partner_count(services, account_id) == (0, 0)
 
 
-async def test_an_unexpected_error_retries_then_gives_up(
-    services: Services, make_account: Any
-) -> None:
-    await _drain_others(services)
-    caller = await _tenant(services, make_account)
+async def test_an_unexpected_error_retries_then_gives_up(own_services: Services) -> None:
+    services = own_services
+    caller = await _tenant(services)
     clock = FixedClock(services.clock.now())
     service = _queue(services, clock)
     message = await service.enqueue_create(caller, _items("E", 1))
@@ -173,9 +168,10 @@ async def test_an_unexpected_error_retries_then_gives_up(
     assert final.error_message.startswith("gave up after 2 attempts")
 
 
-async def test_messages_are_tenant_scoped(services: Services, make_account: Any) -> None:
-    a = await _tenant(services, make_account)
-    b = await _tenant(services, make_account)
+async def test_messages_are_tenant_scoped(own_services: Services) -> None:
+    services = own_services
+    a = await _tenant(services)
+    b = await _tenant(services)
     message = await services.partners.queue.enqueue_create(a, _items("T", 1))
     assert (await services.partners.queue.message(a, message.public_id)).id == message.id
     with pytest.raises(EntityNotFound):
