@@ -36,6 +36,7 @@ from bench.wrk import WRK, Request
 from bench.wrk import run as wrk_run
 from clientgate.container import build_services
 from clientgate.settings import Settings
+from core.partners.inputs import CompanyInput
 from core.storage.migrate import migrate
 from core.storage.tables.partners import bp_messages
 
@@ -97,8 +98,9 @@ async def prepare(url: str, var_dir: Path) -> str:
     try:
         await migrate(services.engine)
         created = await services.accounts.create_account(name="Bench B2B", country="PE")
-        await services.partners.create_company(
-            created.account.id, {"id_remote": "ACME", "company_name": "Acme SAC"}
+        caller = await services.accounts.authenticate_token(created.token)
+        await services.partners.companies.create(
+            caller, CompanyInput(id_remote="ACME", company_name="Acme SAC")
         )
         return created.token
     finally:

@@ -92,7 +92,6 @@ class Settings:
     queue_lease_seconds: int = 30
     queue_max_attempts: int = 5
     queue_poll_seconds: float = 0.2
-    queue_process_delay_ms: int = 0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -138,5 +137,4 @@ class Settings:
             queue_lease_seconds=_int(env, "CLIENTGATE_QUEUE_LEASE_SECONDS", 30),
             queue_max_attempts=_int(env, "CLIENTGATE_QUEUE_MAX_ATTEMPTS", 5),
             queue_poll_seconds=float(env.get("CLIENTGATE_QUEUE_POLL_SECONDS") or 0.2),
-            queue_process_delay_ms=_int(env, "CLIENTGATE_QUEUE_PROCESS_DELAY_MS", 0),
         )

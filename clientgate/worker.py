@@ -2,7 +2,8 @@
 
 It runs inside ``clientgate serve`` (a lifespan task, unless CLIENTGATE_WORKER_IN_SERVE=false)
 and as ``clientgate worker`` for more throughput. The queue's guarantees come from the
-database (see core/storage/repositories/partners.py): a claim carries a lease; a message whose
+database (``core.partners.queue`` and its ``PartnerQueue`` port, in SQL in
+``core/storage/repositories/partners/queue.py``): a claim carries a lease; a message whose
 lease expired is claimed again; applying it is one transaction that upserts on company +
 idRemote, so a retry never duplicates a partner.
 """
@@ -12,11 +13,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from clientgate.container import Services
-from core.partners.model import MessageStatus
+from core.partners.model import MessageStatus, QueueMessage
 from httpkit.logging import log
+
+BeforeProcess = Callable[[QueueMessage], Awaitable[None]]
+"""Runs between a claim and its processing (tests use it to hold a message in hand)."""
 
 
 @dataclass
@@ -38,7 +43,7 @@ class Worker:
         max_attempts: int | None = None,
         poll_seconds: float | None = None,
         max_idle_seconds: float = 2.0,
-        process_delay_ms: int | None = None,
+        before_process: BeforeProcess | None = None,
         name: str = "worker",
     ) -> None:
         settings = services.settings
@@ -47,9 +52,7 @@ class Worker:
         self.max_attempts = max_attempts or settings.queue_max_attempts
         self.poll_seconds = poll_seconds or settings.queue_poll_seconds
         self.max_idle_seconds = max(max_idle_seconds, self.poll_seconds)
-        self.process_delay = (
-            settings.queue_process_delay_ms if process_delay_ms is None else process_delay_ms
-        ) / 1000
+        self.before_process = before_process
         self.name = name
         self.stats = WorkerStats()
         self._stopping = False
@@ -63,17 +66,16 @@ class Worker:
 
     async def run_once(self) -> bool:
         """Claim and process one message; False when none was claimable."""
-        partners = self.services.partners
-        message = await partners.claim_next(
+        queue = self.services.partners.queue
+        message = await queue.claim_next(
             lease_seconds=self.lease_seconds, max_attempts=self.max_attempts
         )
         if message is None:
             return False
-        if self.process_delay:
-            # Test/bench knob only: lets an end-to-end test kill a worker mid-message.
-            await asyncio.sleep(self.process_delay)
+        if self.before_process is not None:
+            await self.before_process(message)
         try:
-            status = await partners.process(message, max_attempts=self.max_attempts)
+            status = await queue.process(message, max_attempts=self.max_attempts)
         except Exception as exc:
             # Logged by type only: database errors quote the payload's values (personal
             # data). The message went back to pending (or failed after max attempts).
@@ -108,7 +110,7 @@ class Worker:
     async def run(self) -> None:
         """Until ``stop()``: claim and process; sleep with backoff while idle or failing."""
         idle = self.poll_seconds
-        unsubscribe = self.services.partners.on_enqueue(self._wake.set)
+        unsubscribe = self.services.partners.queue.on_enqueue(self._wake.set)
         log.info("worker started", worker=self.name)
         try:
             while not self._stopping:
@@ -130,9 +132,13 @@ class Worker:
         log.info("worker stopped", worker=self.name)
 
 
-async def run_workers(services: Services, count: int = 1) -> None:
+async def run_workers(
+    services: Services, count: int = 1, *, before_process: BeforeProcess | None = None
+) -> None:
     """``clientgate worker``: run ``count`` workers until SIGINT/SIGTERM, then stop gracefully."""
-    workers = [Worker(services, name=f"worker-{i}") for i in range(count)]
+    workers = [
+        Worker(services, name=f"worker-{i}", before_process=before_process) for i in range(count)
+    ]
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):

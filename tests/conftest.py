@@ -131,6 +131,35 @@ async def services(
 
 
 @pytest.fixture(scope="session")
+async def migrated_template(
+    backend: Backend, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
+    """A migrated, empty database per backend, copied by ``own_database_url``."""
+    from tests.support.databases import migrated_template
+
+    async with migrated_template(backend.name, tmp_path_factory.mktemp("template")) as url:
+        yield url
+
+
+@pytest.fixture
+def own_database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
+    """A migrated database of the test's own, on the same backend."""
+    from tests.support.databases import copy_of
+
+    with copy_of(migrated_template, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+async def own_services(own_database_url: str, tmp_path: Path) -> AsyncIterator[Services]:
+    """Services on a database of the test's own: nothing another test left behind is in it
+    (the partner queue's workers claim any tenant's message)."""
+    svc = build_services(make_settings(own_database_url, tmp_path))
+    yield svc
+    await svc.close()
+
+
+@pytest.fixture(scope="session")
 def app(services: Services) -> Any:
     return create_app(services.settings, services)
 

@@ -5,28 +5,35 @@ from __future__ import annotations
 from core.shared.errors import Conflict, DomainError, NotFound
 
 
-class MissingParameter(DomainError):
-    """A required parameter is absent from the input's structure."""
+class FieldRefused(DomainError):
+    """A field of an input breaks a rule of ``rules.py``. ``field`` is the name the checker was
+    given (the core's path, e.g. ``locations[0].country_id``, or the face's own name when a
+    face runs the rule); ``reason`` the rule's words. Each face words the whole."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field} {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class MissingField(FieldRefused):
+    """A required field is not given (or blank)."""
 
     code = "REQUIRED"
 
-    def __init__(self, parameter: str) -> None:
-        super().__init__(f"Parameter {parameter} is required")
-        self.parameter = parameter
+    def __init__(self, field: str) -> None:
+        super().__init__(field, "is required")
 
 
-class BadParameter(DomainError):
-    """A parameter is present but of the wrong type or shape."""
+class BadField(FieldRefused):
+    """A field is given but refused (too long, too many items). Its code stays
+    ``WRONG_TYPE``, the one these errors have always had in GraphQL's ``userErrors``."""
 
     code = "WRONG_TYPE"
 
-    def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(f"Parameter {parameter} {message}")
-        self.parameter = parameter
-
 
 class InvalidFormat(DomainError):
-    """The body is not of the documented top-level shape."""
+    """The input as a whole is refused (no partners, too many, nothing to update)."""
 
     code = "INVALID"
 

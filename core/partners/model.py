@@ -21,10 +21,22 @@ class MessageStatus(StrEnum):
     FAILED = "failed"
 
 
+class MessageKind(StrEnum):
+    CREATE = "create"
+
+
 class DocumentKind(StrEnum):
     INVOICE = "invoice"
     DELIVERY_NOTE = "delivery_note"
     ORDER = "order"
+
+
+class CatalogKind(StrEnum):
+    """An account's small catalogs."""
+
+    ROLE = "role"
+    STATUS = "status"
+    CONTACT_TYPE = "contact_type"
 
 
 @dataclass
@@ -45,7 +57,7 @@ class Role:
     account_id: int
     id_remote: str
     name: str
-    kind: str = RoleKind.OTHER.value
+    kind: RoleKind = RoleKind.OTHER
 
 
 @dataclass
@@ -154,7 +166,7 @@ class PartnerDocument:
     id: int
     account_id: int
     partner_id: int
-    kind: str
+    kind: DocumentKind
     number: str
     created_at: int
 
@@ -176,9 +188,9 @@ class QueueMessage:
     id: int
     public_id: str
     account_id: int
-    kind: str
+    kind: MessageKind
     payload: str
-    status: str
+    status: MessageStatus
     error_message: str | None
     attempts: int
     claim_token: str | None
@@ -186,6 +198,9 @@ class QueueMessage:
     available_at: int
     created_at: int
     updated_at: int
+
+
+CatalogItem = Role | PartnerStatus | ContactType
 
 
 @dataclass
@@ -221,78 +236,9 @@ class PartnerRelated:
 class PartnerFilter:
     company_id: int | None = None
     role_id: int | None = None
-    role_kind: str | None = None
+    role_kind: RoleKind | None = None
     status_id: int | None = None
     active: bool | None = None
     agent_id: int | None = None
     updated_since: int | None = None
     search: str | None = None
-
-
-# --- inputs -------------------------------------------------------------------------------
-
-
-@dataclass
-class LocationInput:
-    """A new location, or a reference to an existing one (``location_ref``)."""
-
-    location_ref: str | None = None
-    id_remote: str | None = None
-    name: str | None = None
-    address: str | None = None
-    city: str | None = None
-    state_id: str | None = None
-    postal_code: str | None = None
-    shipping_address: bool = False
-    billing_address: bool = False
-    country_id: str | None = None
-    is_default: bool = False
-    active: bool = True
-
-
-@dataclass
-class ContactMethodInput:
-    id_remote: str
-    contact_type_id: str
-    value: str
-    send_by_whatsapp: bool = False
-    send_by_mail: bool = False
-    send_by_telegram: bool = False
-    send_by_sms: bool = False
-
-
-@dataclass
-class ContactInput:
-    name: str
-    is_default: bool
-    active: bool
-    contact_methods: list[ContactMethodInput]
-    id_remote: str | None = None
-    position: str | None = None
-
-
-@dataclass
-class PartnerInput:
-    """A partner as the caller sent it, structure already checked. On update only the
-    fields named in ``present`` change."""
-
-    id_remote: str | None = None
-    role_id: str | None = None
-    status_id: str | None = None
-    company_id: str | None = None
-    agent_id: str | None = None
-    contact_name: str | None = None
-    comercial_name: str | None = None
-    tin: str | None = None
-    observation: str | None = None
-    origin: str | None = None
-    active: bool | None = None
-    locations: list[LocationInput] | None = None
-    contacts: list[ContactInput] | None = None
-    present: frozenset[str] = frozenset()
-
-
-@dataclass
-class Assignment:
-    agent_ref: str
-    client_remote_ids: list[str]

@@ -1,165 +1,121 @@
-"""Repository ports of the partners context. Every method takes the tenant's account id,
-except the queue's claim and settle methods, which serve every tenant by design."""
+"""Ports of the partners context: one repository per kind of row, every method tenant-scoped
+(the account id first), and the creation queue's cross-tenant side behind its own port
+(:class:`PartnerQueue`: claim, lease, settle). Services commit; repositories never do."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
 
 from core.accounts.ports import AccountRepository
 from core.partners.model import (
+    CatalogItem,
+    CatalogKind,
     Catalogs,
     Company,
     ContactMethod,
     DeletedPartner,
+    DocumentKind,
     Location,
+    MessageKind,
     MessageStatus,
     Partner,
     PartnerContact,
     PartnerFilter,
-    PartnerRelated,
     QueueMessage,
 )
 
+Row = Mapping[str, object]
 
-class PartnerRepository(Protocol):
+
+class CatalogRepository(Protocol):
     async def catalogs(self, account_id: int) -> Catalogs: ...
 
-    async def seed_catalog(
-        self, kind: str, account_id: int, rows: Sequence[Mapping[str, object]]
-    ) -> None:
+    async def seed(self, account_id: int, kind: CatalogKind, rows: Sequence[Row]) -> None:
         """Insert default rows; ones another transaction added meanwhile are left alone."""
         ...
 
-    async def add_catalog(
-        self, kind: str, account_id: int, values: Mapping[str, object]
-    ) -> Any: ...
+    async def add(self, account_id: int, kind: CatalogKind, values: Row) -> CatalogItem:
+        """DuplicateEntry when the idRemote is taken."""
+        ...
 
-    async def update_catalog(
-        self, kind: str, account_id: int, item_id: int, values: Mapping[str, object]
-    ) -> Any: ...
+    async def update(
+        self, account_id: int, kind: CatalogKind, item_id: int, values: Row
+    ) -> CatalogItem | None:
+        """``values`` is never empty; None when the item is not this tenant's."""
+        ...
 
-    async def add_company(
-        self, account_id: int, values: Mapping[str, object], now: int
-    ) -> Company: ...
 
-    async def update_company(
-        self, account_id: int, company_id: int, values: Mapping[str, object], now: int
+class CompanyRepository(Protocol):
+    async def add(self, account_id: int, values: Row, now: int) -> Company: ...
+
+    async def update(
+        self, account_id: int, company_id: int, values: Row, now: int
     ) -> Company | None: ...
 
-    async def companies(
-        self, account_id: int, refs: Collection[str] | None = None
+    async def all(self, account_id: int) -> list[Company]: ...
+
+    async def by_refs(
+        self, account_id: int, remote_ids: Collection[str], ids: Collection[int]
     ) -> list[Company]:
-        """All companies, or those whose id or idRemote is in ``refs``."""
+        """Companies whose idRemote is in ``remote_ids`` or whose id is in ``ids``."""
         ...
 
-    async def companies_by_id(
-        self, account_id: int, ids: Collection[int]
-    ) -> dict[int, Company]: ...
+    async def by_ids(self, account_id: int, ids: Collection[int]) -> dict[int, Company]: ...
 
-    async def find_partners(self, account_id: int, ref: str) -> list[Partner]:
-        """Partners whose idRemote is ``ref`` (one per company at most), else the one whose
-        local id is ``ref``."""
+
+class PartnerRepository(Protocol):
+    async def with_remote_id(self, account_id: int, remote_id: str) -> list[Partner]:
+        """Partners whose idRemote is ``remote_id`` (one per company at most), in id order."""
         ...
 
-    async def partners_by_ids(self, account_id: int, ids: Collection[int]) -> list[Partner]: ...
+    async def by_ids(self, account_id: int, ids: Collection[int]) -> list[Partner]: ...
 
-    async def partners_by_remote(
+    async def by_remote(
         self, account_id: int, company_id: int, remote_ids: Collection[str]
-    ) -> dict[str, Partner]: ...
+    ) -> dict[str, Partner]:
+        """The company's partners whose idRemote is in ``remote_ids``, by idRemote."""
+        ...
 
-    async def insert_partners(
-        self, account_id: int, rows: Sequence[Mapping[str, object]]
-    ) -> list[int]:
+    async def insert(self, account_id: int, rows: Sequence[Row]) -> list[int]:
         """Bulk insert; the new ids in the order of ``rows``."""
         ...
 
-    async def update_partners(self, account_id: int, rows: Sequence[Mapping[str, object]]) -> None:
-        """Bulk update of whole rows; each row carries its ``id``."""
+    async def update(self, account_id: int, rows: Sequence[Row]) -> None:
+        """Bulk update of whole rows (the same keys on each); each row carries its ``id``."""
         ...
-
-    async def update_partner(
-        self, account_id: int, partner_id: int, values: Mapping[str, object]
-    ) -> Partner | None: ...
 
     async def set_agent(
         self, account_id: int, client_ids: Collection[int], agent_id: int | None, now: int
     ) -> None: ...
 
+    async def clear_agent(self, account_id: int, agent_id: int) -> None:
+        """The clients of ``agent_id`` have no agent any more."""
+        ...
+
+    async def delete(self, account_id: int, partner_id: int) -> None: ...
+
     async def page(
         self, account_id: int, flt: PartnerFilter, limit: int, offset: int
-    ) -> tuple[list[Partner], int]: ...
+    ) -> tuple[list[Partner], int]:
+        """A page in id order and the number of partners matching ``flt``."""
+        ...
 
     async def keyset(
-        self,
-        account_id: int,
-        flt: PartnerFilter,
-        after_id: int | None,
-        before_id: int | None,
-        limit: int,
-        backwards: bool,
+        self, account_id: int, flt: PartnerFilter, after_id: int | None, limit: int
     ) -> list[Partner]:
-        """Up to ``limit`` partners in id order after/before a cursor (``limit`` includes the
-        one extra row the caller asks for to know whether more exist)."""
+        """Up to ``limit`` partners in id order after a cursor (``limit`` includes the one
+        extra row the caller asks for to know whether more exist)."""
         ...
 
     async def count(self, account_id: int, flt: PartnerFilter) -> int: ...
 
-    async def related(
-        self, account_id: int, partners: Sequence[Partner], catalogs: Catalogs
-    ) -> PartnerRelated:
-        """Companies, locations, contacts and contact methods of ``partners``: four queries
-        whatever their number."""
-        ...
-
-    async def locations_of(
-        self, account_id: int, partner_ids: Sequence[int]
-    ) -> dict[int, list[Location]]: ...
-
-    async def contacts_of(
-        self, account_id: int, partner_ids: Sequence[int]
-    ) -> dict[int, list[PartnerContact]]: ...
-
-    async def methods_of(
-        self, account_id: int, contact_ids: Sequence[int]
-    ) -> dict[int, list[ContactMethod]]: ...
-
-    async def locations_by_refs(
-        self, account_id: int, remote_ids: Collection[str], ids: Collection[int]
-    ) -> list[Location]: ...
-
-    async def insert_locations(
-        self, account_id: int, rows: Sequence[Mapping[str, object]]
-    ) -> list[int]: ...
-
-    async def update_locations(
-        self, account_id: int, rows: Sequence[Mapping[str, object]]
-    ) -> None: ...
-
-    async def replace_location_links(
-        self, account_id: int, partner_ids: Collection[int], links: Sequence[tuple[int, int, int]]
-    ) -> None:
-        """Remove the links of ``partner_ids``, then add ``links`` (partner, location, pos)."""
-        ...
-
-    async def delete_contacts_of(self, account_id: int, partner_ids: Collection[int]) -> None: ...
-
-    async def insert_contacts(
-        self, account_id: int, rows: Sequence[Mapping[str, object]]
-    ) -> list[int]: ...
-
-    async def insert_methods(
-        self, account_id: int, rows: Sequence[Mapping[str, object]]
-    ) -> None: ...
-
-    async def contacts_page(
-        self, account_id: int, limit: int, offset: int
-    ) -> tuple[list[PartnerContact], int, dict[int, Partner], dict[int, list[ContactMethod]]]: ...
-
     async def agents_with_clients(
-        self, account_id: int, limit: int, offset: int, agent_ids: Collection[int] | None = None
+        self, account_id: int, limit: int, offset: int
     ) -> tuple[list[Partner], dict[int, list[int]], int]:
-        """Agents that have at least one client, their clients' ids, and how many such agents."""
+        """Agents that have at least one client (a page, in id order), their clients' ids,
+        and how many such agents there are."""
         ...
 
     async def clients_of(
@@ -168,37 +124,105 @@ class PartnerRepository(Protocol):
         """The clients assigned to each of ``agent_ids`` (one query)."""
         ...
 
-    async def add_document(
-        self, account_id: int, partner_id: int, kind: str, number: str, now: int
-    ) -> int: ...
 
-    async def document_kinds(self, account_id: int, partner_id: int) -> list[str]: ...
-
-    async def delete_partner(self, account_id: int, partner_id: int) -> None:
-        """The partner, its contacts, and the locations no other partner uses."""
+class LocationRepository(Protocol):
+    async def of_partners(
+        self, account_id: int, partner_ids: Sequence[int]
+    ) -> dict[int, list[Location]]:
+        """Each partner's locations, in the order they were given."""
         ...
 
-    async def add_deletion(
+    async def by_refs(
+        self, account_id: int, remote_ids: Collection[str], ids: Collection[int]
+    ) -> list[Location]: ...
+
+    async def insert(self, account_id: int, rows: Sequence[Row]) -> list[int]:
+        """Bulk insert; the new ids in the order of ``rows``."""
+        ...
+
+    async def update(self, account_id: int, rows: Sequence[Row]) -> None:
+        """Bulk update (the same keys on each row); each row carries its ``id``."""
+        ...
+
+    async def replace_links(
+        self, account_id: int, partner_ids: Collection[int], links: Sequence[tuple[int, int, int]]
+    ) -> None:
+        """Remove the links of ``partner_ids``, then add ``links`` (partner, location, pos)."""
+        ...
+
+    async def release(self, account_id: int, partner_id: int) -> None:
+        """Unlink the partner's locations; delete the ones no other partner uses."""
+        ...
+
+
+class ContactRepository(Protocol):
+    async def of_partners(
+        self, account_id: int, partner_ids: Sequence[int]
+    ) -> dict[int, list[PartnerContact]]: ...
+
+    async def methods_of(
+        self, account_id: int, contact_ids: Sequence[int]
+    ) -> dict[int, list[ContactMethod]]: ...
+
+    async def page(
+        self, account_id: int, limit: int, offset: int
+    ) -> tuple[list[PartnerContact], int]: ...
+
+    async def delete_of(self, account_id: int, partner_ids: Collection[int]) -> None:
+        """The contacts of ``partner_ids`` and their methods."""
+        ...
+
+    async def insert(self, account_id: int, rows: Sequence[Row]) -> list[int]:
+        """Bulk insert; the new ids in the order of ``rows``."""
+        ...
+
+    async def insert_methods(self, account_id: int, rows: Sequence[Row]) -> None: ...
+
+
+class DocumentRepository(Protocol):
+    """Invoices, delivery notes and orders referencing partners."""
+
+    async def add(
+        self, account_id: int, partner_id: int, kind: DocumentKind, number: str, now: int
+    ) -> int: ...
+
+    async def kinds(self, account_id: int, partner_id: int) -> list[DocumentKind]:
+        """The kinds of documents that reference the partner, sorted."""
+        ...
+
+
+class DeletionRepository(Protocol):
+    async def add(
         self, account_id: int, partner: Partner, snapshot: str, now: int
     ) -> DeletedPartner: ...
 
-    async def deletions(
+    async def page(
         self, account_id: int, limit: int, offset: int
-    ) -> tuple[list[DeletedPartner], int]: ...
+    ) -> tuple[list[DeletedPartner], int]:
+        """Most recent first."""
+        ...
 
-    async def enqueue(
-        self, account_id: int, public_id: str, kind: str, payload: str, now: int
+
+class MessageRepository(Protocol):
+    """The creation queue as its tenants see it: messages they queued."""
+
+    async def add(
+        self, account_id: int, public_id: str, kind: MessageKind, payload: str, now: int
     ) -> QueueMessage: ...
 
-    async def message(self, account_id: int, public_id: str) -> QueueMessage | None: ...
+    async def get(self, account_id: int, public_id: str) -> QueueMessage | None: ...
+
+
+class PartnerQueue(Protocol):
+    """The creation queue as its workers see it: every tenant's messages. The claimed message
+    carries its account id, and everything done for it after the claim is scoped to it."""
 
     async def claim(
         self, now: int, lease_seconds: int, token: str, max_attempts: int
     ) -> QueueMessage | None:
-        """Take the oldest claimable message: pending and due, or processing with an expired
-        lease. PostgreSQL: FOR UPDATE SKIP LOCKED lets many workers claim side by side.
-        SQLite: the writer lock (BEGIN IMMEDIATE) serialises claims; the UPDATE re-checks
-        the status (compare-and-set)."""
+        """Take the oldest claimable message (pending and due, or processing with an expired
+        lease): ``processing``, this claim's token, ``claimed_until = now + lease``,
+        ``attempts + 1``."""
         ...
 
     async def give_up_exhausted(self, now: int, max_attempts: int) -> int:
@@ -222,13 +246,48 @@ class PartnerRepository(Protocol):
         ...
 
 
+class PartnerStorage(Protocol):
+    """Every port of the context, bound to one unit of work."""
+
+    @property
+    def catalogs(self) -> CatalogRepository: ...
+
+    @property
+    def companies(self) -> CompanyRepository: ...
+
+    @property
+    def partners(self) -> PartnerRepository: ...
+
+    @property
+    def locations(self) -> LocationRepository: ...
+
+    @property
+    def contacts(self) -> ContactRepository: ...
+
+    @property
+    def documents(self) -> DocumentRepository: ...
+
+    @property
+    def deletions(self) -> DeletionRepository: ...
+
+    @property
+    def messages(self) -> MessageRepository: ...
+
+    @property
+    def queue(self) -> PartnerQueue: ...
+
+
 class PartnersUnitOfWork(Protocol):
     @property
     def accounts(self) -> AccountRepository: ...
 
     @property
-    def partners(self) -> PartnerRepository: ...
+    def partners(self) -> PartnerStorage: ...
 
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
+
+
+UowFactory = Callable[..., AbstractAsyncContextManager[PartnersUnitOfWork]]
+"""``uow()`` for a write transaction, ``uow(read_only=True)`` for reads."""

@@ -25,7 +25,7 @@ from core.storage.repositories.clients import (
     SqlDocumentRepository,
     SqlPointsRepository,
 )
-from core.storage.repositories.partners import SqlPartnerRepository
+from core.storage.repositories.partners import SqlPartnerStorage
 from core.storage.repositories.resellers import SqlResellerRepository
 
 T = TypeVar("T")
@@ -119,7 +119,7 @@ class SqlUnitOfWork:
         self.points = SqlPointsRepository(conn)
         self.documents = SqlDocumentRepository(conn)
         self.resellers = SqlResellerRepository(conn)
-        self.partners = SqlPartnerRepository(conn)
+        self.partners = SqlPartnerStorage(conn)
         return self
 
     @property

@@ -1,11 +1,13 @@
-"""A real ``clientgate worker`` process killed with SIGKILL mid-batch: a restarted worker
-completes every message, and no partner is created twice."""
+"""A real worker process killed with SIGKILL mid-batch: a restarted ``clientgate worker``
+completes every message, and no partner is created twice. The first worker holds each message
+300 ms before applying it (``tests.support.slow_worker``), so it dies holding one."""
 
 from __future__ import annotations
 
 import asyncio
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -15,11 +17,11 @@ from sqlalchemy import func, select
 
 from clientgate.container import build_services
 from clientgate.settings import Settings
-from core.partners.parsing import parse_partner
+from core.partners.inputs import CompanyInput
 from core.storage.tables.partners import bp_messages, bp_partners
 from tests.conftest import SECRET
 from tests.e2e.conftest import CLIENTGATE, ROOT, base_env, database_url, run_cli
-from tests.rest_compat.business_partner.conftest import partner_body
+from tests.support.partners import partner_input
 
 pytestmark = pytest.mark.e2e
 
@@ -35,16 +37,14 @@ async def _enqueue(url: str, tmp: Path) -> int:
     services = build_services(_settings(url, tmp))
     try:
         created = await services.accounts.create_account(name="Kill test", country="PE")
-        account_id = created.account.id
-        await services.partners.create_company(
-            account_id, {"id_remote": "ACME", "company_name": "Acme"}
+        caller = await services.accounts.authenticate_token(created.token)
+        await services.partners.companies.create(
+            caller, CompanyInput(id_remote="ACME", company_name="Acme")
         )
         for m in range(MESSAGES):
-            items = [
-                parse_partner(partner_body(f"K{m}-{i}"), full=True) for i in range(PER_MESSAGE)
-            ]
-            await services.partners.enqueue_create(account_id, items)
-        return int(account_id)
+            items = [partner_input(f"K{m}-{i}") for i in range(PER_MESSAGE)]
+            await services.partners.queue.enqueue_create(caller, items)
+        return caller.account_id
     finally:
         await services.close()
 
@@ -80,11 +80,15 @@ async def _state(url: str, tmp: Path) -> dict[str, Any]:
         await services.close()
 
 
-def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def _start_worker(env: dict[str, str], log: Path, *, hold_ms: int = 0) -> subprocess.Popen[bytes]:
+    """``clientgate worker``, or (``hold_ms``) the test's worker that holds each message."""
+    command = (
+        [sys.executable, "-m", "tests.support.slow_worker", str(hold_ms)]
+        if hold_ms
+        else [CLIENTGATE, "worker"]
+    )
     with log.open("ab") as fh:
-        return subprocess.Popen(
-            [CLIENTGATE, "worker"], env=env, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT
-        )
+        return subprocess.Popen(command, env=env, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT)
 
 
 def _wait(url: str, tmp: Path, until: Any, timeout: float) -> dict[str, Any]:
@@ -105,7 +109,6 @@ def test_killed_worker_is_replaced_without_duplicates(backend: str, tmp_path: Pa
             url,
             tmp_path,
             CLIENTGATE_QUEUE_LEASE_SECONDS="2",
-            CLIENTGATE_QUEUE_PROCESS_DELAY_MS="300",
             CLIENTGATE_QUEUE_POLL_SECONDS="0.05",
             CLIENTGATE_LOG_LEVEL="INFO",
         )
@@ -113,7 +116,7 @@ def test_killed_worker_is_replaced_without_duplicates(backend: str, tmp_path: Pa
         asyncio.run(_enqueue(url, tmp_path))
         log = tmp_path / "worker.log"
 
-        first = _start_worker(env, log)
+        first = _start_worker(env, log, hold_ms=300)
         try:
             # Kill it while it holds a claimed message, part-way through the batch.
             mid = _wait(url, tmp_path, lambda s: s["completed"] >= 4 and s["processing"] == 1, 60)

@@ -12,7 +12,8 @@ import httpx
 
 from clientgate.app import create_app
 from clientgate.container import Services, build_services
-from core.partners.parsing import parse_partner
+from core.partners.inputs import CompanyInput
+from core.partners.model import MessageStatus, QueueMessage
 from tests.rest_compat.business_partner.conftest import (  # noqa: F401 - fixtures
     Tenant,
     create_and_drain,
@@ -21,6 +22,7 @@ from tests.rest_compat.business_partner.conftest import (  # noqa: F401 - fixtur
     tenant,
     tenant_factory,
 )
+from tests.support.partners import partner_input
 
 PARTNER_FIELDS = """
   id databaseId idRemote contactName comercialName tin tinValid active
@@ -291,37 +293,47 @@ def _recv(ws: Any) -> dict[str, Any]:
     return dict(json.loads(raw))
 
 
-def test_job_subscription_over_graphql_transport_ws(services: Services) -> None:
+def test_job_subscription_over_graphql_transport_ws(
+    services: Services, own_database_url: str
+) -> None:
     """A real websocket client against the ASGI app: the job's status changes are pushed
-    until it completes. The app gets services of its own (the client runs its own loop)."""
+    until it completes. The test drives the worker one step at a time and waits for each
+    status before taking the next step, so it sees exactly pending, processing, completed.
+    The app gets services of its own (the client runs its own loop), on a database of its
+    own (the test claims the oldest message of any tenant)."""
     with warnings.catch_warnings():
         # Starlette deprecates its httpx-based TestClient; it is still the documented way to
         # drive an ASGI websocket in-process.
         warnings.simplefilter("ignore")
         from starlette.testclient import TestClient
 
-    # The real app: /graphql's WebSocket route, and the worker running inside it (as in
-    # `clientgate serve`), slowed so that every status is observable.
     settings = dataclasses.replace(
         services.settings,
-        worker_in_serve=True,
-        queue_poll_seconds=0.05,
-        queue_process_delay_ms=300,
+        database_url=own_database_url,
+        worker_in_serve=False,
         migrate_on_start=False,
     )
     own = build_services(settings)
     app = create_app(settings, own)
+    queue = own.partners.queue
 
     async def setup() -> tuple[str, str, str]:
         created = await own.accounts.create_account(name="ws", country="PE")
         other = await own.accounts.create_account(name="ws other", country="PE")
-        await own.partners.create_company(
-            created.account.id, {"id_remote": "ACME", "company_name": "Acme"}
+        caller = await own.accounts.authenticate_token(created.token)
+        await own.partners.companies.create(
+            caller, CompanyInput(id_remote="ACME", company_name="Acme")
         )
-        msg = await own.partners.enqueue_create(
-            created.account.id, [parse_partner(partner_body("WS1"), full=True)]
-        )
+        msg = await queue.enqueue_create(caller, [partner_input("WS1")])
         return created.token, other.token, msg.public_id
+
+    async def claim() -> QueueMessage:
+        message = await queue.claim_next(lease_seconds=30, max_attempts=5)
+        assert message is not None
+        return message
+
+    async def process(message: QueueMessage) -> MessageStatus | None:
+        return await queue.process(message, max_attempts=5)
 
     with TestClient(app) as client:
         token, other_token, job_id = client.portal.call(setup)
@@ -340,16 +352,19 @@ def test_job_subscription_over_graphql_transport_ws(services: Services) -> None:
                     },
                 }
             )
-            statuses = []
-            while True:
+
+            def pushed() -> str:
                 message = _recv(ws)
-                if message["type"] == "complete":
-                    break
                 assert message["type"] == "next", message
-                statuses.append(message["payload"]["data"]["partnerJob"]["status"])
-        assert statuses[-1] == "COMPLETED"
-        assert len(statuses) == len(set(statuses)) >= 2  # pushed on change only
-        assert set(statuses) <= {"PENDING", "PROCESSING", "COMPLETED"}
+                return str(message["payload"]["data"]["partnerJob"]["status"])
+
+            assert pushed() == "PENDING"
+            message = client.portal.call(claim)
+            assert message.public_id == job_id
+            assert pushed() == "PROCESSING"
+            assert client.portal.call(process, message) is MessageStatus.COMPLETED
+            assert pushed() == "COMPLETED"
+            assert _recv(ws)["type"] == "complete"  # settled: the subscription ends
 
         # Another tenant cannot follow the job.
         with client.websocket_connect(

@@ -1,5 +1,9 @@
 """The BusinessPartner creation queue on real SQLite and PostgreSQL: concurrent workers,
-lease expiry, bounded attempts, idempotent reprocessing."""
+lease expiry, bounded attempts, idempotent reprocessing.
+
+Workers claim any tenant's message, so each test runs on a database of its own
+(``own_services``): no other test's messages are in it, and none of these are left for others.
+"""
 
 from __future__ import annotations
 
@@ -11,25 +15,32 @@ from sqlalchemy import func, select, update
 
 from clientgate.container import Services
 from clientgate.worker import Worker
+from core.accounts.model import Principal
 from core.partners.errors import EntityNotFound
-from core.partners.model import MessageStatus, PartnerInput
-from core.partners.parsing import parse_partner
+from core.partners.inputs import CompanyInput, PartnerInput
+from core.partners.model import MessageStatus
+from core.partners.queue import CreationQueue
 from core.partners.service import PartnerService
 from core.shared.clock import FixedClock
 from core.storage.tables.partners import bp_messages, bp_partners
-from tests.rest_compat.business_partner.conftest import partner_body
+from tests.support.partners import partner_input
 
 
-async def _tenant(services: Services, make_account: Any) -> int:
-    account = await make_account("PE")
-    await services.partners.create_company(
-        account.account.id, {"id_remote": "ACME", "company_name": "Acme"}
+async def _tenant(services: Services) -> Principal:
+    account = await services.accounts.create_account(name="Queue test", country="PE")
+    caller = await services.accounts.authenticate_token(account.token)
+    await services.partners.companies.create(
+        caller, CompanyInput(id_remote="ACME", company_name="Acme")
     )
-    return int(account.account.id)
+    return caller
 
 
 def _items(prefix: str, n: int) -> list[PartnerInput]:
-    return [parse_partner(partner_body(f"{prefix}{i}"), full=True) for i in range(n)]
+    return [partner_input(f"{prefix}{i}") for i in range(n)]
+
+
+def _queue(services: Services, clock: FixedClock) -> CreationQueue:
+    return PartnerService(services.uow, clock).queue
 
 
 async def _messages(services: Services, account_id: int) -> list[Any]:
@@ -57,19 +68,13 @@ async def _partner_count(services: Services, account_id: int) -> tuple[int, int]
     return int(total), int(distinct)
 
 
-async def _drain_others(services: Services) -> None:
-    """Messages other tests left behind must not be counted against these workers."""
-    await Worker(services).drain()
-
-
-async def test_two_workers_never_process_the_same_message(
-    services: Services, make_account: Any
-) -> None:
-    await _drain_others(services)
-    account_id = await _tenant(services, make_account)
+async def test_two_workers_never_process_the_same_message(own_services: Services) -> None:
+    services = own_services
+    caller = await _tenant(services)
+    account_id = caller.account_id
     count = 40
     for m in range(count):
-        await services.partners.enqueue_create(account_id, _items(f"W{m}-", 3))
+        await services.partners.queue.enqueue_create(caller, _items(f"W{m}-", 3))
     workers = [Worker(services, name=f"w{i}", poll_seconds=0.01) for i in range(2)]
     await asyncio.gather(*(w.drain() for w in workers))
     done = [set(w.stats.completed) for w in workers]
@@ -85,17 +90,18 @@ async def test_two_workers_never_process_the_same_message(
 
 
 async def test_expired_lease_is_reclaimed_and_the_old_claim_is_lost(
-    services: Services, make_account: Any
+    own_services: Services,
 ) -> None:
-    await _drain_others(services)
-    account_id = await _tenant(services, make_account)
+    services = own_services
+    caller = await _tenant(services)
+    account_id = caller.account_id
     clock = FixedClock(services.clock.now())
-    service = PartnerService(services.uow, clock)
-    message = await service.enqueue_create(account_id, _items("L", 2))
+    service = _queue(services, clock)
+    message = await service.enqueue_create(caller, _items("L", 2))
 
     first = await service.claim_next(lease_seconds=10, max_attempts=5)
     assert first is not None and first.public_id == message.public_id
-    assert (await service.message(account_id, message.public_id)).status == "processing"
+    assert (await service.message(caller, message.public_id)).status == "processing"
     assert await service.claim_next(lease_seconds=10, max_attempts=5) is None  # leased
     clock.advance(11)
     second = await service.claim_next(lease_seconds=10, max_attempts=5)
@@ -107,7 +113,7 @@ async def test_expired_lease_is_reclaimed_and_the_old_claim_is_lost(
     assert await _partner_count(services, account_id) == (2, 2)
 
     # Reprocessing the same items (a redelivered message) upserts: no duplicates.
-    again = await service.enqueue_create(account_id, _items("L", 2))
+    again = await service.enqueue_create(caller, _items("L", 2))
     claimed = await service.claim_next(lease_seconds=10, max_attempts=5)
     assert claimed is not None and claimed.id == again.id
     assert await service.process(claimed, max_attempts=5) is MessageStatus.COMPLETED
@@ -115,32 +121,31 @@ async def test_expired_lease_is_reclaimed_and_the_old_claim_is_lost(
 
 
 async def test_a_message_whose_workers_keep_dying_fails_after_max_attempts(
-    services: Services, make_account: Any
+    own_services: Services,
 ) -> None:
-    await _drain_others(services)
-    account_id = await _tenant(services, make_account)
+    services = own_services
+    caller = await _tenant(services)
+    account_id = caller.account_id
     clock = FixedClock(services.clock.now())
-    service = PartnerService(services.uow, clock)
-    message = await service.enqueue_create(account_id, _items("X", 1))
+    service = _queue(services, clock)
+    message = await service.enqueue_create(caller, _items("X", 1))
     for attempt in range(1, 4):
         claimed = await service.claim_next(lease_seconds=5, max_attempts=3)
         assert claimed is not None and claimed.attempts == attempt
         clock.advance(6)  # the worker died: the lease runs out
     assert await service.claim_next(lease_seconds=5, max_attempts=3) is None
-    final = await service.message(account_id, message.public_id)
+    final = await service.message(caller, message.public_id)
     assert final.status == "failed"
     assert final.error_message == "gave up after 3 attempts"
     assert await _partner_count(services, account_id) == (0, 0)
 
 
-async def test_an_unexpected_error_retries_then_gives_up(
-    services: Services, make_account: Any
-) -> None:
-    await _drain_others(services)
-    account_id = await _tenant(services, make_account)
+async def test_an_unexpected_error_retries_then_gives_up(own_services: Services) -> None:
+    services = own_services
+    caller = await _tenant(services)
     clock = FixedClock(services.clock.now())
-    service = PartnerService(services.uow, clock)
-    message = await service.enqueue_create(account_id, _items("E", 1))
+    service = _queue(services, clock)
+    message = await service.enqueue_create(caller, _items("E", 1))
     # A payload no API request can produce (stored by hand): decoding it raises, an
     # unexpected error rather than a validation failure.
     async with services.uow() as uow:
@@ -156,17 +161,18 @@ async def test_an_unexpected_error_retries_then_gives_up(
             await service.process(claimed, max_attempts=2, retry_after=0)
         except Exception as exc:
             statuses.append(type(exc).__name__)
-        statuses.append((await service.message(account_id, message.public_id)).status)
+        statuses.append((await service.message(caller, message.public_id)).status)
     assert statuses[1] == "pending" and statuses[-1] == "failed"
-    final = await service.message(account_id, message.public_id)
+    final = await service.message(caller, message.public_id)
     assert final.error_message is not None
     assert final.error_message.startswith("gave up after 2 attempts")
 
 
-async def test_messages_are_tenant_scoped(services: Services, make_account: Any) -> None:
-    a = await _tenant(services, make_account)
-    b = await _tenant(services, make_account)
-    message = await services.partners.enqueue_create(a, _items("T", 1))
-    assert (await services.partners.message(a, message.public_id)).id == message.id
+async def test_messages_are_tenant_scoped(own_services: Services) -> None:
+    services = own_services
+    a = await _tenant(services)
+    b = await _tenant(services)
+    message = await services.partners.queue.enqueue_create(a, _items("T", 1))
+    assert (await services.partners.queue.message(a, message.public_id)).id == message.id
     with pytest.raises(EntityNotFound):
-        await services.partners.message(b, message.public_id)
+        await services.partners.queue.message(b, message.public_id)

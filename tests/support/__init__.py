@@ -1,1 +1,1 @@
-"""Test support: fakes of the ports (declared against the Protocols), builders, helpers."""
+"""Test support: fakes of the ports (declared against their Protocols), data builders, helpers."""

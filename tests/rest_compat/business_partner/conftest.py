@@ -11,7 +11,8 @@ import pytest
 
 from clientgate.container import Services
 from clientgate.worker import Worker
-from core.accounts.model import NewAccount
+from core.accounts.model import NewAccount, Principal
+from core.partners.inputs import CompanyInput
 from core.partners.model import Company
 
 VALID_RUC = "20100070970"
@@ -22,6 +23,7 @@ class Tenant:
     account: NewAccount
     company: Company
     headers: dict[str, str]
+    caller: Principal
 
     @property
     def account_id(self) -> int:
@@ -76,16 +78,17 @@ def partner_body(id_remote: str, **overrides: Any) -> dict[str, Any]:
 def tenant_factory(services: Services, make_account: Any) -> Any:
     async def make(country: str = "PE", company_remote: str = "ACME", **kwargs: Any) -> Tenant:
         account = await make_account(country, **kwargs)
-        company = await services.partners.create_company(
-            account.account.id,
-            {
-                "id_remote": company_remote,
-                "company_name": f"Acme {uuid.uuid4().hex[:6]}",
-                "comercial_name": "Acme",
-                "tin": VALID_RUC,
-            },
+        caller = await services.accounts.authenticate_token(account.token)
+        company = await services.partners.companies.create(
+            caller,
+            CompanyInput(
+                id_remote=company_remote,
+                company_name=f"Acme {uuid.uuid4().hex[:6]}",
+                comercial_name="Acme",
+                tin=VALID_RUC,
+            ),
         )
-        return Tenant(account, company, {"access_token": account.token})
+        return Tenant(account, company, {"access_token": account.token}, caller)
 
     return make
 

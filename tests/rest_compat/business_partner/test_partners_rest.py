@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from clientgate.container import Services
+from core.partners.model import DocumentKind
 from core.storage.tables.partners import bp_messages, bp_partners
 from tests.rest_compat.business_partner.conftest import Tenant, partner_body
 
@@ -509,7 +510,7 @@ async def test_tax_ids_flagged_or_refused_when_strict(
         "status"
     ] == "completed"
     async with services.uow(read_only=True) as uow:
-        [partner] = await uow.partners.find_partners(lenient.account_id, "T1")
+        [partner] = await uow.partners.partners.with_remote_id(lenient.account_id, "T1")
     assert partner.tin == "20100070971" and partner.tin_valid is False
 
     strict = await tenant_factory(strict_tax_ids=True)
@@ -581,7 +582,9 @@ async def test_delete_is_blocked_by_documents_and_kept_in_history(
     assert (await create_and_drain(tenant, [partner_body("D1"), partner_body("D2")]))[
         "status"
     ] == "completed"
-    await services.partners.add_document(tenant.account_id, "D1", "invoice", "F001-1")
+    await services.partners.writes.record_document(
+        tenant.caller, "D1", DocumentKind.INVOICE, "F001-1"
+    )
     resp = await http.delete(f"{BP}/delete/D1", headers=tenant.headers)
     assert resp.status_code == 409
     assert resp.json()["code"] == 409 and "invoice" in resp.json()["error"]
@@ -592,7 +595,7 @@ async def test_delete_is_blocked_by_documents_and_kept_in_history(
     assert resp.json() == {"code": 200, "message": "BusinessPartner deleted successfully."}
     assert await _count_partners(http, tenant) == 1
     assert (await http.delete(f"{BP}/delete/D2", headers=tenant.headers)).status_code == 404
-    history = await services.partners.deletions(tenant.account_id, 1, 10)
+    history = await services.partners.reads.deletions(tenant.caller, 1, 10)
     [entry] = history.items
     assert entry.id_remote == "D2"
     assert '"comercial_name": "Shop D2"' in entry.snapshot

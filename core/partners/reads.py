@@ -1,0 +1,197 @@
+"""Reading partners: pages for the legacy lists, keyset pages and bulk lookups for GraphQL,
+contacts, agents with their clients, the deletion history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from core.accounts.model import Principal
+from core.partners import rules
+from core.partners.catalogs import CatalogService
+from core.partners.errors import DuplicateEntry, PartnerNotFound
+from core.partners.model import (
+    Catalogs,
+    ContactMethod,
+    DeletedPartner,
+    Location,
+    Partner,
+    PartnerContact,
+    PartnerFilter,
+    PartnerRelated,
+)
+from core.partners.ports import PartnerStorage, UowFactory
+from core.shared.ids import as_id
+from core.shared.pagination import KeysetPage, OffsetPage
+
+
+@dataclass
+class PartnerView:
+    """One partner with what the faces show about it."""
+
+    partner: Partner
+    related: PartnerRelated
+
+
+@dataclass
+class AgentClients:
+    agent: Partner
+    client_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ContactsPage:
+    """A page of contacts with their partners, methods and the catalogs naming their types."""
+
+    page: OffsetPage[PartnerContact]
+    partners: dict[int, Partner]
+    methods: dict[int, list[ContactMethod]]
+    catalogs: Catalogs
+
+
+async def find_one(store: PartnerStorage, account_id: int, ref: str) -> Partner:
+    """The partner whose idRemote is ``ref``, else the one whose local id ``ref`` spells (ASCII
+    digits only). An idRemote used in several companies is a conflict."""
+    found = await store.partners.with_remote_id(account_id, ref)
+    if not found:
+        local = as_id(ref)
+        found = await store.partners.by_ids(account_id, [local]) if local is not None else []
+    if not found:
+        raise PartnerNotFound(ref)
+    if len(found) > 1:
+        raise DuplicateEntry(
+            f"Duplicate entry => several partners have idRemote {ref}; use the local id"
+        )
+    return found[0]
+
+
+async def load_related(
+    store: PartnerStorage, account_id: int, partners: Sequence[Partner], catalogs: Catalogs
+) -> PartnerRelated:
+    """Companies, locations, contacts and contact methods of ``partners``: four queries
+    whatever their number."""
+    out = PartnerRelated(catalogs=catalogs)
+    if not partners:
+        return out
+    ids = [p.id for p in partners]
+    out.companies = await store.companies.by_ids(account_id, {p.company_id for p in partners})
+    out.locations = await store.locations.of_partners(account_id, ids)
+    out.contacts = await store.contacts.of_partners(account_id, ids)
+    out.methods = await store.contacts.methods_of(
+        account_id, [c.id for cs in out.contacts.values() for c in cs]
+    )
+    return out
+
+
+class PartnerReads:
+    def __init__(self, uow: UowFactory, catalogs: CatalogService) -> None:
+        self._uow = uow
+        self._catalogs = catalogs
+
+    async def page(
+        self, caller: Principal, flt: PartnerFilter, page: int, page_size: int
+    ) -> tuple[OffsetPage[Partner], PartnerRelated]:
+        """An offset page with everything the legacy views show, in a fixed number of queries."""
+        limit, offset = rules.check_page(page, page_size)
+        account_id = caller.account_id
+        await self._catalogs.ensure(account_id)
+        async with self._uow(read_only=True) as uow:
+            store = uow.partners
+            items, total = await store.partners.page(account_id, flt, limit, offset)
+            catalogs = await store.catalogs.catalogs(account_id)
+            related = await load_related(store, account_id, items, catalogs)
+        return OffsetPage(items=items, total=total, limit=limit, offset=offset), related
+
+    async def keyset(
+        self, caller: Principal, flt: PartnerFilter, *, first: int, after_id: int | None = None
+    ) -> KeysetPage[Partner]:
+        rules.check_first(first)
+        async with self._uow(read_only=True) as uow:
+            rows = await uow.partners.partners.keyset(caller.account_id, flt, after_id, first + 1)
+        return KeysetPage(
+            items=rows[:first], has_next=len(rows) > first, has_previous=after_id is not None
+        )
+
+    async def count(self, caller: Principal, flt: PartnerFilter) -> int:
+        async with self._uow(read_only=True) as uow:
+            return await uow.partners.partners.count(caller.account_id, flt)
+
+    async def get(self, caller: Principal, ref: str) -> Partner:
+        """By idRemote, else by local id (see ``find_one``)."""
+        async with self._uow(read_only=True) as uow:
+            return await find_one(uow.partners, caller.account_id, ref)
+
+    async def by_remote_id(self, caller: Principal, remote_id: str) -> Partner | None:
+        """The partner whose idRemote is ``remote_id``, or None; an idRemote used in several
+        companies is a conflict."""
+        async with self._uow(read_only=True) as uow:
+            found = await uow.partners.partners.with_remote_id(caller.account_id, remote_id)
+        if len(found) > 1:
+            raise DuplicateEntry(
+                f"Duplicate entry => several partners have idRemote {remote_id}; use the local id"
+            )
+        return found[0] if found else None
+
+    async def by_ids(self, caller: Principal, ids: Sequence[int]) -> list[Partner]:
+        async with self._uow(read_only=True) as uow:
+            return await uow.partners.partners.by_ids(caller.account_id, ids)
+
+    async def locations_of(
+        self, caller: Principal, partner_ids: Sequence[int]
+    ) -> dict[int, list[Location]]:
+        async with self._uow(read_only=True) as uow:
+            return await uow.partners.locations.of_partners(caller.account_id, partner_ids)
+
+    async def contacts_of(
+        self, caller: Principal, partner_ids: Sequence[int]
+    ) -> dict[int, list[PartnerContact]]:
+        async with self._uow(read_only=True) as uow:
+            return await uow.partners.contacts.of_partners(caller.account_id, partner_ids)
+
+    async def methods_of(
+        self, caller: Principal, contact_ids: Sequence[int]
+    ) -> dict[int, list[ContactMethod]]:
+        async with self._uow(read_only=True) as uow:
+            return await uow.partners.contacts.methods_of(caller.account_id, contact_ids)
+
+    async def clients_of(
+        self, caller: Principal, agent_ids: Sequence[int]
+    ) -> dict[int, list[Partner]]:
+        async with self._uow(read_only=True) as uow:
+            return await uow.partners.partners.clients_of(caller.account_id, agent_ids)
+
+    async def contacts_page(self, caller: Principal, page: int, page_size: int) -> ContactsPage:
+        limit, offset = rules.check_page(page, page_size)
+        account_id = caller.account_id
+        await self._catalogs.ensure(account_id)
+        async with self._uow(read_only=True) as uow:
+            store = uow.partners
+            contacts, total = await store.contacts.page(account_id, limit, offset)
+            partners = await store.partners.by_ids(account_id, {c.partner_id for c in contacts})
+            methods = await store.contacts.methods_of(account_id, [c.id for c in contacts])
+            catalogs = await store.catalogs.catalogs(account_id)
+        return ContactsPage(
+            OffsetPage(items=contacts, total=total, limit=limit, offset=offset),
+            {p.id: p for p in partners},
+            methods,
+            catalogs,
+        )
+
+    async def agents_with_clients(
+        self, caller: Principal, page: int, page_size: int
+    ) -> OffsetPage[AgentClients]:
+        limit, offset = rules.check_page(page, page_size)
+        async with self._uow(read_only=True) as uow:
+            agents, clients, total = await uow.partners.partners.agents_with_clients(
+                caller.account_id, limit, offset
+            )
+        items = [AgentClients(a, clients.get(a.id, [])) for a in agents]
+        return OffsetPage(items=items, total=total, limit=limit, offset=offset)
+
+    async def deletions(
+        self, caller: Principal, page: int, page_size: int
+    ) -> OffsetPage[DeletedPartner]:
+        limit, offset = rules.check_page(page, page_size)
+        async with self._uow(read_only=True) as uow:
+            items, total = await uow.partners.deletions.page(caller.account_id, limit, offset)
+        return OffsetPage(items=items, total=total, limit=limit, offset=offset)

@@ -1,0 +1,145 @@
+"""Root query fields of the partners context, and the ``node`` fetcher of BusinessPartner."""
+
+from __future__ import annotations
+
+import strawberry
+
+from core.partners import geo, rules
+from core.partners import model as m
+from core.partners.errors import PartnerNotFound
+from core.shared.errors import InvalidInput
+from graphql_api.partners import loaders
+from graphql_api.partners.inputs import BusinessPartnerFilter, partner_filter
+from graphql_api.partners.types import (
+    PARTNER_TYPE,
+    BusinessPartner,
+    BusinessPartnerConnection,
+    BusinessPartnerEdge,
+    Company,
+    Country,
+    DeletedBusinessPartner,
+    GqlInfo,
+    PartnerContactType,
+    PartnerJob,
+    PartnerRole,
+    PartnerStatus,
+    base_url,
+)
+from graphql_api.relay import (
+    decode_id_cursor,
+    encode_cursor,
+    local_id,
+    page_info,
+    register_node,
+)
+
+CURSOR_KIND = "bp"
+
+
+def _cursor(partner_id: int) -> str:
+    return encode_cursor([CURSOR_KIND, partner_id])
+
+
+@strawberry.type
+class PartnerQuery:
+    @strawberry.field(description="Business partners, in id order (Relay cursor pagination).")
+    async def business_partners(
+        self,
+        info: GqlInfo,
+        first: int = 20,
+        after: str | None = None,
+        filter: BusinessPartnerFilter | None = None,
+    ) -> BusinessPartnerConnection:
+        caller = await info.context.principal()
+        flt = partner_filter(filter)
+        rules.check_first(first)
+        after_id = None if after is None else decode_id_cursor(after, CURSOR_KIND)
+        page = await loaders.partners(info).reads.keyset(
+            caller, flt, first=first, after_id=after_id
+        )
+        edges = [
+            BusinessPartnerEdge(cursor=_cursor(p.id), node=BusinessPartner.from_entity(p))
+            for p in page.items
+        ]
+        return BusinessPartnerConnection(
+            edges=edges,
+            page_info=page_info(
+                [e.cursor for e in edges], has_next=page.has_next, has_previous=page.has_previous
+            ),
+            filter=flt,
+        )
+
+    @strawberry.field(
+        description="One partner by global id, or by idRemote (unique per "
+        "company; an idRemote used in several companies is an error)."
+    )
+    async def business_partner(
+        self, info: GqlInfo, id: strawberry.ID | None = None, id_remote: str | None = None
+    ) -> BusinessPartner | None:
+        caller = await info.context.principal()
+        if (id is None) == (id_remote is None):
+            raise InvalidInput.single("id", "give exactly one of id and idRemote")
+        reads = loaders.partners(info).reads
+        if id is not None:
+            found = await reads.by_ids(caller, [local_id(str(id), PARTNER_TYPE)])
+            return BusinessPartner.from_entity(found[0]) if found else None
+        partner = await reads.by_remote_id(caller, str(id_remote))
+        return BusinessPartner.from_entity(partner) if partner else None
+
+    @strawberry.field
+    async def companies(self, info: GqlInfo) -> list[Company]:
+        caller = await info.context.principal()
+        return [Company.from_entity(c) for c in await loaders.partners(info).companies.all(caller)]
+
+    @strawberry.field
+    async def partner_roles(self, info: GqlInfo) -> list[PartnerRole]:
+        return [PartnerRole.from_entity(r) for r in (await loaders.catalogs(info)).roles]
+
+    @strawberry.field
+    async def partner_statuses(self, info: GqlInfo) -> list[PartnerStatus]:
+        return [PartnerStatus.from_entity(s) for s in (await loaders.catalogs(info)).statuses]
+
+    @strawberry.field
+    async def contact_types(self, info: GqlInfo) -> list[PartnerContactType]:
+        catalogs = await loaders.catalogs(info)
+        return [PartnerContactType.from_entity(t) for t in catalogs.contact_types]
+
+    @strawberry.field
+    def countries(self) -> list[Country]:
+        return [Country.from_entity(c) for c in geo.COUNTRIES]
+
+    @strawberry.field(
+        description="The first partners whose role is an agent, in id order, with their "
+        "`clients`. Page through all of them with businessPartners(filter: {roleKind: AGENT})."
+    )
+    async def agents(self, info: GqlInfo, first: int = 20) -> list[BusinessPartner]:
+        caller = await info.context.principal()
+        page = await loaders.partners(info).reads.keyset(
+            caller, m.PartnerFilter(role_kind=m.RoleKind.AGENT), first=first
+        )
+        return [BusinessPartner.from_entity(p) for p in page.items]
+
+    @strawberry.field(description="Deleted partners, most recent first.")
+    async def deleted_business_partners(
+        self, info: GqlInfo, page: int = 1, page_size: int = 20
+    ) -> list[DeletedBusinessPartner]:
+        caller = await info.context.principal()
+        result = await loaders.partners(info).reads.deletions(caller, page, page_size)
+        return [DeletedBusinessPartner.from_entity(d) for d in result.items]
+
+    @strawberry.field(description="A queued creation job (another tenant's reads as null).")
+    async def partner_job(self, info: GqlInfo, id: strawberry.ID) -> PartnerJob | None:
+        caller = await info.context.principal()
+        msg = await loaders.partners(info).queue.find_message(caller, str(id))
+        return PartnerJob.from_entity(msg, base_url(info)) if msg else None
+
+
+async def _fetch_partner(info: GqlInfo, global_id: str) -> BusinessPartner:
+    caller = await info.context.principal()
+    found = await loaders.partners(info).reads.by_ids(caller, [local_id(global_id, PARTNER_TYPE)])
+    if not found:
+        raise PartnerNotFound(global_id)
+    return BusinessPartner.from_entity(found[0])
+
+
+register_node(PARTNER_TYPE, _fetch_partner)

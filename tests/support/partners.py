@@ -1,0 +1,223 @@
+"""In-memory partners context for tests of its use cases: builders of its inputs, and
+:class:`FakePartnerWorld` (accounts, the fake repositories of ``partner_repositories`` and the
+partners service wired on them).
+
+A :class:`FakePartnersUnitOfWork` works on a copy of the world's tables and keeps it only on
+``commit()``, so a use case that fails half-way leaves nothing behind, as the SQL unit of work
+does.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from core.accounts.model import Account, Principal, PrincipalKind
+from core.accounts.ports import AccountRepository
+from core.partners import ports
+from core.partners.inputs import (
+    ContactInput,
+    ContactMethodInput,
+    LocationInput,
+    PartnerInput,
+)
+from core.partners.service import PartnerService
+from core.shared.clock import FixedClock
+from tests.support.fakes import FakeAccountRepository
+from tests.support.partner_repositories import (
+    FakeCatalogRepository,
+    FakeCompanyRepository,
+    FakeContactRepository,
+    FakeDeletionRepository,
+    FakeDocumentRepository,
+    FakeLocationRepository,
+    FakeMessageRepository,
+    FakePartnerQueue,
+    FakePartnerRepository,
+    PartnerTables,
+)
+
+VALID_RUC = "20100070970"
+
+
+# -- builders ----------------------------------------------------------------------------------
+
+
+def principal(account: Account) -> Principal:
+    """A caller acting for ``account`` (as an API token would)."""
+    return Principal(account=account, kind=PrincipalKind.API_TOKEN, credential_id=1)
+
+
+def location_input(id_remote: str, **overrides: Any) -> LocationInput:
+    values: dict[str, Any] = {
+        "id_remote": id_remote,
+        "name": "Main",
+        "address": "Av. Larco 123",
+        "city": "Lima",
+        "state_id": "PE-LIM",
+        "postal_code": "15074",
+        "shipping_address": True,
+        "billing_address": True,
+        "country_id": "PE",
+        "is_default": True,
+        "active": True,
+    }
+    values.update(overrides)
+    return LocationInput(**values)
+
+
+def partner_input(id_remote: str, **overrides: Any) -> PartnerInput:
+    """A complete partner to create (the typed twin of the dialect tests' ``partner_body``);
+    ``present`` is every field holding a value, plus ``agent_id`` when given."""
+    values: dict[str, Any] = {
+        "id_remote": id_remote,
+        "role_id": "client",
+        "status_id": "active",
+        "company_id": "ACME",
+        "contact_name": f"Contact {id_remote}",
+        "comercial_name": f"Shop {id_remote}",
+        "tin": VALID_RUC,
+        "observation": "vip",
+        "origin": "erp",
+        "active": True,
+        "locations": [location_input(f"L-{id_remote}")],
+        "contacts": [
+            ContactInput(
+                id_remote=f"C-{id_remote}",
+                name="Ana",
+                position="buyer",
+                is_default=True,
+                active=True,
+                contact_methods=[
+                    ContactMethodInput(
+                        id_remote=f"M-{id_remote}", contact_type_id="email", value="a@b.pe"
+                    )
+                ],
+            )
+        ],
+    }
+    values.update(overrides)
+    return PartnerInput(**values).with_given_fields()
+
+
+# -- unit of work ------------------------------------------------------------------------------
+
+
+class FakePartnerStorage(ports.PartnerStorage):
+    def __init__(self, tables: PartnerTables) -> None:
+        self._catalogs = FakeCatalogRepository(tables)
+        self._companies = FakeCompanyRepository(tables)
+        self._partners = FakePartnerRepository(tables)
+        self._locations = FakeLocationRepository(tables)
+        self._contacts = FakeContactRepository(tables)
+        self._documents = FakeDocumentRepository(tables)
+        self._deletions = FakeDeletionRepository(tables)
+        self._messages = FakeMessageRepository(tables)
+        self._queue = FakePartnerQueue(tables)
+
+    @property
+    def catalogs(self) -> ports.CatalogRepository:
+        return self._catalogs
+
+    @property
+    def companies(self) -> ports.CompanyRepository:
+        return self._companies
+
+    @property
+    def partners(self) -> ports.PartnerRepository:
+        return self._partners
+
+    @property
+    def locations(self) -> ports.LocationRepository:
+        return self._locations
+
+    @property
+    def contacts(self) -> ports.ContactRepository:
+        return self._contacts
+
+    @property
+    def documents(self) -> ports.DocumentRepository:
+        return self._documents
+
+    @property
+    def deletions(self) -> ports.DeletionRepository:
+        return self._deletions
+
+    @property
+    def messages(self) -> ports.MessageRepository:
+        return self._messages
+
+    @property
+    def queue(self) -> ports.PartnerQueue:
+        return self._queue
+
+
+class FakePartnersUnitOfWork(ports.PartnersUnitOfWork):
+    """Works on a copy of the world's tables; ``commit()`` makes the copy the world's."""
+
+    def __init__(self, world: FakePartnerWorld, *, read_only: bool) -> None:
+        self._world = world
+        self._read_only = read_only
+        self._tables = copy.deepcopy(world.tables)
+        self._storage = FakePartnerStorage(self._tables)
+
+    @property
+    def accounts(self) -> AccountRepository:
+        return self._world.accounts
+
+    @property
+    def partners(self) -> ports.PartnerStorage:
+        return self._storage
+
+    async def __aenter__(self) -> FakePartnersUnitOfWork:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
+
+    async def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("read-only unit of work cannot commit")
+        self._world.tables = self._tables
+        self._world.commits += 1
+        # Keep working on a copy: later writes need another commit.
+        self._tables = copy.deepcopy(self._tables)
+        self._storage = FakePartnerStorage(self._tables)
+
+    async def rollback(self) -> None:
+        self._tables = copy.deepcopy(self._world.tables)
+        self._storage = FakePartnerStorage(self._tables)
+
+
+@dataclass
+class FakePartnerWorld:
+    """Accounts and partners in memory, with the partners service wired on them."""
+
+    clock: FixedClock = field(default_factory=lambda: FixedClock(1_700_000_000))
+    accounts: FakeAccountRepository = field(default_factory=FakeAccountRepository)
+    tables: PartnerTables = field(default_factory=PartnerTables)
+    commits: int = 0
+
+    def __call__(self, *, read_only: bool = False) -> FakePartnersUnitOfWork:
+        return FakePartnersUnitOfWork(self, read_only=read_only)
+
+    def service(self) -> PartnerService:
+        return PartnerService(self, self.clock)
+
+    async def tenant(self, country: str = "PE", *, strict: bool = False) -> Principal:
+        account = await self.accounts.add(
+            name=f"Tenant {len(self.accounts.accounts) + 1}",
+            country=country,
+            is_reseller=False,
+            strict_tax_ids=strict,
+            reseller_account_id=None,
+            now=self.clock.now(),
+        )
+        return principal(account)
