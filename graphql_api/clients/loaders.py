@@ -49,8 +49,8 @@ UNPAID_SUMMARY: LoaderKey[tuple[int, int | None], Any] = LoaderKey("unpaid_summa
 
 def clients_by_id(info: GqlInfo) -> DataLoader[int, m.Client | None]:
     async def load(ids: list[int]) -> list[m.Client | None]:
-        account = await info.context.account()
-        found = await info.context.services.clients.get_many(account, ids)
+        caller = await info.context.principal()
+        found = await info.context.services.clients.get_many(caller, ids)
         return [found.get(i) for i in ids]
 
     return info.context.loader(CLIENTS_BY_ID, load)
@@ -74,8 +74,8 @@ def relation(info: GqlInfo, name: str) -> DataLoader[m.Client, Any]:
     """Children of one relation for a batch of clients: one service call (one statement)."""
 
     async def load(clients: list[m.Client]) -> list[object]:
-        account = await info.context.account()
-        related = await info.context.services.clients.related(account, clients, {name})
+        caller = await info.context.principal()
+        related = await info.context.services.clients.related(caller, clients, {name})
         return [_relation_value(name, c, related) for c in clients]
 
     return info.context.loader(RELATIONS[name], load, cache_key=lambda c: c.id)
@@ -120,10 +120,10 @@ def points_history(info: GqlInfo, client_id: int, first: int) -> Awaitable[list[
         raise InvalidInput.single("first", f"must be between 0 and {MAX_HISTORY}", "OUT_OF_RANGE")
 
     async def fetch(key: tuple[int, int]) -> list[t.PointsEntry]:
-        account = await info.context.account()
+        caller = await info.context.principal()
         if key[1] == 0:
             return []
-        entries = await info.context.services.clients.points_history(account, key[0], key[1])
+        entries = await info.context.services.clients.points_history(caller, key[0], key[1])
         return [loading.points_entry(e) for e in entries]
 
     async def load(keys: list[tuple[int, int]]) -> list[Any]:
@@ -134,8 +134,8 @@ def points_history(info: GqlInfo, client_id: int, first: int) -> Awaitable[list[
 
 def documents(info: GqlInfo, client_id: int) -> Awaitable[list[t.Document]]:
     async def fetch(key: int) -> list[t.Document]:
-        account = await info.context.account()
-        docs = await info.context.services.clients.client_documents(account, key)
+        caller = await info.context.principal()
+        docs = await info.context.services.clients.client_documents(caller, key)
         return [loading.document(d) for d in docs]
 
     async def load(keys: list[int]) -> list[Any]:
@@ -150,9 +150,9 @@ def unpaid_summary(
     when = None if comparison_date is None else int(comparison_date.timestamp())
 
     async def fetch(key: tuple[int, int | None]) -> t.UnpaidSummary:
-        account = await info.context.account()
+        caller = await info.context.principal()
         summary = await info.context.services.clients.unpaid_summary(
-            account, client_id=key[0], comparison_date=key[1]
+            caller, client_id=key[0], comparison_date=key[1]
         )
         return loading.unpaid_summary(summary)
 

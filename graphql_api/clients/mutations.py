@@ -385,11 +385,11 @@ async def _attempt(action: Callable[[], Awaitable[T]]) -> tuple[T | None, list[U
 class ClientMutation:
     @strawberry.mutation(description="Create a client.")
     async def create_client(self, info: GqlInfo, input: CreateClientInput) -> ClientPayload:
-        account = await info.context.account()
+        caller = await info.context.principal()
         svc = info.context.services.clients
 
         async def run() -> m.Client:
-            return await svc.create(account, client_changes(input))
+            return await svc.create(caller, client_changes(input))
 
         entity, errors = await _attempt(run)
         client = await _client_for(info, entity) if entity else None
@@ -397,7 +397,7 @@ class ClientMutation:
 
     @strawberry.mutation(description="Change a client; only the fields given are written.")
     async def update_client(self, info: GqlInfo, input: UpdateClientInput) -> ClientPayload:
-        account = await info.context.account()
+        caller = await info.context.principal()
         svc = info.context.services.clients
 
         async def run() -> m.Client:
@@ -409,7 +409,7 @@ class ClientMutation:
             except InvalidInput as exc:
                 ids.errors.extend(exc.errors)
             ids.check()
-            return await svc.update(account, client_id, changes)
+            return await svc.update(caller, client_id, changes)
 
         entity, errors = await _attempt(run)
         client = await _client_for(info, entity) if entity else None
@@ -421,11 +421,11 @@ class ClientMutation:
         info: GqlInfo,
         input: DeactivateClientInput,
     ) -> ClientPayload:
-        account = await info.context.account()
+        caller = await info.context.principal()
         svc = info.context.services.clients
 
         async def run() -> m.Client:
-            return await svc.deactivate(account, local_id(input.id, "Client"))
+            return await svc.deactivate(caller, local_id(input.id, "Client"))
 
         entity, errors = await _attempt(run)
         client = await _client_for(info, entity) if entity else None
@@ -433,13 +433,13 @@ class ClientMutation:
 
     @strawberry.mutation(description="Add a contact person to a client.")
     async def add_contact(self, info: GqlInfo, input: AddContactInput) -> ContactPayload:
-        account = await info.context.account()
+        caller = await info.context.principal()
         svc = info.context.services.clients
 
         async def run() -> m.Contact:
             client_id = local_id(input.client_id, "Client", "client_id")
             values = _given(input, ("first_name", "last_name", "phone", "email"))
-            return await svc.add_contact(account, client_id, values)
+            return await svc.add_contact(caller, client_id, values)
 
         entity, errors = await _attempt(run)
         return ContactPayload(
@@ -448,7 +448,7 @@ class ClientMutation:
 
     @strawberry.mutation(description="Change a contact; only the fields given are written.")
     async def update_contact(self, info: GqlInfo, input: UpdateContactInput) -> ContactPayload:
-        account = await info.context.account()
+        caller = await info.context.principal()
         svc = info.context.services.clients
 
         async def run() -> m.Contact:
@@ -457,7 +457,7 @@ class ClientMutation:
             contact_id = ids.local(input.id, "Contact", "id")
             ids.check()
             values = _given(input, ("first_name", "last_name", "phone", "email"))
-            return await svc.update_contact(account, client_id, contact_id, values)
+            return await svc.update_contact(caller, client_id, contact_id, values)
 
         entity, errors = await _attempt(run)
         return ContactPayload(
@@ -470,7 +470,7 @@ class ClientMutation:
         info: GqlInfo,
         input: DeleteContactInput,
     ) -> DeleteContactPayload:
-        account = await info.context.account()
+        caller = await info.context.principal()
         svc = info.context.services.clients
 
         async def run() -> strawberry.ID:
@@ -478,7 +478,7 @@ class ClientMutation:
             client_id = ids.local(input.client_id, "Client", "client_id")
             contact_id = ids.local(input.id, "Contact", "id")
             ids.check()
-            await svc.delete_contact(account, client_id, contact_id)
+            await svc.delete_contact(caller, client_id, contact_id)
             return input.id
 
         deleted, errors = await _attempt(run)
@@ -486,7 +486,7 @@ class ClientMutation:
 
     @strawberry.mutation(description="Add an address to a client.")
     async def add_address(self, info: GqlInfo, input: AddAddressInput) -> AddressPayload:
-        account = await info.context.account()
+        caller = await info.context.principal()
         svc = info.context.services.clients
 
         async def run() -> m.Address:
@@ -495,7 +495,7 @@ class ClientMutation:
             values = _given(input, ("address", "address_name", "city", "district", "municipality"))
             _district(values, ids)
             ids.check()
-            return await svc.add_address(account, client_id, values)
+            return await svc.add_address(caller, client_id, values)
 
         entity, errors = await _attempt(run)
         return AddressPayload(
@@ -504,7 +504,7 @@ class ClientMutation:
 
     @strawberry.mutation(description="Change an address; only the fields given are written.")
     async def update_address(self, info: GqlInfo, input: UpdateAddressInput) -> AddressPayload:
-        account = await info.context.account()
+        caller = await info.context.principal()
         svc = info.context.services.clients
 
         async def run() -> m.Address:
@@ -521,7 +521,7 @@ class ClientMutation:
                     values["state"] = values["state"].value
             _district(values, ids)
             ids.check()
-            return await svc.update_address(account, client_id, address_id, values)
+            return await svc.update_address(caller, client_id, address_id, values)
 
         entity, errors = await _attempt(run)
         return AddressPayload(
@@ -534,7 +534,7 @@ class ClientMutation:
         info: GqlInfo,
         input: DeactivateAddressInput,
     ) -> AddressPayload:
-        account = await info.context.account()
+        caller = await info.context.principal()
         svc = info.context.services.clients
 
         async def run() -> m.Address:
@@ -542,7 +542,7 @@ class ClientMutation:
             client_id = ids.local(input.client_id, "Client", "client_id")
             address_id = ids.local(input.id, "Address", "id")
             ids.check()
-            return await svc.deactivate_address(account, client_id, address_id)
+            return await svc.deactivate_address(caller, client_id, address_id)
 
         entity, errors = await _attempt(run)
         return AddressPayload(
@@ -555,9 +555,9 @@ class ClientMutation:
         info: GqlInfo,
         input: CreateDynamicAttributeInput,
     ) -> DynamicAttributePayload:
-        account = await info.context.account()
+        caller = await info.context.principal()
         svc = info.context.services.clients
-        entity, errors = await _attempt(lambda: svc.add_attribute_definition(account, input.name))
+        entity, errors = await _attempt(lambda: svc.add_attribute_definition(caller, input.name))
         return DynamicAttributePayload(
             dynamic_attribute=loading.dynamic_attribute(entity) if entity else None,
             user_errors=errors,
@@ -569,7 +569,7 @@ class ClientMutation:
         info: GqlInfo,
         input: SetClientAttributesInput,
     ) -> ClientPayload:
-        account = await info.context.account()
+        caller = await info.context.principal()
         svc = info.context.services.clients
 
         async def run() -> m.Client:
@@ -577,7 +577,7 @@ class ClientMutation:
             client_id = ids.local(input.client_id, "Client", "client_id")
             attributes = _attribute_inputs(input.attributes, ids)
             ids.check()
-            return await svc.update(account, client_id, m.ClientChanges(attributes=attributes))
+            return await svc.update(caller, client_id, m.ClientChanges(attributes=attributes))
 
         entity, errors = await _attempt(run)
         client = await _client_for(info, entity) if entity else None
@@ -589,10 +589,10 @@ class ClientMutation:
         info: GqlInfo,
         input: CreateCatalogItemInput,
     ) -> PaymentTypePayload:
-        account = await info.context.account()
+        caller = await info.context.principal()
         svc = info.context.services.clients
         entity, errors = await _attempt(
-            lambda: svc.add_catalog_item(account, m.CatalogKind.PAYMENT_TYPE, input.name)
+            lambda: svc.add_catalog_item(caller, m.CatalogKind.PAYMENT_TYPE, input.name)
         )
         return PaymentTypePayload(
             payment_type=loading.payment_type(entity) if entity else None, user_errors=errors
@@ -604,10 +604,10 @@ class ClientMutation:
         info: GqlInfo,
         input: CreateCatalogItemInput,
     ) -> PriceListPayload:
-        account = await info.context.account()
+        caller = await info.context.principal()
         svc = info.context.services.clients
         entity, errors = await _attempt(
-            lambda: svc.add_catalog_item(account, m.CatalogKind.PRICE_LIST, input.name)
+            lambda: svc.add_catalog_item(caller, m.CatalogKind.PRICE_LIST, input.name)
         )
         return PriceListPayload(
             price_list=loading.price_list(entity) if entity else None, user_errors=errors
@@ -619,10 +619,10 @@ class ClientMutation:
         info: GqlInfo,
         input: CreateCatalogItemInput,
     ) -> SaleConditionPayload:
-        account = await info.context.account()
+        caller = await info.context.principal()
         svc = info.context.services.clients
         entity, errors = await _attempt(
-            lambda: svc.add_catalog_item(account, m.CatalogKind.SALE_CONDITION, input.name)
+            lambda: svc.add_catalog_item(caller, m.CatalogKind.SALE_CONDITION, input.name)
         )
         return SaleConditionPayload(
             sale_condition=loading.sale_condition(entity) if entity else None, user_errors=errors
@@ -632,13 +632,13 @@ class ClientMutation:
         description="Add or subtract loyalty points; the balance never goes below 0."
     )
     async def change_points(self, info: GqlInfo, input: ChangePointsInput) -> ChangePointsPayload:
-        account = await info.context.account()
+        caller = await info.context.principal()
         svc = info.context.services.clients
 
         async def run() -> m.PointsEntry:
             client_id = local_id(input.client_id, "Client", "client_id")
             return await svc.change_points(
-                account,
+                caller,
                 client_id,
                 m.PointsOperation(input.operation.value),
                 input.points,
@@ -656,13 +656,13 @@ class ClientMutation:
 
     @strawberry.mutation(description="Record a sale document issued to a client.")
     async def create_document(self, info: GqlInfo, input: CreateDocumentInput) -> DocumentPayload:
-        account = await info.context.account()
+        caller = await info.context.principal()
         svc = info.context.services.clients
 
         async def run() -> m.Document:
             client_id = local_id(input.client_id, "Client", "client_id")
             return await svc.add_document(
-                account,
+                caller,
                 client_id,
                 name=input.name,
                 number=input.number,
@@ -682,17 +682,17 @@ class ClientMutation:
         info: GqlInfo,
         input: RecordPaymentInput,
     ) -> RecordPaymentPayload:
-        account = await info.context.account()
+        caller = await info.context.principal()
         svc = info.context.services.clients
 
         async def run() -> m.Payment:
             document_id = local_id(input.document_id, "Document", "document_id")
-            return await svc.add_payment(account, document_id, input.amount)
+            return await svc.add_payment(caller, document_id, input.amount)
 
         entity, errors = await _attempt(run)
         document = None
         if entity is not None and _sub_selections(info, "document") is not None:
-            document = loading.document(await svc.get_document(account, entity.document_id))
+            document = loading.document(await svc.get_document(caller, entity.document_id))
         return RecordPaymentPayload(
             payment=loading.payment(entity) if entity else None,
             document=document,

@@ -86,7 +86,7 @@ async def _clients_page(
     flt: ClientFilterInput | None,
     sort: ClientSortInput | None,
 ) -> t.ClientConnection:
-    account = await info.context.account()
+    caller = await info.context.principal()
     sort = sort or ClientSortInput()
     sort_field = m.ClientSortField(sort.field.value)
     descending = sort.direction is SortDirection.DESC
@@ -95,7 +95,7 @@ async def _clients_page(
     selection = info.selected_fields[0]
     assert isinstance(selection, SelectedField)  # the field being resolved
     page, related = await info.context.services.clients.page(
-        account,
+        caller,
         domain_filter,
         sort_field,
         descending,
@@ -128,9 +128,9 @@ async def _clients_page(
 async def _catalog(
     info: GqlInfo, kind: m.CatalogKind, first: int, offset: int
 ) -> list[m.CatalogItem]:
-    account = await info.context.account()
+    caller = await info.context.principal()
     page = await _renaming_limit(
-        info.context.services.clients.list_catalog(account, kind, first, offset)
+        info.context.services.clients.list_catalog(caller, kind, first, offset)
     )
     return list(page.items)
 
@@ -170,7 +170,7 @@ class ClientQuery:
 
     @strawberry.field(description="A client by global id; null when it does not exist.")
     async def client(self, info: GqlInfo, id: strawberry.ID) -> t.Client | None:
-        await info.context.account()
+        await info.context.principal()
         client_id = local_id(id, "Client")
         try:
             return await loaders.client_by_id(info, client_id, info.selected_fields[0].selections)
@@ -179,9 +179,9 @@ class ClientQuery:
 
     @strawberry.field(description="The first client with this tax id; null when none.")
     async def client_by_code(self, info: GqlInfo, code: str) -> t.Client | None:
-        account = await info.context.account()
+        caller = await info.context.principal()
         try:
-            entity = await info.context.services.clients.get_by_code(account, code)
+            entity = await info.context.services.clients.get_by_code(caller, code)
         except NotFound:
             return None
         return await loaders.build_one(info, entity, info.selected_fields[0].selections)
@@ -211,9 +211,9 @@ class ClientQuery:
     async def dynamic_attributes(
         self, info: GqlInfo, first: int = 50, offset: int = 0
     ) -> list[t.DynamicAttribute]:
-        account = await info.context.account()
+        caller = await info.context.principal()
         page = await _renaming_limit(
-            info.context.services.clients.list_attribute_definitions(account, first, offset)
+            info.context.services.clients.list_attribute_definitions(caller, first, offset)
         )
         return [loading.dynamic_attribute(i) for i in page.items]
 
@@ -222,7 +222,7 @@ class ClientQuery:
 
 
 async def _client_node(info: GqlInfo, global_id: str) -> t.Client:
-    await info.context.account()
+    await info.context.principal()
     return await loaders.client_by_id(
         info, local_id(global_id, "Client"), info.selected_fields[0].selections
     )
@@ -232,9 +232,9 @@ def _catalog_node(
     kind: m.CatalogKind, type_name: str, build: Callable[[m.CatalogItem], Node]
 ) -> NodeFetcher:
     async def fetch(info: GqlInfo, global_id: str) -> Node:
-        account = await info.context.account()
+        caller = await info.context.principal()
         item = await info.context.services.clients.get_catalog_item(
-            account, kind, local_id(global_id, type_name)
+            caller, kind, local_id(global_id, type_name)
         )
         return build(item)
 
@@ -242,16 +242,16 @@ def _catalog_node(
 
 
 async def _attribute_node(info: GqlInfo, global_id: str) -> t.DynamicAttribute:
-    account = await info.context.account()
+    caller = await info.context.principal()
     item = await info.context.services.clients.get_attribute_definition(
-        account, local_id(global_id, "DynamicAttribute")
+        caller, local_id(global_id, "DynamicAttribute")
     )
     return loading.dynamic_attribute(item)
 
 
 async def _document_node(info: GqlInfo, global_id: str) -> t.Document:
-    account = await info.context.account()
-    doc = await info.context.services.clients.get_document(account, local_id(global_id, "Document"))
+    caller = await info.context.principal()
+    doc = await info.context.services.clients.get_document(caller, local_id(global_id, "Document"))
     return loading.document(doc)
 
 

@@ -233,5 +233,5 @@ class ClientConnection:
 
     @strawberry.field(description="Clients matching the filter. Counted only when selected.")
     async def total_count(self, info: Info[Context, None]) -> int:
-        account = await info.context.account()
-        return await info.context.services.clients.count(account, self.filter)
+        caller = await info.context.principal()
+        return await info.context.services.clients.count(caller, self.filter)

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from core.accounts.model import Account
+from core.accounts.model import Principal
 from core.clients.errors import ClientNotFound
 from core.clients.model import AddressFilter, CatalogKind, ClientFilter
 from core.shared.pagination import OffsetPage
@@ -73,24 +73,23 @@ class BsaleApi:
         self.services = services
         self.clients = services.clients
 
-    async def _account(self, request: Request) -> tuple[Account, Out]:
-        principal = await authenticate(request, self.services.accounts)
-        account = principal.account
-        dkey = district_key(account.country)
+    async def _account(self, request: Request) -> tuple[Principal, Out]:
+        caller = await authenticate(request, self.services.accounts)
+        dkey = district_key(caller.account.country)
         request.state.bsale_dkey = dkey
         v1 = str(request.base_url).rstrip("/") + "/v1"
-        return account, Out(v1, dkey)
+        return caller, Out(v1, dkey)
 
     # -- clients ------------------------------------------------------------------------------
 
     async def list_clients(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         q = Query(request, _LIST_CLIENTS)
         limit, offset = q.paging()
         fields = q.bracket_list("fields", _FIELD_NAMES[out.dkey])
         expand = q.bracket_list("expand", EXPAND_NAMES) or []
         flt = self._client_filter(q)
-        page, related = await self.clients.list_clients(account, flt, limit, offset, expand)
+        page, related = await self.clients.list_clients(caller, flt, limit, offset, expand)
         client = out.client
         items = [client(c, related, expand) for c in page.items]
         if fields is not None:
@@ -112,19 +111,19 @@ class BsaleApi:
         )
 
     async def count_clients(self, request: Request) -> Response:
-        account, _ = await self._account(request)
+        caller, _ = await self._account(request)
         flt = self._client_filter(Query(request, _COUNT))
-        return JSONResponse({"count": await self.clients.count(account, flt)})
+        return JSONResponse({"count": await self.clients.count(caller, flt)})
 
     async def create_client(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         Query(request, _NONE)
         changes = bodies.client_changes(await json_body(request))
-        client = await self.clients.create(account, changes)
+        client = await self.clients.create(caller, changes)
         return JSONResponse(out.client(client), status_code=201)
 
     async def get_client(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         client_id = path_id(request.path_params["client_id"], "client")
         q = Query(request, _GET_CLIENT)
         fields = q.bracket_list("fields", _FIELD_NAMES[out.dkey])
@@ -132,7 +131,7 @@ class BsaleApi:
         # Through the page query so catalogs ride on the same statement; a limit of 2 lets
         # the service see the last page and skip the count.
         page, related = await self.clients.list_clients(
-            account, ClientFilter(ids=(client_id,)), 2, 0, expand
+            caller, ClientFilter(ids=(client_id,)), 2, 0, expand
         )
         if not page.items:
             raise ClientNotFound(client_id)
@@ -142,24 +141,24 @@ class BsaleApi:
         return JSONResponse(d)
 
     async def update_client(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         client_id = path_id(request.path_params["client_id"], "client")
         Query(request, _NONE)
         changes = bodies.client_changes(await json_body(request), client_id)
-        client = await self.clients.update(account, client_id, changes)
+        client = await self.clients.update(caller, client_id, changes)
         return JSONResponse(out.client(client))
 
     async def delete_client(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         client_id = path_id(request.path_params["client_id"], "client")
         Query(request, _NONE)
-        return JSONResponse(out.client(await self.clients.deactivate(account, client_id)))
+        return JSONResponse(out.client(await self.clients.deactivate(caller, client_id)))
 
     async def unpaid_documents(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         q = Query(request, _UNPAID)
         summary = await self.clients.unpaid_summary(
-            account,
+            caller,
             client_id=q.ident("clientid"),
             code=q.text("code"),
             comparison_date=q.epoch("comparisondate"),
@@ -167,13 +166,13 @@ class BsaleApi:
         return JSONResponse(out.unpaid(summary))
 
     async def points(self, request: Request) -> Response:
-        account, _ = await self._account(request)
+        caller, _ = await self._account(request)
         Query(request, _NONE)
         op, client_id, points, description, order_id = bodies.points_change(
             await json_body(request)
         )
         entry = await self.clients.change_points(
-            account, client_id, op, points, description, order_id
+            caller, client_id, op, points, description, order_id
         )
         return JSONResponse(
             {
@@ -190,22 +189,22 @@ class BsaleApi:
     # -- contacts -----------------------------------------------------------------------------
 
     async def list_contacts(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         client_id = path_id(request.path_params["client_id"], "client")
         q = Query(request, _PAGED)
         limit, offset = q.paging()
-        page = await self.clients.list_contacts(account, client_id, limit, offset)
+        page = await self.clients.list_contacts(caller, client_id, limit, offset)
         base = f"{out.clients}{client_id}"
         items = [out.contact(x, base) for x in page.items]
         nxt = q.next_url(request, limit, offset) if page.has_next else None
         return JSONResponse(envelope(f"{base}/contacts.json", page, items, nxt))
 
     async def add_contact(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         client_id = path_id(request.path_params["client_id"], "client")
         Query(request, _NONE)
         values = bodies.contact_values(await json_body(request))
-        contact = await self.clients.add_contact(account, client_id, values)
+        contact = await self.clients.add_contact(caller, client_id, values)
         return JSONResponse(out.contact(contact), status_code=201)
 
     def _contact_ids(self, request: Request) -> tuple[int, int]:
@@ -213,32 +212,32 @@ class BsaleApi:
         return client_id, path_id(request.path_params["contact_id"], "contact")
 
     async def get_contact(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         client_id, contact_id = self._contact_ids(request)
         Query(request, _NONE)
         return JSONResponse(
-            out.contact(await self.clients.get_contact(account, client_id, contact_id))
+            out.contact(await self.clients.get_contact(caller, client_id, contact_id))
         )
 
     async def update_contact(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         client_id, contact_id = self._contact_ids(request)
         Query(request, _NONE)
         values = bodies.contact_values(await json_body(request))
-        contact = await self.clients.update_contact(account, client_id, contact_id, values)
+        contact = await self.clients.update_contact(caller, client_id, contact_id, values)
         return JSONResponse(out.contact(contact))
 
     async def delete_contact(self, request: Request) -> Response:
-        account, _ = await self._account(request)
+        caller, _ = await self._account(request)
         client_id, contact_id = self._contact_ids(request)
         Query(request, _NONE)
-        await self.clients.delete_contact(account, client_id, contact_id)
+        await self.clients.delete_contact(caller, client_id, contact_id)
         return Response(status_code=204)
 
     # -- addresses ----------------------------------------------------------------------------
 
     async def list_addresses(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         client_id = path_id(request.path_params["client_id"], "client")
         q = Query(request, _ADDRESS_FILTERS)
         limit, offset = q.paging()
@@ -252,18 +251,18 @@ class BsaleApi:
             district=district or municipality,
             state=q.flag("state"),
         )
-        page = await self.clients.list_addresses(account, client_id, flt, limit, offset)
+        page = await self.clients.list_addresses(caller, client_id, flt, limit, offset)
         base = f"{out.clients}{client_id}"
         items = [out.address(x, base) for x in page.items]
         nxt = q.next_url(request, limit, offset) if page.has_next else None
         return JSONResponse(envelope(f"{base}/addresses.json", page, items, nxt))
 
     async def add_address(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         client_id = path_id(request.path_params["client_id"], "client")
         Query(request, _NONE)
         values = bodies.address_values(await json_body(request), allow_state=False)
-        address = await self.clients.add_address(account, client_id, values)
+        address = await self.clients.add_address(caller, client_id, values)
         return JSONResponse(out.address(address), status_code=201)
 
     def _address_ids(self, request: Request) -> tuple[int, int]:
@@ -271,36 +270,36 @@ class BsaleApi:
         return client_id, path_id(request.path_params["address_id"], "address")
 
     async def get_address(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         client_id, address_id = self._address_ids(request)
         Query(request, _NONE)
         return JSONResponse(
-            out.address(await self.clients.get_address(account, client_id, address_id))
+            out.address(await self.clients.get_address(caller, client_id, address_id))
         )
 
     async def update_address(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         client_id, address_id = self._address_ids(request)
         Query(request, _NONE)
         values = bodies.address_values(await json_body(request), allow_state=True)
-        address = await self.clients.update_address(account, client_id, address_id, values)
+        address = await self.clients.update_address(caller, client_id, address_id, values)
         return JSONResponse(out.address(address))
 
     async def delete_address(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         client_id, address_id = self._address_ids(request)
         Query(request, _NONE)
-        address = await self.clients.deactivate_address(account, client_id, address_id)
+        address = await self.clients.deactivate_address(caller, client_id, address_id)
         return JSONResponse(out.address(address))
 
     # -- attributes, catalogs, documents ------------------------------------------------------
 
     async def client_attributes(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         client_id = path_id(request.path_params["client_id"], "client")
         q = Query(request, _PAGED)
         limit, offset = q.paging()
-        values = await self.clients.client_attributes(account, client_id)
+        values = await self.clients.client_attributes(caller, client_id)
         # A client has a handful of attributes: one query for all of them, sliced here.
         page = OffsetPage(
             items=values[offset : offset + limit], total=len(values), limit=limit, offset=offset
@@ -311,47 +310,47 @@ class BsaleApi:
         return JSONResponse(envelope(href, page, items, nxt))
 
     async def list_dynamic_attributes(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         q = Query(request, _PAGED)
         limit, offset = q.paging()
-        page = await self.clients.list_attribute_definitions(account, limit, offset)
+        page = await self.clients.list_attribute_definitions(caller, limit, offset)
         items = [out.dynamic_attribute(x) for x in page.items]
         nxt = q.next_url(request, limit, offset) if page.has_next else None
         return JSONResponse(envelope(f"{out.v1}/dynamic_attributes.json", page, items, nxt))
 
     async def get_dynamic_attribute(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         attr_id = path_id(request.path_params["item_id"], "dynamic attribute")
         Query(request, _NONE)
-        attr = await self.clients.get_attribute_definition(account, attr_id)
+        attr = await self.clients.get_attribute_definition(caller, attr_id)
         return JSONResponse(out.dynamic_attribute(attr))
 
     def catalog_handlers(self, path: str, kind: CatalogKind) -> tuple[Handler, Handler]:
         entity = kind.value.replace("_", " ")
 
         async def list_items(request: Request) -> Response:
-            account, out = await self._account(request)
+            caller, out = await self._account(request)
             q = Query(request, _PAGED)
             limit, offset = q.paging()
-            page = await self.clients.list_catalog(account, kind, limit, offset)
+            page = await self.clients.list_catalog(caller, kind, limit, offset)
             items = [out.catalog(x, path) for x in page.items]
             nxt = q.next_url(request, limit, offset) if page.has_next else None
             return JSONResponse(envelope(f"{out.v1}/{path}.json", page, items, nxt))
 
         async def get_item(request: Request) -> Response:
-            account, out = await self._account(request)
+            caller, out = await self._account(request)
             item_id = path_id(request.path_params["item_id"], entity)
             Query(request, _NONE)
-            item = await self.clients.get_catalog_item(account, kind, item_id)
+            item = await self.clients.get_catalog_item(caller, kind, item_id)
             return JSONResponse(out.catalog(item, path))
 
         return list_items, get_item
 
     async def get_document(self, request: Request) -> Response:
-        account, out = await self._account(request)
+        caller, out = await self._account(request)
         doc_id = path_id(request.path_params["item_id"], "document")
         Query(request, _NONE)
-        return JSONResponse(out.document_full(await self.clients.get_document(account, doc_id)))
+        return JSONResponse(out.document_full(await self.clients.get_document(caller, doc_id)))
 
 
 def _dispatch(handlers: dict[str, Handler]) -> Handler:

@@ -7,6 +7,7 @@ from typing import Any
 from clientgate.container import Services
 from core.clients.model import AttributeInput, CatalogKind, ClientChanges
 from tests.graphql_api.conftest import Gql
+from tests.support.callers import caller
 
 LIST = """
 query($first: Int!) {
@@ -33,19 +34,20 @@ async def test_clients_page_statements_are_constant(
     svc = services.clients
     account = acc.account
     pts = [
-        await svc.add_catalog_item(account, CatalogKind.PAYMENT_TYPE, f"PT{i}") for i in range(3)
+        await svc.add_catalog_item(caller(account), CatalogKind.PAYMENT_TYPE, f"PT{i}")
+        for i in range(3)
     ]
-    attr = await svc.add_attribute_definition(account, "Rubro")
+    attr = await svc.add_attribute_definition(caller(account), "Rubro")
     for i in range(55):
         client = await svc.create(
-            account,
+            caller(account),
             ClientChanges(
                 {"first_name": f"Client {i}", "payment_type_id": pts[i % 3].id},
                 attributes=[AttributeInput(attr.id, f"v{i}")],
             ),
         )
-        await svc.add_contact(account, client.id, {"first_name": f"K{i}"})
-        await svc.add_address(account, client.id, {"address": f"Street {i}"})
+        await svc.add_contact(caller(account), client.id, {"first_name": f"K{i}"})
+        await svc.add_address(caller(account), client.id, {"address": f"Street {i}"})
 
     await gql(LIST, {"first": 1}, token=acc.token)  # warm per-process caches (credentials)
     counts = {}
@@ -72,8 +74,8 @@ async def test_only_selected_relations_are_loaded(
 ) -> None:
     """@skip/@include and unselected relations cost no statement."""
     acc = await make_account("PE")
-    client = await services.clients.create(acc.account, ClientChanges({"first_name": "S"}))
-    await services.clients.add_contact(acc.account, client.id, {"first_name": "K"})
+    client = await services.clients.create(caller(acc.account), ClientChanges({"first_name": "S"}))
+    await services.clients.add_contact(caller(acc.account), client.id, {"first_name": "K"})
     query = """query($no: Boolean!) { clients(first: 5) { nodes {
         firstName contacts @skip(if: true) { firstName } addresses @include(if: $no) { address }
     } } }"""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clients.model import Document, Payment
@@ -74,6 +76,22 @@ class SqlDocumentRepository:
         )
         return [document(r) for r in rows]
 
+    async def list_for_clients(
+        self, account_id: int, client_ids: Collection[int]
+    ) -> dict[int, list[Document]]:
+        rows = await self._conn.execute(
+            _OF_CLIENTS, {"account_id": account_id, "ids": list(client_ids)}
+        )
+        return _by_client(rows)
+
+    async def unpaid_for_clients(
+        self, account_id: int, client_ids: Collection[int]
+    ) -> dict[int, list[Document]]:
+        rows = await self._conn.execute(
+            _UNPAID_OF_CLIENTS, {"account_id": account_id, "ids": list(client_ids)}
+        )
+        return _by_client(rows)
+
     async def unpaid_for_client(self, account_id: int, client_id: int) -> list[Document]:
         rows = await self._conn.execute(
             select(*DOCUMENT_COLUMNS)
@@ -104,3 +122,25 @@ class SqlDocumentRepository:
             .values(paid_amount=documents.c.paid_amount + amount)
         )
         return payment(row)
+
+
+def _by_client(rows: Any) -> dict[int, list[Document]]:
+    out: dict[int, list[Document]] = {}
+    for row in rows:
+        out.setdefault(row.client_id, []).append(document(row))
+    return out
+
+
+# Documents of a set of clients, built once and bound per call.
+_OF_SCOPE = (
+    documents.c.account_id == bindparam("account_id"),
+    documents.c.client_id.in_(bindparam("ids", expanding=True)),
+)
+_OF_CLIENTS = (
+    select(*DOCUMENT_COLUMNS).where(*_OF_SCOPE).order_by(documents.c.client_id, documents.c.id)
+)
+_UNPAID_OF_CLIENTS = (
+    select(*DOCUMENT_COLUMNS)
+    .where(*_OF_SCOPE, documents.c.paid_amount < documents.c.total_amount)
+    .order_by(documents.c.client_id, documents.c.expiration_date, documents.c.id)
+)
