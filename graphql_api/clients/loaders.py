@@ -1,5 +1,5 @@
-"""Per-request DataLoaders for single objects (``node``, ``client``, ``clientByCode``,
-mutation payloads) and for the few argument-taking Client fields.
+"""Per-request DataLoaders: clients by id and their relations (for single clients: ``node``,
+``client``, ``clientByCode``, mutation payloads), and the argument-taking Client fields.
 
 Loaders live in the request's context under typed keys and are created on first use, so
 nothing is shared between requests. Aliased root fields (``a: client(id: ..) b: client(id: ..)``)
@@ -9,18 +9,16 @@ run concurrently and their loads are batched into one service call per relation.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Hashable, Iterable
+from collections.abc import Awaitable, Callable, Hashable
 from datetime import datetime
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
-from strawberry.types.nodes import Selection
 
 from core.clients import model as m
-from core.clients.errors import ClientNotFound
 from core.shared.errors import InvalidInput
-from graphql_api.clients import loading
+from graphql_api.clients import convert
 from graphql_api.clients import types as t
 from graphql_api.context import Context, LoaderKey
 
@@ -81,34 +79,6 @@ def relation(info: GqlInfo, name: str) -> DataLoader[m.Client, Any]:
     return info.context.loader(RELATIONS[name], load, cache_key=lambda c: c.id)
 
 
-def _merge(related: m.ClientRelated, client: m.Client, name: str, value: Any) -> None:
-    if name in ("contacts", "addresses", "attributes"):
-        getattr(related, name)[client.id] = value
-    elif value is not None:
-        {
-            "payment_type": related.payment_types,
-            "price_list": related.price_lists,
-            "sale_condition": related.sale_conditions,
-        }[name][value.id] = value
-
-
-async def build_one(info: GqlInfo, client: m.Client, selections: Iterable[Selection]) -> t.Client:
-    """A single Client with the relations its selection asks for, loaded through loaders."""
-    names = sorted(loading.client_relations(selections))
-    values = await asyncio.gather(*(relation(info, n).load(client) for n in names))
-    related = m.ClientRelated()
-    for name, value in zip(names, values, strict=True):
-        _merge(related, client, name, value)
-    return loading.build_client(client, related)
-
-
-async def client_by_id(info: GqlInfo, client_id: int, selections: Iterable[Selection]) -> t.Client:
-    entity = await clients_by_id(info).load(client_id)
-    if entity is None:
-        raise ClientNotFound(client_id)
-    return await build_one(info, entity, selections)
-
-
 async def _each(keys: list[K], fetch: Callable[[K], Awaitable[V]]) -> list[V | BaseException]:
     # The service has no bulk call for these (rarely listed) fields: one call per key,
     # run concurrently; a failure fails only its own key.
@@ -124,7 +94,7 @@ def points_history(info: GqlInfo, client_id: int, first: int) -> Awaitable[list[
         if key[1] == 0:
             return []
         entries = await info.context.services.clients.points_history(caller, key[0], key[1])
-        return [loading.points_entry(e) for e in entries]
+        return [convert.points_entry(e) for e in entries]
 
     async def load(keys: list[tuple[int, int]]) -> list[Any]:
         return await _each(keys, fetch)
@@ -136,7 +106,7 @@ def documents(info: GqlInfo, client_id: int) -> Awaitable[list[t.Document]]:
     async def fetch(key: int) -> list[t.Document]:
         caller = await info.context.principal()
         docs = await info.context.services.clients.client_documents(caller, key)
-        return [loading.document(d) for d in docs]
+        return [convert.document(d) for d in docs]
 
     async def load(keys: list[int]) -> list[Any]:
         return await _each(keys, fetch)
@@ -154,7 +124,7 @@ def unpaid_summary(
         summary = await info.context.services.clients.unpaid_summary(
             caller, client_id=key[0], comparison_date=key[1]
         )
-        return loading.unpaid_summary(summary)
+        return convert.unpaid_summary(summary)
 
     async def load(keys: list[tuple[int, int | None]]) -> list[Any]:
         return await _each(keys, fetch)
