@@ -257,3 +257,39 @@ async def test_text_filters_match_substrings_with_literal_wildcards(
     assert await names(first_name="a/b") == ["a/b"]
     assert await names(first_name="ana") == ["50% Ana", "ANA", "anaXmaría", "ana_maría"]
     assert await services.clients.count(caller(acc), ClientFilter(first_name="%")) == 1
+
+
+async def test_bulk_reads_are_per_client_and_tenant_scoped(
+    services: Services, make_account: Any
+) -> None:
+    mine = caller((await make_account("PE")).account)
+    other = caller((await make_account("PE")).account)
+    svc = services.clients
+    a = await svc.create(mine, ClientChanges({"first_name": "A"}))
+    b = await svc.create(mine, ClientChanges({"first_name": "B"}))
+    foreign = await svc.create(other, ClientChanges({"first_name": "F"}))
+    for client, who in ((a, mine), (b, mine), (foreign, other)):
+        for n in (1, 2, 3):
+            await svc.change_points(who, client.id, PointsOperation.ADD, n, f"+{n}")
+        await svc.add_document(
+            who,
+            client.id,
+            name="F",
+            number=client.id,
+            emission_date=10,
+            expiration_date=20,
+            total_amount=100,
+        )
+    ids = [a.id, b.id, foreign.id]
+    history = await svc.points_histories(mine, ids, 2)
+    assert {k: [e.points for e in v] for k, v in history.items()} == {a.id: [3, 2], b.id: [3, 2]}
+    assert await svc.points_histories(mine, ids, 0) == {}
+    with pytest.raises(InvalidInput):
+        await svc.points_histories(mine, ids, 101)
+    docs = await svc.documents_of(mine, ids)
+    assert {k: [d.number for d in v] for k, v in docs.items()} == {a.id: [a.id], b.id: [b.id]}
+    summaries = await svc.unpaid_summaries(mine, ids, comparison_date=15)
+    assert set(summaries) == {a.id, b.id}
+    assert summaries[a.id].client.id == a.id
+    assert [d.number for d in summaries[a.id].upcoming] == [a.id]
+    assert summaries[a.id].total_debt == Decimal(100)
