@@ -13,6 +13,7 @@ from typing import Any
 import strawberry
 
 from core.clients import model as m
+from core.clients import rules
 from core.shared.errors import FieldError, InvalidInput
 from graphql_api.clients import types as t
 from graphql_api.relay import local_id
@@ -212,15 +213,10 @@ def given(obj: object, names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def district(values: dict[str, Any], ids: Ids) -> None:
-    """``district`` and ``municipality`` are one column; accept either name."""
-    if "municipality" not in values:
-        return
-    municipality = values.pop("municipality")
-    if "district" in values and values["district"] != municipality:
-        ids.errors.append(
-            FieldError("municipality", "must equal district when both are given", "INVALID")
-        )
-    values["district"] = municipality
+    """``district`` and ``municipality`` are one field: the core's rule merges them."""
+    error = rules.merge_district(values)
+    if error is not None:
+        ids.errors.append(error)
 
 
 def attribute_inputs(

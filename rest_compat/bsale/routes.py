@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Route
 from core.accounts.model import Principal
 from core.clients.errors import ClientNotFound
 from core.clients.model import AddressFilter, CatalogKind, ClientFilter
+from core.clients.rules import merge_district
 from core.shared.pagination import OffsetPage
 from httpkit.auth import authenticate
 from httpkit.json import JSONResponse, json_body
@@ -241,14 +242,15 @@ class BsaleApi:
         client_id = path_id(request.path_params["client_id"], "client")
         q = Query(request, _ADDRESS_FILTERS)
         limit, offset = q.paging()
-        district = q.text("district")
-        municipality = q.text("municipality")
-        if district and municipality and district != municipality:
+        districts: dict[str, object] = {
+            n: v for n in ("district", "municipality") if (v := q.text(n))
+        }
+        if merge_district(districts) is not None:
             raise bad("municipality", "district and municipality name the same filter; they differ")
         flt = AddressFilter(
             address=q.text("address"),
             city=q.text("city"),
-            district=district or municipality,
+            district=str(districts["district"]) if "district" in districts else None,
             state=q.flag("state"),
         )
         page = await self.clients.list_addresses(caller, client_id, flt, limit, offset)
