@@ -49,7 +49,7 @@ CLIENT_TEXT_LIMITS: Mapping[str, int] = {
     "first_name": 255,
     "last_name": 255,
     "email": 254,
-    "code": 255,
+    "code": 64,
     "phone": 255,
     "company": 255,
     "note": LONG_TEXT,

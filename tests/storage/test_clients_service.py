@@ -6,8 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import String, Table
 
 from clientgate.container import Services
+from core.clients import rules
 from core.clients.model import (
     AttributeInput,
     CatalogKind,
@@ -17,6 +19,16 @@ from core.clients.model import (
     PointsOperation,
 )
 from core.shared.errors import InvalidInput, NotFound
+from core.storage.tables.clients import (
+    addresses,
+    attribute_values,
+    clients,
+    contacts,
+    documents,
+    dynamic_attributes,
+    payment_types,
+    points_entries,
+)
 from tests.support.callers import caller
 
 
@@ -293,3 +305,28 @@ async def test_bulk_reads_are_per_client_and_tenant_scoped(
     assert summaries[a.id].client.id == a.id
     assert [d.number for d in summaries[a.id].upcoming] == [a.id]
     assert summaries[a.id].total_debt == Decimal(100)
+
+
+def test_text_limits_match_their_columns() -> None:
+    """Each text limit of the core is its column's length (a Text column has none: any limit
+    fits), so no accepted value can overflow a column on PostgreSQL."""
+
+    def length(table: Table, column: str) -> int | None:
+        kind = table.c[column].type
+        return kind.length if isinstance(kind, String) else None
+
+    pairs: list[tuple[Table, str, int]] = [
+        *((clients, f, n) for f, n in rules.CLIENT_TEXT_LIMITS.items()),
+        *((contacts, f, n) for f, n in rules.CONTACT_TEXT_LIMITS.items()),
+        *((addresses, f, n) for f, n in rules.ADDRESS_TEXT_LIMITS.items()),
+        (attribute_values, "value", rules.ATTRIBUTE_VALUE_LIMIT),
+        (dynamic_attributes, "name", rules.NAME_LIMIT),
+        (payment_types, "name", rules.NAME_LIMIT),
+        (points_entries, "description", rules.DESCRIPTION_LIMIT),
+        (points_entries, "order_id", rules.ORDER_ID_LIMIT),
+        (documents, "name", rules.DOCUMENT_NAME_LIMIT),
+    ]
+    mismatched = [
+        (t.name, f, n, length(t, f)) for t, f, n in pairs if length(t, f) not in (None, n)
+    ]
+    assert mismatched == []
