@@ -20,10 +20,9 @@ from typing import Any
 from core.clients.model import AttributeInput, ClientChanges, PointsOperation
 from core.clients.rules import merge_district
 from core.shared.errors import FieldError, InvalidInput
-from rest_compat.bsale.params import MAX_ID
+from rest_compat.bsale.params import MAX_ID, digits
 
 _NUMBER = re.compile(r"^\s*-?[0-9]{1,16}(\.[0-9]{1,10})?\s*$")
-_INTEGER = re.compile(r"^\s*[0-9]{1,19}\s*$")
 
 _CLIENT_TEXT = {
     "firstName": "first_name",
@@ -81,6 +80,8 @@ _TO_CAMEL: dict[str, str] = {
     "client_id": "clientId",
     "dynamic_attributes": "dynamicAttributes",
     "dynamic_attribute_id": "dynamicAttributeId",
+    "contact_id": "contactId",
+    "address_id": "addressId",
 }
 
 
@@ -146,7 +147,7 @@ class _Reader:
         elif isinstance(value, int):
             result = value
         elif (isinstance(value, float) and value.is_integer()) or (
-            isinstance(value, str) and _INTEGER.match(value)
+            isinstance(value, str) and digits(value.strip())
         ):
             result = int(value)
         else:
