@@ -16,6 +16,8 @@ from stdnum.es import cif, dni, nie
 from stdnum.mx import rfc
 from stdnum.pe import cui, ruc
 
+from core.shared.ids import is_ascii_digits
+
 SUPPORTED_COUNTRIES = ("PE", "CL", "MX", "ES")
 FOREIGNER_RUT = "55555555-5"
 
@@ -73,7 +75,7 @@ def normalise_for_lookup(country: str, raw: str) -> str:
 
 def ruc_structure_error(value: str) -> str | None:
     """Peru RUC shape rules that hold for every account: 11 digits and a known prefix."""
-    if len(value) != 11 or not value.isdigit():
+    if len(value) != 11 or not is_ascii_digits(value):
         return "RUC must be exactly 11 digits"
     if value[:2] not in ("10", "15", "16", "17", "20"):
         return "RUC must start with 10, 15, 16, 17 or 20"
