@@ -15,6 +15,7 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from core.clients import rules
 from core.clients.model import ClientFilter
 from graphql_api.clients import loaders
 from graphql_api.clients.types import (
@@ -83,7 +84,7 @@ class Client(Node):
         graphql_type=list[PointsEntry],
     )
     def points_history(
-        self, info: Info[Context, None], first: int = 100
+        self, info: Info[Context, None], first: int = rules.MAX_HISTORY
     ) -> Awaitable[list[PointsEntry]]:
         return loaders.points_history(info, self.database_id, first)
 

@@ -11,6 +11,7 @@ from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 
 from core.clients import model as m
+from core.clients import rules
 from core.shared.errors import FieldError, InvalidInput, NotFound
 from graphql_api.clients import build, convert, selection
 from graphql_api.clients import types as t
@@ -189,28 +190,28 @@ class ClientQuery:
 
     @strawberry.field(description="Payment types of the account (at most 50 per call).")
     async def payment_types(
-        self, info: GqlInfo, first: int = 50, offset: int = 0
+        self, info: GqlInfo, first: int = rules.MAX_LIMIT, offset: int = 0
     ) -> list[t.PaymentType]:
         items = await _catalog(info, m.CatalogKind.PAYMENT_TYPE, first, offset)
         return [convert.payment_type(i) for i in items]
 
     @strawberry.field(description="Price lists of the account (at most 50 per call).")
     async def price_lists(
-        self, info: GqlInfo, first: int = 50, offset: int = 0
+        self, info: GqlInfo, first: int = rules.MAX_LIMIT, offset: int = 0
     ) -> list[t.PriceList]:
         items = await _catalog(info, m.CatalogKind.PRICE_LIST, first, offset)
         return [convert.price_list(i) for i in items]
 
     @strawberry.field(description="Sale conditions of the account (at most 50 per call).")
     async def sale_conditions(
-        self, info: GqlInfo, first: int = 50, offset: int = 0
+        self, info: GqlInfo, first: int = rules.MAX_LIMIT, offset: int = 0
     ) -> list[t.SaleCondition]:
         items = await _catalog(info, m.CatalogKind.SALE_CONDITION, first, offset)
         return [convert.sale_condition(i) for i in items]
 
     @strawberry.field(description="Definitions of additional client attributes (at most 50).")
     async def dynamic_attributes(
-        self, info: GqlInfo, first: int = 50, offset: int = 0
+        self, info: GqlInfo, first: int = rules.MAX_LIMIT, offset: int = 0
     ) -> list[t.DynamicAttribute]:
         caller = await info.context.principal()
         page = await _renaming_limit(
