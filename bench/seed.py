@@ -126,13 +126,14 @@ async def seed(url: str, n: int, var_dir: Path, *, full: bool = True, partners: 
         await migrate(services.engine)
         created = await services.accounts.create_account(name="Bench SAC", country="PE")
         account = created.account
+        caller = await services.accounts.authenticate_token(created.token)
         pay = [
-            (await services.clients.add_catalog_item(account, CatalogKind.PAYMENT_TYPE, name)).id
+            (await services.clients.add_catalog_item(caller, CatalogKind.PAYMENT_TYPE, name)).id
             for name in ("Efectivo", "Tarjeta", "Transferencia")
         ]
         attrs = (
             [
-                (await services.clients.add_attribute_definition(account, name)).id
+                (await services.clients.add_attribute_definition(caller, name)).id
                 for name in ("Rubro", "Vendedor", "Zona")
             ]
             if full

@@ -129,17 +129,18 @@ async def load_demo(services: Services) -> dict[str, dict[str, object]]:
             name=str(spec["name"]), country=str(spec["country"]), is_reseller=bool(spec["reseller"])
         )
         account = created.account
+        caller = await services.accounts.authenticate_token(created.token)
         cs = services.clients
-        cash = await cs.add_catalog_item(account, CatalogKind.PAYMENT_TYPE, "Efectivo")
-        await cs.add_catalog_item(account, CatalogKind.PAYMENT_TYPE, "Transferencia")
-        prices = await cs.add_catalog_item(account, CatalogKind.PRICE_LIST, "Lista base")
-        credit = await cs.add_catalog_item(account, CatalogKind.SALE_CONDITION, "Crédito 30 días")
-        birthday = await cs.add_attribute_definition(account, "Cumpleaños")
-        favourite = await cs.add_attribute_definition(account, "Producto Más Comprado")
+        cash = await cs.add_catalog_item(caller, CatalogKind.PAYMENT_TYPE, "Efectivo")
+        await cs.add_catalog_item(caller, CatalogKind.PAYMENT_TYPE, "Transferencia")
+        prices = await cs.add_catalog_item(caller, CatalogKind.PRICE_LIST, "Lista base")
+        credit = await cs.add_catalog_item(caller, CatalogKind.SALE_CONDITION, "Crédito 30 días")
+        birthday = await cs.add_attribute_definition(caller, "Cumpleaños")
+        favourite = await cs.add_attribute_definition(caller, "Producto Más Comprado")
         clients: list[dict[str, object]] = spec["clients"]  # type: ignore[assignment]
         for n, values in enumerate(clients):
             client = await cs.create(
-                account,
+                caller,
                 ClientChanges(
                     values={
                         **values,
@@ -154,7 +155,7 @@ async def load_demo(services: Services) -> dict[str, dict[str, object]]:
                 ),
             )
             await cs.add_contact(
-                account,
+                caller,
                 client.id,
                 {
                     "first_name": "Hernan",
@@ -164,7 +165,7 @@ async def load_demo(services: Services) -> dict[str, dict[str, object]]:
                 },
             )
             await cs.add_address(
-                account,
+                caller,
                 client.id,
                 {
                     "address_name": "Sucursal 1",
@@ -174,7 +175,7 @@ async def load_demo(services: Services) -> dict[str, dict[str, object]]:
                 },
             )
             overdue = await cs.add_document(
-                account,
+                caller,
                 client.id,
                 name="Factura Electronica",
                 number=123123123217 + n,
@@ -182,9 +183,9 @@ async def load_demo(services: Services) -> dict[str, dict[str, object]]:
                 expiration_date=now - 30 * DAY,
                 total_amount=Decimal("20000"),
             )
-            await cs.add_payment(account, overdue.id, Decimal("5000"))
+            await cs.add_payment(caller, overdue.id, Decimal("5000"))
             await cs.add_document(
-                account,
+                caller,
                 client.id,
                 name="Factura Electronica",
                 number=123123123300 + n,
@@ -193,7 +194,7 @@ async def load_demo(services: Services) -> dict[str, dict[str, object]]:
                 total_amount=Decimal("30000"),
             )
             if client.accumulate_points:
-                await cs.change_points(account, client.id, PointsOperation.ADD, 120, "Bienvenida")
+                await cs.change_points(caller, client.id, PointsOperation.ADD, 120, "Bienvenida")
         out[str(spec["key"])] = {
             "account_id": account.id,
             "name": account.name,

@@ -1,9 +1,10 @@
 """A faster execution path for plain leaf fields.
 
-``loading.py`` builds objects whose scalar fields are plain attributes. graphql-core still
-executes each of them like any field: a resolve-info object, a path, argument coercion,
-Strawberry's resolver wrapper and a generic completion step, for every scalar of every row.
-For a page of 50 clients that is thousands of calls that only end in ``getattr``.
+The clients face builds objects whose scalar fields are plain attributes
+(``clients/build.py``). graphql-core still executes each of them like any field: a
+resolve-info object, a path, argument coercion, Strawberry's resolver wrapper and a generic
+completion step, for every scalar of every row. For a page of 50 clients that is thousands
+of calls that only end in ``getattr``.
 
 ``FastLeafExecutionContext`` takes a shortcut for exactly those fields: an attribute-backed
 field (Strawberry's default resolver, no arguments) whose type is a scalar or an enum is read
@@ -75,59 +76,79 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         manager = self.middleware_manager
-        if manager is not None and manager._middleware_resolvers:
-            return super().execute_fields(
-                parent_type, source_value, path, grouped_field_set, position_context
-            )
-        plan = _leaf_plan(self.schema, parent_type)
+        plan = None
+        if manager is None or not manager._middleware_resolvers:
+            plan = _leaf_plan(self.schema, parent_type)
         if not plan:
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
-
         results: dict[str, Any] = {}
-        is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
         try:
-            for response_name, field_details_list in grouped_field_set.items():
-                leaf = plan.get(field_details_list[0].node.name.value)
-                if leaf is not None:
-                    value = getattr(source_value, leaf[0], None)
-                    if value is None:
-                        if not leaf[2]:
-                            results[response_name] = None
-                            continue
-                    else:
-                        try:
-                            serialized = leaf[1].serialize(value)
-                        except Exception:  # the normal path reports it
-                            serialized = None
-                        if serialized is not None and serialized is not Undefined:
-                            results[response_name] = serialized
-                            continue
-                # The normal path: objects, lists, resolvers, and every error case.
-                result = self.execute_field(
-                    parent_type,
-                    source_value,
-                    field_details_list,
-                    Path(path, response_name, parent_type.name),
-                    position_context,
-                )
-                if result is not Undefined:
-                    results[response_name] = result
-                    if is_awaitable(result):
-                        awaitable_fields.append(response_name)
+            self._execute_planned(
+                plan,
+                parent_type,
+                source_value,
+                path,
+                grouped_field_set,
+                position_context,
+                results,
+                awaitable_fields,
+            )
         except Exception:  # the normal path reports it
             if awaitable_fields:
                 self.settle_in_background([results[f] for f in awaitable_fields])
             raise
-
         if not awaitable_fields:
             return results
+        return _gathered(results, awaitable_fields)
 
-        async def get_results() -> dict[str, Any]:
-            awaited = await gather_with_cancel(*(results[f] for f in awaitable_fields))
-            results.update(zip(awaitable_fields, awaited, strict=True))
-            return results
+    def _execute_planned(
+        self,
+        plan: LeafPlan,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: GroupedFieldSet,
+        position_context: Any,
+        results: dict[str, Any],
+        awaitable_fields: list[str],
+    ) -> None:
+        """Fills ``results``: planned leaves read directly, every other field (and every
+        leaf that cannot be read directly) through graphql-core's ``execute_field``."""
+        is_awaitable = self.is_awaitable
+        for response_name, field_details_list in grouped_field_set.items():
+            leaf = plan.get(field_details_list[0].node.name.value)
+            if leaf is not None:
+                value = getattr(source_value, leaf[0], None)
+                if value is None:
+                    if not leaf[2]:
+                        results[response_name] = None
+                        continue
+                else:
+                    try:
+                        serialized = leaf[1].serialize(value)
+                    except Exception:  # the normal path reports it
+                        serialized = None
+                    if serialized is not None and serialized is not Undefined:
+                        results[response_name] = serialized
+                        continue
+            # The normal path: objects, lists, resolvers, and every error case.
+            result = self.execute_field(
+                parent_type,
+                source_value,
+                field_details_list,
+                Path(path, response_name, parent_type.name),
+                position_context,
+            )
+            if result is not Undefined:
+                results[response_name] = result
+                if is_awaitable(result):
+                    awaitable_fields.append(response_name)
 
-        return get_results()
+
+async def _gathered(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
+    awaited = await gather_with_cancel(*(results[f] for f in awaitable_fields))
+    results.update(zip(awaitable_fields, awaited, strict=True))
+    return results

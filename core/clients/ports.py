@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Protocol
 
-from core.accounts.ports import AccountRepository
 from core.clients.model import (
     Address,
     AddressFilter,
@@ -162,6 +162,12 @@ class PointsRepository(Protocol):
 
     async def list(self, account_id: int, client_id: int, limit: int) -> list[PointsEntry]: ...
 
+    async def latest_for_clients(
+        self, account_id: int, client_ids: Collection[int], limit: int
+    ) -> dict[int, builtins.list[PointsEntry]]:
+        """The latest ``limit`` entries of each client, newest first, in one statement."""
+        ...
+
 
 class DocumentRepository(Protocol):
     async def add(
@@ -184,7 +190,19 @@ class DocumentRepository(Protocol):
 
     async def list_for_client(self, account_id: int, client_id: int) -> list[Document]: ...
 
+    async def list_for_clients(
+        self, account_id: int, client_ids: Collection[int]
+    ) -> dict[int, list[Document]]:
+        """Documents of many clients in one statement, each client's in id order."""
+        ...
+
     async def unpaid_for_client(self, account_id: int, client_id: int) -> list[Document]: ...
+
+    async def unpaid_for_clients(
+        self, account_id: int, client_ids: Collection[int]
+    ) -> dict[int, list[Document]]:
+        """Unpaid documents of many clients in one statement, each client's by expiration."""
+        ...
 
     async def add_payment(
         self, account_id: int, document_id: int, amount: Decimal, paid_at: int
@@ -192,9 +210,6 @@ class DocumentRepository(Protocol):
 
 
 class ClientsUnitOfWork(Protocol):
-    @property
-    def accounts(self) -> AccountRepository: ...
-
     @property
     def clients(self) -> ClientRepository: ...
 

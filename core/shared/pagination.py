@@ -42,3 +42,9 @@ def check_limit_offset(limit: int, offset: int, *, max_limit: int) -> None:
         errors.append(FieldError("offset", "must be zero or a positive integer", "OUT_OF_RANGE"))
     if errors:
         raise InvalidInput(errors)
+
+
+def check_first(first: int, *, maximum: int, field: str = "first") -> None:
+    """A keyset page's (or a capped list's) size: 0 to ``maximum``."""
+    if first < 0 or first > maximum:
+        raise InvalidInput.single(field, f"must be between 0 and {maximum}", "OUT_OF_RANGE")

@@ -1,14 +1,23 @@
-"""GraphQL face of the clients context: types, loading, queries and mutations."""
+"""GraphQL face of the clients context.
+
+- ``types``: object types (catalogs, contacts, addresses, points, documents ...);
+  ``client``: the Client type and its connection
+- ``convert``: entities -> those objects; ``build``: Client objects with their children
+- ``selection``: reading selection sets; ``loaders``: per-request DataLoaders
+- ``cursors``: client keyset cursors
+- ``queries``, ``inputs``, ``payloads``, ``mutations``: the root fields
+"""
 
 from __future__ import annotations
 
 from graphql_api.clients import types
+from graphql_api.clients.client import Client
 from graphql_api.clients.mutations import ClientMutation
 from graphql_api.clients.queries import ClientQuery
 
 # Types reachable only through the Node interface still belong in the schema.
 EXTRA_TYPES: tuple[type, ...] = (
-    types.Client,
+    Client,
     types.PaymentType,
     types.PriceList,
     types.SaleCondition,

@@ -1,33 +1,33 @@
-"""Per-request DataLoaders for single objects (``node``, ``client``, ``clientByCode``,
-mutation payloads) and for the few argument-taking Client fields.
+"""Per-request DataLoaders: clients by id and their relations (for single clients: ``node``,
+``client``, ``clientByCode``, mutation payloads), and the argument-taking Client fields.
 
 Loaders live in the request's context under typed keys and are created on first use, so
 nothing is shared between requests. Aliased root fields (``a: client(id: ..) b: client(id: ..)``)
-run concurrently and their loads are batched into one service call per relation.
+run concurrently and their loads are batched into one service call per relation; the
+argument-taking fields of a page of clients (documents, pointsHistory, unpaidSummary) load
+with one bulk service call for the whole page.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Hashable, Iterable
+from collections.abc import Awaitable, Callable, Hashable
 from datetime import datetime
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
-from strawberry.types.nodes import Selection
 
 from core.clients import model as m
+from core.clients import rules
 from core.clients.errors import ClientNotFound
-from core.shared.errors import InvalidInput
-from graphql_api.clients import loading
+from core.shared.pagination import check_first
+from graphql_api.clients import convert
 from graphql_api.clients import types as t
 from graphql_api.context import Context, LoaderKey
 
-K = TypeVar("K", bound=Hashable)
+G = TypeVar("G", bound=Hashable)
 V = TypeVar("V")
 GqlInfo = Info[Context, None]
-MAX_HISTORY = 100
 
 
 CLIENTS_BY_ID: LoaderKey[int, m.Client | None] = LoaderKey("clients_by_id")
@@ -43,14 +43,14 @@ RELATIONS: dict[str, LoaderKey[m.Client, Any]] = {
     )
 }
 POINTS_HISTORY: LoaderKey[tuple[int, int], Any] = LoaderKey("points_history")
-DOCUMENTS: LoaderKey[int, Any] = LoaderKey("documents")
+DOCUMENTS: LoaderKey[tuple[int, None], Any] = LoaderKey("documents")
 UNPAID_SUMMARY: LoaderKey[tuple[int, int | None], Any] = LoaderKey("unpaid_summary")
 
 
 def clients_by_id(info: GqlInfo) -> DataLoader[int, m.Client | None]:
     async def load(ids: list[int]) -> list[m.Client | None]:
-        account = await info.context.account()
-        found = await info.context.services.clients.get_many(account, ids)
+        caller = await info.context.principal()
+        found = await info.context.services.clients.get_many(caller, ids)
         return [found.get(i) for i in ids]
 
     return info.context.loader(CLIENTS_BY_ID, load)
@@ -74,74 +74,63 @@ def relation(info: GqlInfo, name: str) -> DataLoader[m.Client, Any]:
     """Children of one relation for a batch of clients: one service call (one statement)."""
 
     async def load(clients: list[m.Client]) -> list[object]:
-        account = await info.context.account()
-        related = await info.context.services.clients.related(account, clients, {name})
+        caller = await info.context.principal()
+        related = await info.context.services.clients.related(caller, clients, {name})
         return [_relation_value(name, c, related) for c in clients]
 
     return info.context.loader(RELATIONS[name], load, cache_key=lambda c: c.id)
 
 
-def _merge(related: m.ClientRelated, client: m.Client, name: str, value: Any) -> None:
-    if name in ("contacts", "addresses", "attributes"):
-        getattr(related, name)[client.id] = value
-    elif value is not None:
-        {
-            "payment_type": related.payment_types,
-            "price_list": related.price_lists,
-            "sale_condition": related.sale_conditions,
-        }[name][value.id] = value
-
-
-async def build_one(info: GqlInfo, client: m.Client, selections: Iterable[Selection]) -> t.Client:
-    """A single Client with the relations its selection asks for, loaded through loaders."""
-    names = sorted(loading.client_relations(selections))
-    values = await asyncio.gather(*(relation(info, n).load(client) for n in names))
-    related = m.ClientRelated()
-    for name, value in zip(names, values, strict=True):
-        _merge(related, client, name, value)
-    return loading.build_client(client, related)
-
-
-async def client_by_id(info: GqlInfo, client_id: int, selections: Iterable[Selection]) -> t.Client:
-    entity = await clients_by_id(info).load(client_id)
-    if entity is None:
-        raise ClientNotFound(client_id)
-    return await build_one(info, entity, selections)
-
-
-async def _each(keys: list[K], fetch: Callable[[K], Awaitable[V]]) -> list[V | BaseException]:
-    # The service has no bulk call for these (rarely listed) fields: one call per key,
-    # run concurrently; a failure fails only its own key.
-    return list(await asyncio.gather(*(fetch(k) for k in keys), return_exceptions=True))
+async def _by_group(
+    keys: list[tuple[int, G]],
+    fetch: Callable[[list[int], G], Awaitable[dict[int, V]]],
+    missing: Callable[[int], V | BaseException],
+) -> list[V | BaseException]:
+    """Keys ``(client id, argument)``: one bulk call per distinct argument (a page selects
+    the field with one argument, so one call in all). A failed call fails its own keys."""
+    groups: dict[G, list[int]] = {}
+    for client_id, arg in keys:
+        groups.setdefault(arg, []).append(client_id)
+    found: dict[G, dict[int, V] | BaseException] = {}
+    for arg, ids in groups.items():
+        try:
+            found[arg] = await fetch(ids, arg)
+        except Exception as exc:  # handed to each key of the group, as DataLoader expects
+            found[arg] = exc
+    out: list[V | BaseException] = []
+    for client_id, arg in keys:
+        values = found[arg]
+        if isinstance(values, BaseException):
+            out.append(values)
+        else:
+            out.append(values[client_id] if client_id in values else missing(client_id))
+    return out
 
 
 def points_history(info: GqlInfo, client_id: int, first: int) -> Awaitable[list[t.PointsEntry]]:
-    if first < 0 or first > MAX_HISTORY:
-        raise InvalidInput.single("first", f"must be between 0 and {MAX_HISTORY}", "OUT_OF_RANGE")
+    check_first(first, maximum=rules.MAX_HISTORY)
 
-    async def fetch(key: tuple[int, int]) -> list[t.PointsEntry]:
-        account = await info.context.account()
-        if key[1] == 0:
-            return []
-        entries = await info.context.services.clients.points_history(account, key[0], key[1])
-        return [loading.points_entry(e) for e in entries]
+    async def fetch(ids: list[int], first: int) -> dict[int, list[t.PointsEntry]]:
+        caller = await info.context.principal()
+        found = await info.context.services.clients.points_histories(caller, ids, first)
+        return {cid: [convert.points_entry(e) for e in entries] for cid, entries in found.items()}
 
     async def load(keys: list[tuple[int, int]]) -> list[Any]:
-        return await _each(keys, fetch)
+        return await _by_group(keys, fetch, lambda _: [])
 
     return info.context.loader(POINTS_HISTORY, load).load((client_id, first))
 
 
 def documents(info: GqlInfo, client_id: int) -> Awaitable[list[t.Document]]:
-    async def fetch(key: int) -> list[t.Document]:
-        account = await info.context.account()
-        docs = await info.context.services.clients.client_documents(account, key)
-        return [loading.document(d) for d in docs]
+    async def fetch(ids: list[int], _: None) -> dict[int, list[t.Document]]:
+        caller = await info.context.principal()
+        found = await info.context.services.clients.documents_of(caller, ids)
+        return {cid: [convert.document(d) for d in docs] for cid, docs in found.items()}
 
-    async def load(keys: list[int]) -> list[Any]:
-        return await _each(keys, fetch)
+    async def load(keys: list[tuple[int, None]]) -> list[Any]:
+        return await _by_group(keys, fetch, lambda _: [])
 
-    return info.context.loader(DOCUMENTS, load).load(client_id)
+    return info.context.loader(DOCUMENTS, load).load((client_id, None))
 
 
 def unpaid_summary(
@@ -149,14 +138,12 @@ def unpaid_summary(
 ) -> Awaitable[t.UnpaidSummary]:
     when = None if comparison_date is None else int(comparison_date.timestamp())
 
-    async def fetch(key: tuple[int, int | None]) -> t.UnpaidSummary:
-        account = await info.context.account()
-        summary = await info.context.services.clients.unpaid_summary(
-            account, client_id=key[0], comparison_date=key[1]
-        )
-        return loading.unpaid_summary(summary)
+    async def fetch(ids: list[int], when: int | None) -> dict[int, t.UnpaidSummary]:
+        caller = await info.context.principal()
+        found = await info.context.services.clients.unpaid_summaries(caller, ids, when)
+        return {cid: convert.unpaid_summary(s) for cid, s in found.items()}
 
     async def load(keys: list[tuple[int, int | None]]) -> list[Any]:
-        return await _each(keys, fetch)
+        return await _by_group(keys, fetch, ClientNotFound)
 
     return info.context.loader(UNPAID_SUMMARY, load).load((client_id, when))

@@ -11,9 +11,11 @@ from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 
 from core.clients import model as m
+from core.clients import rules
 from core.shared.errors import FieldError, InvalidInput, NotFound
-from graphql_api.clients import loaders, loading
+from graphql_api.clients import build, convert, selection
 from graphql_api.clients import types as t
+from graphql_api.clients.client import Client, ClientConnection, ClientEdge
 from graphql_api.clients.cursors import decode_cursor, encode_cursor
 from graphql_api.context import Context
 from graphql_api.relay import Node, NodeFetcher, PageInfo, fetch_node, local_id, register_node
@@ -85,35 +87,35 @@ async def _clients_page(
     after: str | None,
     flt: ClientFilterInput | None,
     sort: ClientSortInput | None,
-) -> t.ClientConnection:
-    account = await info.context.account()
+) -> ClientConnection:
+    caller = await info.context.principal()
     sort = sort or ClientSortInput()
     sort_field = m.ClientSortField(sort.field.value)
     descending = sort.direction is SortDirection.DESC
     domain_filter = to_filter(flt)
     after_key = decode_cursor(after, sort_field, descending) if after is not None else None
-    selection = info.selected_fields[0]
-    assert isinstance(selection, SelectedField)  # the field being resolved
+    field = info.selected_fields[0]
+    assert isinstance(field, SelectedField)  # the field being resolved
     page, related = await info.context.services.clients.page(
-        account,
+        caller,
         domain_filter,
         sort_field,
         descending,
         after_key,
         first,
-        loading.connection_relations(selection),
+        selection.connection_relations(field),
     )
-    nodes = loading.build_clients(page.items, related)
-    with_cursors = loading.selects(selection, "edges")
+    nodes = build.build_clients(page.items, related)
+    with_cursors = selection.selects(field, "edges")
     edges = [
-        t.ClientEdge(
+        ClientEdge(
             cursor=encode_cursor(c, sort_field, descending) if with_cursors else "",
             node=node,
         )
         for c, node in zip(page.items, nodes, strict=True)
     ]
     items = page.items
-    return t.ClientConnection(
+    return ClientConnection(
         edges=edges,
         page_info=PageInfo(
             has_next_page=page.has_next,
@@ -128,9 +130,9 @@ async def _clients_page(
 async def _catalog(
     info: GqlInfo, kind: m.CatalogKind, first: int, offset: int
 ) -> list[m.CatalogItem]:
-    account = await info.context.account()
+    caller = await info.context.principal()
     page = await _renaming_limit(
-        info.context.services.clients.list_catalog(account, kind, first, offset)
+        info.context.services.clients.list_catalog(caller, kind, first, offset)
     )
     return list(page.items)
 
@@ -158,7 +160,7 @@ class ClientQuery:
         after: str | None = None,
         filter: ClientFilterInput | None = None,
         sort: ClientSortInput | None = None,
-    ) -> t.ClientConnection:
+    ) -> ClientConnection:
         return await _clients_page(info, first, after, filter, sort)
 
     @strawberry.field(description="Any object by global id; null when it does not exist.")
@@ -169,61 +171,61 @@ class ClientQuery:
             return None
 
     @strawberry.field(description="A client by global id; null when it does not exist.")
-    async def client(self, info: GqlInfo, id: strawberry.ID) -> t.Client | None:
-        await info.context.account()
+    async def client(self, info: GqlInfo, id: strawberry.ID) -> Client | None:
+        await info.context.principal()
         client_id = local_id(id, "Client")
         try:
-            return await loaders.client_by_id(info, client_id, info.selected_fields[0].selections)
+            return await build.client_by_id(info, client_id, info.selected_fields[0].selections)
         except NotFound:
             return None
 
     @strawberry.field(description="The first client with this tax id; null when none.")
-    async def client_by_code(self, info: GqlInfo, code: str) -> t.Client | None:
-        account = await info.context.account()
+    async def client_by_code(self, info: GqlInfo, code: str) -> Client | None:
+        caller = await info.context.principal()
         try:
-            entity = await info.context.services.clients.get_by_code(account, code)
+            entity = await info.context.services.clients.get_by_code(caller, code)
         except NotFound:
             return None
-        return await loaders.build_one(info, entity, info.selected_fields[0].selections)
+        return await build.build_one(info, entity, info.selected_fields[0].selections)
 
     @strawberry.field(description="Payment types of the account (at most 50 per call).")
     async def payment_types(
-        self, info: GqlInfo, first: int = 50, offset: int = 0
+        self, info: GqlInfo, first: int = rules.MAX_LIMIT, offset: int = 0
     ) -> list[t.PaymentType]:
         items = await _catalog(info, m.CatalogKind.PAYMENT_TYPE, first, offset)
-        return [loading.payment_type(i) for i in items]
+        return [convert.payment_type(i) for i in items]
 
     @strawberry.field(description="Price lists of the account (at most 50 per call).")
     async def price_lists(
-        self, info: GqlInfo, first: int = 50, offset: int = 0
+        self, info: GqlInfo, first: int = rules.MAX_LIMIT, offset: int = 0
     ) -> list[t.PriceList]:
         items = await _catalog(info, m.CatalogKind.PRICE_LIST, first, offset)
-        return [loading.price_list(i) for i in items]
+        return [convert.price_list(i) for i in items]
 
     @strawberry.field(description="Sale conditions of the account (at most 50 per call).")
     async def sale_conditions(
-        self, info: GqlInfo, first: int = 50, offset: int = 0
+        self, info: GqlInfo, first: int = rules.MAX_LIMIT, offset: int = 0
     ) -> list[t.SaleCondition]:
         items = await _catalog(info, m.CatalogKind.SALE_CONDITION, first, offset)
-        return [loading.sale_condition(i) for i in items]
+        return [convert.sale_condition(i) for i in items]
 
     @strawberry.field(description="Definitions of additional client attributes (at most 50).")
     async def dynamic_attributes(
-        self, info: GqlInfo, first: int = 50, offset: int = 0
+        self, info: GqlInfo, first: int = rules.MAX_LIMIT, offset: int = 0
     ) -> list[t.DynamicAttribute]:
-        account = await info.context.account()
+        caller = await info.context.principal()
         page = await _renaming_limit(
-            info.context.services.clients.list_attribute_definitions(account, first, offset)
+            info.context.services.clients.list_attribute_definitions(caller, first, offset)
         )
-        return [loading.dynamic_attribute(i) for i in page.items]
+        return [convert.dynamic_attribute(i) for i in page.items]
 
 
 # -- node(id:) fetchers ---------------------------------------------------------------------------
 
 
-async def _client_node(info: GqlInfo, global_id: str) -> t.Client:
-    await info.context.account()
-    return await loaders.client_by_id(
+async def _client_node(info: GqlInfo, global_id: str) -> Client:
+    await info.context.principal()
+    return await build.client_by_id(
         info, local_id(global_id, "Client"), info.selected_fields[0].selections
     )
 
@@ -232,9 +234,9 @@ def _catalog_node(
     kind: m.CatalogKind, type_name: str, build: Callable[[m.CatalogItem], Node]
 ) -> NodeFetcher:
     async def fetch(info: GqlInfo, global_id: str) -> Node:
-        account = await info.context.account()
+        caller = await info.context.principal()
         item = await info.context.services.clients.get_catalog_item(
-            account, kind, local_id(global_id, type_name)
+            caller, kind, local_id(global_id, type_name)
         )
         return build(item)
 
@@ -242,27 +244,27 @@ def _catalog_node(
 
 
 async def _attribute_node(info: GqlInfo, global_id: str) -> t.DynamicAttribute:
-    account = await info.context.account()
+    caller = await info.context.principal()
     item = await info.context.services.clients.get_attribute_definition(
-        account, local_id(global_id, "DynamicAttribute")
+        caller, local_id(global_id, "DynamicAttribute")
     )
-    return loading.dynamic_attribute(item)
+    return convert.dynamic_attribute(item)
 
 
 async def _document_node(info: GqlInfo, global_id: str) -> t.Document:
-    account = await info.context.account()
-    doc = await info.context.services.clients.get_document(account, local_id(global_id, "Document"))
-    return loading.document(doc)
+    caller = await info.context.principal()
+    doc = await info.context.services.clients.get_document(caller, local_id(global_id, "Document"))
+    return convert.document(doc)
 
 
 register_node("Client", _client_node)
 register_node(
-    "PaymentType", _catalog_node(m.CatalogKind.PAYMENT_TYPE, "PaymentType", loading.payment_type)
+    "PaymentType", _catalog_node(m.CatalogKind.PAYMENT_TYPE, "PaymentType", convert.payment_type)
 )
-register_node("PriceList", _catalog_node(m.CatalogKind.PRICE_LIST, "PriceList", loading.price_list))
+register_node("PriceList", _catalog_node(m.CatalogKind.PRICE_LIST, "PriceList", convert.price_list))
 register_node(
     "SaleCondition",
-    _catalog_node(m.CatalogKind.SALE_CONDITION, "SaleCondition", loading.sale_condition),
+    _catalog_node(m.CatalogKind.SALE_CONDITION, "SaleCondition", convert.sale_condition),
 )
 register_node("DynamicAttribute", _attribute_node)
 register_node("Document", _document_node)

@@ -18,11 +18,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.clients.model import AttributeInput, ClientChanges, PointsOperation
+from core.clients.rules import merge_district
 from core.shared.errors import FieldError, InvalidInput
-from rest_compat.bsale.params import MAX_ID
+from rest_compat.bsale.params import MAX_ID, digits
 
 _NUMBER = re.compile(r"^\s*-?[0-9]{1,16}(\.[0-9]{1,10})?\s*$")
-_INTEGER = re.compile(r"^\s*[0-9]{1,19}\s*$")
 
 _CLIENT_TEXT = {
     "firstName": "first_name",
@@ -80,6 +80,8 @@ _TO_CAMEL: dict[str, str] = {
     "client_id": "clientId",
     "dynamic_attributes": "dynamicAttributes",
     "dynamic_attribute_id": "dynamicAttributeId",
+    "contact_id": "contactId",
+    "address_id": "addressId",
 }
 
 
@@ -118,9 +120,9 @@ class _Reader:
         self.errors.append(FieldError(field, message, code))
 
     def text(self, field: str, value: Any) -> str | None:
+        # NUL characters never get here (``json_body`` refuses them) and the core refuses
+        # them in every field.
         if value is None or isinstance(value, str):
-            if value is not None and "\x00" in value:
-                self.fail(field, "must not contain NUL characters", "INVALID")
             return value
         self.fail(field, "must be a string")
         return None
@@ -145,7 +147,7 @@ class _Reader:
         elif isinstance(value, int):
             result = value
         elif (isinstance(value, float) and value.is_integer()) or (
-            isinstance(value, str) and _INTEGER.match(value)
+            isinstance(value, str) and digits(value.strip())
         ):
             result = int(value)
         else:
@@ -176,31 +178,38 @@ def _unknown(reader: _Reader, keys: list[str]) -> None:
         reader.fail(key, "is not a known field", "UNKNOWN_FIELD")
 
 
-def client_changes(body: Any, path_id: int | None = None) -> ClientChanges:
-    """A client body (POST or PUT). ``path_id`` is the id in a PUT's URL."""
-    data = unwrap(body, "client")
-    r = _Reader()
-    values: dict[str, object] = {}
-    attributes: list[AttributeInput] | None = None
-    unknown: list[str] = []
-    district_seen: dict[str, Any] = {}
-    for key, value in data.items():
+# The dialect's words for the core's district rule (``rules.merge_district``).
+DISTRICT_MISMATCH = "district and municipality name the same field; they differ"
+
+
+def _check_district(r: _Reader, given: Mapping[str, Any]) -> None:
+    """Both names given with different values: refused by the core's rule."""
+    if merge_district(dict(given)) is not None:
+        r.fail("municipality", DISTRICT_MISMATCH)
+
+
+class _ClientBody:
+    """Reads a client body key by key into the core's values."""
+
+    def __init__(self, r: _Reader, path_id: int | None) -> None:
+        self.r = r
+        self.path_id = path_id
+        self.values: dict[str, object] = {}
+        self.attributes: list[AttributeInput] | None = None
+        self.unknown: list[str] = []
+        self.districts: dict[str, Any] = {}
+
+    def read(self, key: str, value: Any) -> None:
+        r, values = self.r, self.values
         if key in _CLIENT_TEXT:
             values[_CLIENT_TEXT[key]] = r.text(key, value)
         elif key in _CLIENT_FLAGS:
-            flag = r.flag(key, value)
-            if value is not None and flag is None:
-                continue
-            values[_CLIENT_FLAGS[key]] = flag
+            self._flag(key, value)
         elif key in _CLIENT_CATALOGS:
-            if value is None:
-                values[_CLIENT_CATALOGS[key]] = None
-                continue
-            ident = r.integer(key, value)
             # 0 means "none", as the seeds' PUT example sends "priceListId": 0.
-            values[_CLIENT_CATALOGS[key]] = ident or None
+            values[_CLIENT_CATALOGS[key]] = None if value is None else r.integer(key, value) or None
         elif key in _DISTRICT_NAMES:
-            district_seen[key] = value
+            self.districts[key] = value
             values["district"] = r.text(key, value)
         elif key == "maxCredit":
             values["max_credit"] = r.number(key, value)
@@ -208,22 +217,36 @@ def client_changes(body: Any, path_id: int | None = None) -> ClientChanges:
             ident = r.integer(key, 0 if value is None or value == "" else value)
             values["prestashop_client_id"] = ident or 0
         elif key == "dynamicAttributes":
-            attributes = _dynamic_attributes(r, value)
+            self.attributes = _dynamic_attributes(r, value)
         elif key == "id":
-            if path_id is None:
-                continue  # a create ignores an id, as it ignores href
-            ident = r.integer(key, value)
-            if ident is not None and ident != path_id:
-                r.fail("id", f"does not match the id in the URL ({path_id})", "INVALID")
-        elif key in _CLIENT_READ_ONLY:
-            continue
-        else:
-            unknown.append(key)
-    if len(district_seen) == 2 and district_seen["district"] != district_seen["municipality"]:
-        r.fail("municipality", "district and municipality name the same field; they differ")
-    _unknown(r, unknown)
+            self._id(value)
+        elif key not in _CLIENT_READ_ONLY:
+            self.unknown.append(key)
+
+    def _flag(self, key: str, value: Any) -> None:
+        flag = self.r.flag(key, value)
+        if value is None or flag is not None:
+            self.values[_CLIENT_FLAGS[key]] = flag
+
+    def _id(self, value: Any) -> None:
+        if self.path_id is None:
+            return  # a create ignores an id, as it ignores href
+        ident = self.r.integer("id", value)
+        if ident is not None and ident != self.path_id:
+            self.r.fail("id", f"does not match the id in the URL ({self.path_id})", "INVALID")
+
+
+def client_changes(body: Any, path_id: int | None = None) -> ClientChanges:
+    """A client body (POST or PUT). ``path_id`` is the id in a PUT's URL."""
+    data = unwrap(body, "client")
+    r = _Reader()
+    reader = _ClientBody(r, path_id)
+    for key, value in data.items():
+        reader.read(key, value)
+    _check_district(r, reader.districts)
+    _unknown(r, reader.unknown)
     r.raise_if_any()
-    return ClientChanges(values=values, attributes=attributes)
+    return ClientChanges(values=reader.values, attributes=reader.attributes)
 
 
 def _dynamic_attributes(r: _Reader, value: Any) -> list[AttributeInput] | None:
@@ -261,15 +284,16 @@ def _plain(
     r = _Reader()
     values: dict[str, object] = {}
     unknown: list[str] = []
+    districts: dict[str, Any] = {}
     for key, value in data.items():
         if key in fields:
             values[fields[key]] = r.text(key, value)
         elif dkey_ok and key in _DISTRICT_NAMES:
+            districts[key] = value
             values["district"] = r.text(key, value)
-        elif key in ("href", "id") or key in extra:
-            continue
-        else:
+        elif key not in ("href", "id") and key not in extra:
             unknown.append(key)
+    _check_district(r, districts)
     _unknown(r, unknown)
     return values, r
 

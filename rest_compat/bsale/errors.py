@@ -16,6 +16,7 @@ from core.shared.errors import (
     AuthenticationFailed,
     Conflict,
     DomainError,
+    FieldError,
     InvalidInput,
     NotFound,
     PermissionDenied,
@@ -23,17 +24,36 @@ from core.shared.errors import (
 from httpkit.json import JSONResponse, MalformedBody
 from httpkit.logging import log
 from rest_compat.bsale.bodies import camel
+from rest_compat.bsale.serializers import Flavour
 
 
 def _error(message: str, status: int, headers: Mapping[str, str] | None = None) -> Response:
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
-async def invalid_input(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, InvalidInput)
-    dkey = getattr(request.state, "bsale_dkey", "district")
-    message = "; ".join(f"{camel(e.field, dkey)}: {e.message}" for e in exc.errors)
+class FlavouredInvalidInput(InvalidInput):
+    """Invalid input met while serving a caller, with the flavour its field names are worded
+    in (the routes raise it for every ``InvalidInput`` once the caller is known)."""
+
+    def __init__(self, errors: list[FieldError], flavour: Flavour) -> None:
+        super().__init__(errors)
+        self.flavour = flavour
+
+
+def _worded(exc: InvalidInput, flavour: Flavour) -> Response:
+    message = "; ".join(f"{camel(e.field, flavour.value)}: {e.message}" for e in exc.errors)
     return _error(message, 400)
+
+
+async def invalid_input(_: Request, exc: Exception) -> Response:
+    """Before the caller is known there is no flavour: Bsale's own ``district``."""
+    assert isinstance(exc, InvalidInput)
+    return _worded(exc, Flavour.DISTRICT)
+
+
+async def flavoured_invalid_input(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, FlavouredInvalidInput)
+    return _worded(exc, exc.flavour)
 
 
 async def not_found(_: Request, exc: Exception) -> Response:
@@ -89,6 +109,7 @@ async def unexpected(request: Request, exc: Exception) -> Response:
 
 
 EXCEPTION_HANDLERS = {
+    FlavouredInvalidInput: flavoured_invalid_input,
     InvalidInput: invalid_input,
     NotFound: not_found,
     AuthenticationFailed: unauthenticated,

@@ -7,20 +7,27 @@ parameter. Parameter names are case-insensitive (``firstName`` = ``firstname``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable
 from urllib.parse import urlencode
 
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 
+from core.clients import rules
 from core.shared.errors import InvalidInput, NotFound
+from core.shared.ids import is_ascii_digits
 
 DEFAULT_LIMIT = 25
-MAX_LIMIT = 50
+MAX_LIMIT = rules.MAX_LIMIT
 MAX_OFFSET = 1_000_000_000
 MAX_ID = 2**63 - 1  # BIGINT: anything larger cannot exist, and would overflow the driver
-_DIGITS = re.compile(r"^[0-9]{1,19}$")
-_SIGNED = re.compile(r"^-?[0-9]{1,15}$")
+_MAX_DIGITS = len(str(MAX_ID))
+_MAX_EPOCH_DIGITS = 15
+
+
+def digits(value: str, most: int = _MAX_DIGITS) -> bool:
+    """ASCII digits only (``core.shared.ids``), at most ``most`` of them."""
+    return len(value) <= most and is_ascii_digits(value)
 
 
 def bad(field: str, message: str) -> InvalidInput:
@@ -64,7 +71,7 @@ class Query:
         value = self.values.get(key)
         if value is None:
             return default
-        if not _DIGITS.match(value) or int(value) > maximum:
+        if not digits(value) or int(value) > maximum:
             raise bad(key, f"must be an integer between 0 and {maximum}")
         return int(value)
 
@@ -78,7 +85,7 @@ class Query:
         value = self.values.get(key)
         if value is None:
             return None
-        if not _SIGNED.match(value):
+        if not digits(value.removeprefix("-"), _MAX_EPOCH_DIGITS):
             raise bad(key, "must be a Unix timestamp in seconds")
         return int(value)
 
@@ -92,7 +99,7 @@ class Query:
 
     def paging(self) -> tuple[int, int]:
         raw = self.values.get("limit")
-        limit = DEFAULT_LIMIT if raw is None else int(raw) if _DIGITS.match(raw) else -1
+        limit = DEFAULT_LIMIT if raw is None else int(raw) if digits(raw) else -1
         if limit < 1 or limit > MAX_LIMIT:
             raise bad("limit", f"must be an integer between 1 and {MAX_LIMIT}")
         offset = self.natural("offset", 0, maximum=MAX_OFFSET)
@@ -125,12 +132,33 @@ class Query:
         return str(request.url.replace(query=urlencode(params)))
 
 
-def path_id(value: int, entity: str) -> int:
-    """A path id (digits only, by the route's ``int`` convertor); one that cannot exist is
-    answered like a missing row (404) instead of overflowing the database driver."""
-    if value < 1 or value > MAX_ID:
-        raise NotFound(entity, value)
-    return value
+def path_id(text: str, entity: str, field: str = "id") -> int:
+    """A path id. The route matched digits of any script (``digits`` convertor): any other
+    than ASCII 0-9 is the caller's error (400); a number that cannot be an id (0, beyond
+    BIGINT) is answered like a missing row (404) instead of overflowing the database driver."""
+    if not is_ascii_digits(text):
+        raise bad(field, "must be written with the digits 0-9")
+    number = text.lstrip("0") or "0"
+    if len(number) > _MAX_DIGITS or not 1 <= int(number) <= MAX_ID:
+        raise NotFound(entity, number)
+    return int(number)
+
+
+class _AnyDigits(Convertor[str]):
+    """A path segment of decimal digits in any script (Arabic-Indic, Devanagari ...) or
+    superscript and subscript digits, so that ``path_id`` can refuse the non-ASCII ones with
+    a 400; anything else does not match the route (404)."""
+
+    regex = r"[\d\u00b2\u00b3\u00b9\u2070\u2074-\u2079\u2080-\u2089]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("digits", _AnyDigits())
 
 
 def allowed(*groups: Iterable[str]) -> frozenset[str]:

@@ -4,23 +4,28 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from core.accounts.model import Account
+from core.accounts.model import Principal
 from core.clients.errors import ClientNotFound
 from core.clients.model import AddressFilter, CatalogKind, ClientFilter
+from core.clients.rules import merge_district
+from core.shared.errors import InvalidInput
 from core.shared.pagination import OffsetPage
 from httpkit.auth import authenticate
 from httpkit.json import JSONResponse, json_body
 from httpkit.services import FaceServices
 from rest_compat.bsale import bodies
+from rest_compat.bsale.errors import FlavouredInvalidInput
 from rest_compat.bsale.params import Query, allowed, bad, path_id
-from rest_compat.bsale.serializers import CLIENT_FIELDS, Out, district_key, envelope
+from rest_compat.bsale.serializers import CLIENT_FIELDS, Flavour, Out, envelope
 
-Handler = Callable[[Request], Awaitable[Response]]
+Endpoint = Callable[[Request], Awaitable[Response]]
+Handler = Callable[[Request, "Call"], Awaitable[Response]]
 
 _PAGING = ("limit", "offset")
 _CLIENT_FILTERS = (
@@ -51,19 +56,32 @@ _CATALOG_ROUTES = {
 }
 
 
-def _field_names(dkey: str) -> dict[str, str]:
+def _field_names(flavour: Flavour) -> dict[str, str]:
     """Lower-cased accepted names → output keys; either district name means the flavour's."""
-    names = {f.lower(): (dkey if f == "district" else f) for f in CLIENT_FIELDS}
-    names["municipality"] = dkey
+    names = {f.lower(): (flavour.value if f == "district" else f) for f in CLIENT_FIELDS}
+    names["municipality"] = flavour.value
     return names
 
 
-_FIELD_NAMES = {dkey: _field_names(dkey) for dkey in ("district", "municipality")}
+_FIELD_NAMES = {flavour: _field_names(flavour) for flavour in Flavour}
 
 
 def _kept(fields: list[str], expand: list[str]) -> list[str]:
     """The keys ``fields=[..]`` keeps: ``href`` and ``id`` always, and what was expanded."""
     return ["href", "id", *(f for f in fields if f not in ("href", "id", *expand)), *expand]
+
+
+@dataclass(frozen=True)
+class Call:
+    """Who is calling and how their answers are written (the flavour, absolute hrefs)."""
+
+    caller: Principal
+    out: Out
+
+    @classmethod
+    def of(cls, request: Request, caller: Principal) -> Call:
+        v1 = str(request.base_url).rstrip("/") + "/v1"
+        return cls(caller, Out(v1, Flavour.of(caller.account.country)))
 
 
 class BsaleApi:
@@ -73,24 +91,16 @@ class BsaleApi:
         self.services = services
         self.clients = services.clients
 
-    async def _account(self, request: Request) -> tuple[Account, Out]:
-        principal = await authenticate(request, self.services.accounts)
-        account = principal.account
-        dkey = district_key(account.country)
-        request.state.bsale_dkey = dkey
-        v1 = str(request.base_url).rstrip("/") + "/v1"
-        return account, Out(v1, dkey)
-
     # -- clients ------------------------------------------------------------------------------
 
-    async def list_clients(self, request: Request) -> Response:
-        account, out = await self._account(request)
+    async def list_clients(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
         q = Query(request, _LIST_CLIENTS)
         limit, offset = q.paging()
-        fields = q.bracket_list("fields", _FIELD_NAMES[out.dkey])
+        fields = q.bracket_list("fields", _FIELD_NAMES[out.flavour])
         expand = q.bracket_list("expand", EXPAND_NAMES) or []
         flt = self._client_filter(q)
-        page, related = await self.clients.list_clients(account, flt, limit, offset, expand)
+        page, related = await self.clients.list_clients(caller, flt, limit, offset, expand)
         client = out.client
         items = [client(c, related, expand) for c in page.items]
         if fields is not None:
@@ -111,28 +121,28 @@ class BsaleApi:
             state=q.flag("state"),
         )
 
-    async def count_clients(self, request: Request) -> Response:
-        account, _ = await self._account(request)
+    async def count_clients(self, request: Request, call: Call) -> Response:
+        caller = call.caller
         flt = self._client_filter(Query(request, _COUNT))
-        return JSONResponse({"count": await self.clients.count(account, flt)})
+        return JSONResponse({"count": await self.clients.count(caller, flt)})
 
-    async def create_client(self, request: Request) -> Response:
-        account, out = await self._account(request)
+    async def create_client(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
         Query(request, _NONE)
         changes = bodies.client_changes(await json_body(request))
-        client = await self.clients.create(account, changes)
+        client = await self.clients.create(caller, changes)
         return JSONResponse(out.client(client), status_code=201)
 
-    async def get_client(self, request: Request) -> Response:
-        account, out = await self._account(request)
-        client_id = path_id(request.path_params["client_id"], "client")
+    async def get_client(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
+        client_id = path_id(request.path_params["client_id"], "client", "client_id")
         q = Query(request, _GET_CLIENT)
-        fields = q.bracket_list("fields", _FIELD_NAMES[out.dkey])
+        fields = q.bracket_list("fields", _FIELD_NAMES[out.flavour])
         expand = q.bracket_list("expand", EXPAND_NAMES) or []
         # Through the page query so catalogs ride on the same statement; a limit of 2 lets
         # the service see the last page and skip the count.
         page, related = await self.clients.list_clients(
-            account, ClientFilter(ids=(client_id,)), 2, 0, expand
+            caller, ClientFilter(ids=(client_id,)), 2, 0, expand
         )
         if not page.items:
             raise ClientNotFound(client_id)
@@ -141,39 +151,39 @@ class BsaleApi:
             d = {k: d[k] for k in _kept(fields, expand) if k in d}
         return JSONResponse(d)
 
-    async def update_client(self, request: Request) -> Response:
-        account, out = await self._account(request)
-        client_id = path_id(request.path_params["client_id"], "client")
+    async def update_client(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
+        client_id = path_id(request.path_params["client_id"], "client", "client_id")
         Query(request, _NONE)
         changes = bodies.client_changes(await json_body(request), client_id)
-        client = await self.clients.update(account, client_id, changes)
+        client = await self.clients.update(caller, client_id, changes)
         return JSONResponse(out.client(client))
 
-    async def delete_client(self, request: Request) -> Response:
-        account, out = await self._account(request)
-        client_id = path_id(request.path_params["client_id"], "client")
+    async def delete_client(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
+        client_id = path_id(request.path_params["client_id"], "client", "client_id")
         Query(request, _NONE)
-        return JSONResponse(out.client(await self.clients.deactivate(account, client_id)))
+        return JSONResponse(out.client(await self.clients.deactivate(caller, client_id)))
 
-    async def unpaid_documents(self, request: Request) -> Response:
-        account, out = await self._account(request)
+    async def unpaid_documents(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
         q = Query(request, _UNPAID)
         summary = await self.clients.unpaid_summary(
-            account,
+            caller,
             client_id=q.ident("clientid"),
             code=q.text("code"),
             comparison_date=q.epoch("comparisondate"),
         )
         return JSONResponse(out.unpaid(summary))
 
-    async def points(self, request: Request) -> Response:
-        account, _ = await self._account(request)
+    async def points(self, request: Request, call: Call) -> Response:
+        caller = call.caller
         Query(request, _NONE)
         op, client_id, points, description, order_id = bodies.points_change(
             await json_body(request)
         )
         entry = await self.clients.change_points(
-            account, client_id, op, points, description, order_id
+            caller, client_id, op, points, description, order_id
         )
         return JSONResponse(
             {
@@ -189,118 +199,119 @@ class BsaleApi:
 
     # -- contacts -----------------------------------------------------------------------------
 
-    async def list_contacts(self, request: Request) -> Response:
-        account, out = await self._account(request)
-        client_id = path_id(request.path_params["client_id"], "client")
+    async def list_contacts(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
+        client_id = path_id(request.path_params["client_id"], "client", "client_id")
         q = Query(request, _PAGED)
         limit, offset = q.paging()
-        page = await self.clients.list_contacts(account, client_id, limit, offset)
+        page = await self.clients.list_contacts(caller, client_id, limit, offset)
         base = f"{out.clients}{client_id}"
         items = [out.contact(x, base) for x in page.items]
         nxt = q.next_url(request, limit, offset) if page.has_next else None
         return JSONResponse(envelope(f"{base}/contacts.json", page, items, nxt))
 
-    async def add_contact(self, request: Request) -> Response:
-        account, out = await self._account(request)
-        client_id = path_id(request.path_params["client_id"], "client")
+    async def add_contact(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
+        client_id = path_id(request.path_params["client_id"], "client", "client_id")
         Query(request, _NONE)
         values = bodies.contact_values(await json_body(request))
-        contact = await self.clients.add_contact(account, client_id, values)
+        contact = await self.clients.add_contact(caller, client_id, values)
         return JSONResponse(out.contact(contact), status_code=201)
 
     def _contact_ids(self, request: Request) -> tuple[int, int]:
-        client_id = path_id(request.path_params["client_id"], "client")
-        return client_id, path_id(request.path_params["contact_id"], "contact")
+        client_id = path_id(request.path_params["client_id"], "client", "client_id")
+        return client_id, path_id(request.path_params["contact_id"], "contact", "contact_id")
 
-    async def get_contact(self, request: Request) -> Response:
-        account, out = await self._account(request)
+    async def get_contact(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
         client_id, contact_id = self._contact_ids(request)
         Query(request, _NONE)
         return JSONResponse(
-            out.contact(await self.clients.get_contact(account, client_id, contact_id))
+            out.contact(await self.clients.get_contact(caller, client_id, contact_id))
         )
 
-    async def update_contact(self, request: Request) -> Response:
-        account, out = await self._account(request)
+    async def update_contact(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
         client_id, contact_id = self._contact_ids(request)
         Query(request, _NONE)
         values = bodies.contact_values(await json_body(request))
-        contact = await self.clients.update_contact(account, client_id, contact_id, values)
+        contact = await self.clients.update_contact(caller, client_id, contact_id, values)
         return JSONResponse(out.contact(contact))
 
-    async def delete_contact(self, request: Request) -> Response:
-        account, _ = await self._account(request)
+    async def delete_contact(self, request: Request, call: Call) -> Response:
+        caller = call.caller
         client_id, contact_id = self._contact_ids(request)
         Query(request, _NONE)
-        await self.clients.delete_contact(account, client_id, contact_id)
+        await self.clients.delete_contact(caller, client_id, contact_id)
         return Response(status_code=204)
 
     # -- addresses ----------------------------------------------------------------------------
 
-    async def list_addresses(self, request: Request) -> Response:
-        account, out = await self._account(request)
-        client_id = path_id(request.path_params["client_id"], "client")
+    async def list_addresses(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
+        client_id = path_id(request.path_params["client_id"], "client", "client_id")
         q = Query(request, _ADDRESS_FILTERS)
         limit, offset = q.paging()
-        district = q.text("district")
-        municipality = q.text("municipality")
-        if district and municipality and district != municipality:
+        districts: dict[str, object] = {
+            n: v for n in ("district", "municipality") if (v := q.text(n))
+        }
+        if merge_district(districts) is not None:
             raise bad("municipality", "district and municipality name the same filter; they differ")
         flt = AddressFilter(
             address=q.text("address"),
             city=q.text("city"),
-            district=district or municipality,
+            district=str(districts["district"]) if "district" in districts else None,
             state=q.flag("state"),
         )
-        page = await self.clients.list_addresses(account, client_id, flt, limit, offset)
+        page = await self.clients.list_addresses(caller, client_id, flt, limit, offset)
         base = f"{out.clients}{client_id}"
         items = [out.address(x, base) for x in page.items]
         nxt = q.next_url(request, limit, offset) if page.has_next else None
         return JSONResponse(envelope(f"{base}/addresses.json", page, items, nxt))
 
-    async def add_address(self, request: Request) -> Response:
-        account, out = await self._account(request)
-        client_id = path_id(request.path_params["client_id"], "client")
+    async def add_address(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
+        client_id = path_id(request.path_params["client_id"], "client", "client_id")
         Query(request, _NONE)
         values = bodies.address_values(await json_body(request), allow_state=False)
-        address = await self.clients.add_address(account, client_id, values)
+        address = await self.clients.add_address(caller, client_id, values)
         return JSONResponse(out.address(address), status_code=201)
 
     def _address_ids(self, request: Request) -> tuple[int, int]:
-        client_id = path_id(request.path_params["client_id"], "client")
-        return client_id, path_id(request.path_params["address_id"], "address")
+        client_id = path_id(request.path_params["client_id"], "client", "client_id")
+        return client_id, path_id(request.path_params["address_id"], "address", "address_id")
 
-    async def get_address(self, request: Request) -> Response:
-        account, out = await self._account(request)
+    async def get_address(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
         client_id, address_id = self._address_ids(request)
         Query(request, _NONE)
         return JSONResponse(
-            out.address(await self.clients.get_address(account, client_id, address_id))
+            out.address(await self.clients.get_address(caller, client_id, address_id))
         )
 
-    async def update_address(self, request: Request) -> Response:
-        account, out = await self._account(request)
+    async def update_address(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
         client_id, address_id = self._address_ids(request)
         Query(request, _NONE)
         values = bodies.address_values(await json_body(request), allow_state=True)
-        address = await self.clients.update_address(account, client_id, address_id, values)
+        address = await self.clients.update_address(caller, client_id, address_id, values)
         return JSONResponse(out.address(address))
 
-    async def delete_address(self, request: Request) -> Response:
-        account, out = await self._account(request)
+    async def delete_address(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
         client_id, address_id = self._address_ids(request)
         Query(request, _NONE)
-        address = await self.clients.deactivate_address(account, client_id, address_id)
+        address = await self.clients.deactivate_address(caller, client_id, address_id)
         return JSONResponse(out.address(address))
 
     # -- attributes, catalogs, documents ------------------------------------------------------
 
-    async def client_attributes(self, request: Request) -> Response:
-        account, out = await self._account(request)
-        client_id = path_id(request.path_params["client_id"], "client")
+    async def client_attributes(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
+        client_id = path_id(request.path_params["client_id"], "client", "client_id")
         q = Query(request, _PAGED)
         limit, offset = q.paging()
-        values = await self.clients.client_attributes(account, client_id)
+        values = await self.clients.client_attributes(caller, client_id)
         # A client has a handful of attributes: one query for all of them, sliced here.
         page = OffsetPage(
             items=values[offset : offset + limit], total=len(values), limit=limit, offset=offset
@@ -310,57 +321,63 @@ class BsaleApi:
         href = f"{out.clients}{client_id}/attributes.json"
         return JSONResponse(envelope(href, page, items, nxt))
 
-    async def list_dynamic_attributes(self, request: Request) -> Response:
-        account, out = await self._account(request)
+    async def list_dynamic_attributes(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
         q = Query(request, _PAGED)
         limit, offset = q.paging()
-        page = await self.clients.list_attribute_definitions(account, limit, offset)
+        page = await self.clients.list_attribute_definitions(caller, limit, offset)
         items = [out.dynamic_attribute(x) for x in page.items]
         nxt = q.next_url(request, limit, offset) if page.has_next else None
         return JSONResponse(envelope(f"{out.v1}/dynamic_attributes.json", page, items, nxt))
 
-    async def get_dynamic_attribute(self, request: Request) -> Response:
-        account, out = await self._account(request)
+    async def get_dynamic_attribute(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
         attr_id = path_id(request.path_params["item_id"], "dynamic attribute")
         Query(request, _NONE)
-        attr = await self.clients.get_attribute_definition(account, attr_id)
+        attr = await self.clients.get_attribute_definition(caller, attr_id)
         return JSONResponse(out.dynamic_attribute(attr))
 
     def catalog_handlers(self, path: str, kind: CatalogKind) -> tuple[Handler, Handler]:
         entity = kind.value.replace("_", " ")
 
-        async def list_items(request: Request) -> Response:
-            account, out = await self._account(request)
+        async def list_items(request: Request, call: Call) -> Response:
+            caller, out = call.caller, call.out
             q = Query(request, _PAGED)
             limit, offset = q.paging()
-            page = await self.clients.list_catalog(account, kind, limit, offset)
+            page = await self.clients.list_catalog(caller, kind, limit, offset)
             items = [out.catalog(x, path) for x in page.items]
             nxt = q.next_url(request, limit, offset) if page.has_next else None
             return JSONResponse(envelope(f"{out.v1}/{path}.json", page, items, nxt))
 
-        async def get_item(request: Request) -> Response:
-            account, out = await self._account(request)
+        async def get_item(request: Request, call: Call) -> Response:
+            caller, out = call.caller, call.out
             item_id = path_id(request.path_params["item_id"], entity)
             Query(request, _NONE)
-            item = await self.clients.get_catalog_item(account, kind, item_id)
+            item = await self.clients.get_catalog_item(caller, kind, item_id)
             return JSONResponse(out.catalog(item, path))
 
         return list_items, get_item
 
-    async def get_document(self, request: Request) -> Response:
-        account, out = await self._account(request)
+    async def get_document(self, request: Request, call: Call) -> Response:
+        caller, out = call.caller, call.out
         doc_id = path_id(request.path_params["item_id"], "document")
         Query(request, _NONE)
-        return JSONResponse(out.document_full(await self.clients.get_document(account, doc_id)))
+        return JSONResponse(out.document_full(await self.clients.get_document(caller, doc_id)))
 
 
-def _dispatch(handlers: dict[str, Handler]) -> Handler:
-    """One route per path, so a wrong method answers 405 with the path's full ``Allow``."""
+def _dispatch(services: FaceServices, handlers: dict[str, Handler]) -> Endpoint:
+    """One route per path, so a wrong method answers 405 with the path's full ``Allow``.
+    The caller is authenticated first; input errors raised while serving it carry its
+    flavour, which words their field names (``district`` or ``municipality``)."""
     if "GET" in handlers:
         handlers = {**handlers, "HEAD": handlers["GET"]}
 
     async def handle(request: Request) -> Response:
-        return await handlers[request.method](request)
+        call = Call.of(request, await authenticate(request, services.accounts))
+        try:
+            return await handlers[request.method](request, call)
+        except InvalidInput as exc:
+            raise FlavouredInvalidInput(exc.errors, call.out.flavour) from exc
 
     return handle
 
@@ -368,7 +385,7 @@ def _dispatch(handlers: dict[str, Handler]) -> Handler:
 def bsale_routes(services: FaceServices) -> list[BaseRoute]:
     """Every path of the dialect, relative to ``/v1``. Fixed names come before ``{id}``."""
     api = BsaleApi(services)
-    client = "/clients/{client_id:int}"
+    client = "/clients/{client_id:digits}"
     table: list[tuple[str, dict[str, Handler]]] = [
         ("/clients.json", {"GET": api.list_clients, "POST": api.create_client}),
         ("/clients/count.json", {"GET": api.count_clients}),
@@ -380,21 +397,21 @@ def bsale_routes(services: FaceServices) -> list[BaseRoute]:
         ),
         (client + "/contacts.json", {"GET": api.list_contacts, "POST": api.add_contact}),
         (
-            client + "/contacts/{contact_id:int}.json",
+            client + "/contacts/{contact_id:digits}.json",
             {"GET": api.get_contact, "PUT": api.update_contact, "DELETE": api.delete_contact},
         ),
         (client + "/addresses.json", {"GET": api.list_addresses, "POST": api.add_address}),
         (
-            client + "/addresses/{address_id:int}.json",
+            client + "/addresses/{address_id:digits}.json",
             {"GET": api.get_address, "PUT": api.update_address, "DELETE": api.delete_address},
         ),
         (client + "/attributes.json", {"GET": api.client_attributes}),
         ("/dynamic_attributes.json", {"GET": api.list_dynamic_attributes}),
-        ("/dynamic_attributes/{item_id:int}.json", {"GET": api.get_dynamic_attribute}),
-        ("/documents/{item_id:int}.json", {"GET": api.get_document}),
+        ("/dynamic_attributes/{item_id:digits}.json", {"GET": api.get_dynamic_attribute}),
+        ("/documents/{item_id:digits}.json", {"GET": api.get_document}),
     ]
     for path, kind in _CATALOG_ROUTES.items():
         list_items, get_item = api.catalog_handlers(path, kind)
         table.append((f"/{path}.json", {"GET": list_items}))
-        table.append((f"/{path}/{{item_id:int}}.json", {"GET": get_item}))
-    return [Route(path, _dispatch(h), methods=list(h)) for path, h in table]
+        table.append((f"/{path}/{{item_id:digits}}.json", {"GET": get_item}))
+    return [Route(path, _dispatch(services, h), methods=list(h)) for path, h in table]

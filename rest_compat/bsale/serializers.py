@@ -2,7 +2,7 @@
 
 These run once per item of a page, so they are plain dict literals with precomputed href
 prefixes: no intermediate objects, no per-field function calls. The field order follows the
-seeds. ``dkey`` is the flavour's name for the district: ``district`` (Peru) or
+seeds. ``Flavour`` is the account's name for the district: ``district`` (Peru) or
 ``municipality`` (Chile, Mexico, Spain).
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from core.clients.model import (
@@ -70,9 +71,16 @@ CATALOG_PATHS = {
 }
 
 
-def district_key(country: str) -> str:
-    """Peru says ``district``; Chile, Mexico (and Spain, by our choice) say ``municipality``."""
-    return "district" if country.upper() == "PE" else "municipality"
+class Flavour(StrEnum):
+    """The flavour's name for the district: Peru says ``district``; Chile, Mexico (and Spain,
+    by our choice) say ``municipality``."""
+
+    DISTRICT = "district"
+    MUNICIPALITY = "municipality"
+
+    @classmethod
+    def of(cls, country: str) -> Flavour:
+        return cls.DISTRICT if country.upper() == "PE" else cls.MUNICIPALITY
 
 
 def money(value: Decimal) -> int | float:
@@ -84,12 +92,13 @@ def money(value: Decimal) -> int | float:
 class Out:
     """Serialisation context of one request: the absolute ``/v1`` prefix and the flavour."""
 
-    __slots__ = ("clients", "dkey", "v1")
+    __slots__ = ("clients", "dkey", "flavour", "v1")
 
-    def __init__(self, v1: str, dkey: str) -> None:
+    def __init__(self, v1: str, flavour: Flavour) -> None:
         self.v1 = v1
         self.clients = f"{v1}/clients/"
-        self.dkey = dkey
+        self.flavour = flavour
+        self.dkey = flavour.value  # a plain str: the JSON key
 
     # -- clients ------------------------------------------------------------------------------
 

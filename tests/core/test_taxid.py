@@ -65,3 +65,11 @@ def test_ruc_structure_rules() -> None:
     assert ruc_structure_error("2071312838") == "RUC must be exactly 11 digits"
     assert ruc_structure_error("30713128381") is not None
     assert ruc_structure_error("2071312838a") is not None
+
+
+def test_ruc_structure_takes_ascii_digits_only() -> None:
+    """``str.isdigit`` took ``²`` (then ``int`` refused it: a 500 on the reseller batch) and
+    Arabic-Indic digits; a RUC is 11 ASCII digits."""
+    assert ruc_structure_error("20100070970") is None
+    for bad in ("2010007097\u00b2", "\u0662\u0660100070970"):
+        assert ruc_structure_error(bad) == "RUC must be exactly 11 digits"

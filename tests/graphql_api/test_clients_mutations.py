@@ -13,6 +13,7 @@ from clientgate.container import Services
 from core.clients.model import ClientChanges, ClientFilter
 from graphql_api.relay import to_global_id
 from tests.graphql_api.conftest import Gql
+from tests.support.callers import caller
 
 ERRORS = "userErrors { field message code }"
 
@@ -33,7 +34,7 @@ def refused(body: dict[str, Any], name: str) -> list[dict[str, Any]]:
 
 
 async def _count(services: Services, account: Any) -> int:
-    return await services.clients.count(account, ClientFilter())
+    return await services.clients.count(caller(account), ClientFilter())
 
 
 async def test_create_update_deactivate_client(
@@ -165,7 +166,7 @@ async def test_invalid_client_input_writes_nothing(
 
 async def test_contacts_and_addresses(services: Services, make_account: Any, gql: Gql) -> None:
     acc = await make_account("CL")
-    client = await services.clients.create(acc.account, ClientChanges({"first_name": "C"}))
+    client = await services.clients.create(caller(acc.account), ClientChanges({"first_name": "C"}))
     cid = to_global_id("Client", client.id)
 
     contact = ok(
@@ -254,9 +255,9 @@ async def test_attributes_points_documents_payments(
     services: Services, make_account: Any, gql: Gql
 ) -> None:
     acc = await make_account("PE")
-    client = await services.clients.create(acc.account, ClientChanges({"first_name": "P"}))
+    client = await services.clients.create(caller(acc.account), ClientChanges({"first_name": "P"}))
     cid = to_global_id("Client", client.id)
-    attr = await services.clients.add_attribute_definition(acc.account, "Color")
+    attr = await services.clients.add_attribute_definition(caller(acc.account), "Color")
 
     attrs = ok(
         await gql(
@@ -296,7 +297,7 @@ async def test_attributes_points_documents_payments(
         await gql(points, {"c": cid, "op": "ADD", "n": 0}, token=acc.token), "changePoints"
     )
     assert zero[0]["code"] == "OUT_OF_RANGE"
-    assert (await services.clients.get(acc.account, client.id)).points == 10.0
+    assert (await services.clients.get(caller(acc.account), client.id)).points == 10.0
 
     doc = ok(
         await gql(
@@ -366,11 +367,11 @@ async def test_another_tenants_ids_are_not_found(
     owner = await make_account("PE")
     intruder = await make_account("PE")
     svc = services.clients
-    client = await svc.create(owner.account, ClientChanges({"first_name": "Mine"}))
-    contact = await svc.add_contact(owner.account, client.id, {"first_name": "K"})
-    address = await svc.add_address(owner.account, client.id, {"address": "A 1"})
+    client = await svc.create(caller(owner.account), ClientChanges({"first_name": "Mine"}))
+    contact = await svc.add_contact(caller(owner.account), client.id, {"first_name": "K"})
+    address = await svc.add_address(caller(owner.account), client.id, {"address": "A 1"})
     doc = await svc.add_document(
-        owner.account,
+        caller(owner.account),
         client.id,
         name="F",
         number=1,
@@ -403,12 +404,13 @@ async def test_another_tenants_ids_are_not_found(
         errors = refused(body, mutation)
         assert [e["code"] for e in errors] == ["NOT_FOUND"], (mutation, errors)
     # Nothing of the owner's changed.
-    assert (await svc.get(owner.account, client.id)).first_name == "Mine"
-    assert (await svc.get(owner.account, client.id)).state == 0
+    assert (await svc.get(caller(owner.account), client.id)).first_name == "Mine"
+    assert (await svc.get(caller(owner.account), client.id)).state == 0
     assert [
-        x.first_name for x in (await svc.list_contacts(owner.account, client.id, 50, 0)).items
+        x.first_name
+        for x in (await svc.list_contacts(caller(owner.account), client.id, 50, 0)).items
     ] == ["K"]
-    assert (await svc.get_document(owner.account, doc.id)).paid_amount == 0
+    assert (await svc.get_document(caller(owner.account), doc.id)).paid_amount == 0
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from core.clients.model import (
 )
 from graphql_api.relay import to_global_id
 from tests.graphql_api.conftest import Gql
+from tests.support.callers import caller
 
 CLIENT_FIELDS = """
   id databaseId firstName lastName email code codeValid phone company note facebook twitter
@@ -29,7 +30,7 @@ CLIENT_FIELDS = """
 async def _client(services: Services, acc: NewAccount, **values: Any) -> int:
     attrs = values.pop("attributes", None)
     client = await services.clients.create(
-        acc.account, ClientChanges(values=values, attributes=attrs)
+        caller(acc.account), ClientChanges(values=values, attributes=attrs)
     )
     return client.id
 
@@ -39,10 +40,10 @@ async def _rich_client(services: Services, acc: NewAccount) -> dict[str, int]:
     two documents (one overdue), one partial payment."""
     svc = services.clients
     account = acc.account
-    pt = await svc.add_catalog_item(account, CatalogKind.PAYMENT_TYPE, "Efectivo")
-    pl = await svc.add_catalog_item(account, CatalogKind.PRICE_LIST, "Mayorista")
-    sc = await svc.add_catalog_item(account, CatalogKind.SALE_CONDITION, "30 días")
-    attr = await svc.add_attribute_definition(account, "Rubro")
+    pt = await svc.add_catalog_item(caller(account), CatalogKind.PAYMENT_TYPE, "Efectivo")
+    pl = await svc.add_catalog_item(caller(account), CatalogKind.PRICE_LIST, "Mayorista")
+    sc = await svc.add_catalog_item(caller(account), CatalogKind.SALE_CONDITION, "30 días")
+    attr = await svc.add_attribute_definition(caller(account), "Rubro")
     cid = await _client(
         services,
         acc,
@@ -61,11 +62,13 @@ async def _rich_client(services: Services, acc: NewAccount) -> dict[str, int]:
         sale_condition_id=sc.id,
         attributes=[AttributeInput(attr.id, "Textil")],
     )
-    await svc.add_contact(account, cid, {"first_name": "Rosa", "email": "rosa@example.pe"})
-    await svc.add_address(account, cid, {"address": "Av. Benavides 123", "district": "Surco"})
-    await svc.change_points(account, cid, PointsOperation.ADD, 40, "first purchase")
+    await svc.add_contact(caller(account), cid, {"first_name": "Rosa", "email": "rosa@example.pe"})
+    await svc.add_address(
+        caller(account), cid, {"address": "Av. Benavides 123", "district": "Surco"}
+    )
+    await svc.change_points(caller(account), cid, PointsOperation.ADD, 40, "first purchase")
     overdue = await svc.add_document(
-        account,
+        caller(account),
         cid,
         name="Factura",
         number=123123123217,
@@ -74,7 +77,7 @@ async def _rich_client(services: Services, acc: NewAccount) -> dict[str, int]:
         total_amount=Decimal("20000"),
     )
     await svc.add_document(
-        account,
+        caller(account),
         cid,
         name="Factura",
         number=123123123220,
@@ -82,7 +85,7 @@ async def _rich_client(services: Services, acc: NewAccount) -> dict[str, int]:
         expiration_date=1_440_201_600,
         total_amount=Decimal("30000"),
     )
-    await svc.add_payment(account, overdue.id, Decimal("5000"))
+    await svc.add_payment(caller(account), overdue.id, Decimal("5000"))
     return {"client": cid, "pt": pt.id, "pl": pl.id, "sc": sc.id, "attr": attr.id}
 
 
@@ -301,7 +304,7 @@ async def test_filters(services: Services, make_account: Any, gql: Gql) -> None:
     acc = await make_account("PE")
     ids = await _rich_client(services, acc)
     other = await _client(services, acc, first_name="Otra", email="otra@example.pe")
-    await services.clients.deactivate(acc.account, other)
+    await services.clients.deactivate(caller(acc.account), other)
 
     async def matching(flt: dict[str, Any]) -> list[int]:
         body = await gql(
@@ -424,7 +427,9 @@ async def test_points_history_first_is_bounded(
     acc = await make_account("PE")
     cid = await _client(services, acc, first_name="P")
     for n in (1, 2, 3):
-        await services.clients.change_points(acc.account, cid, PointsOperation.ADD, n, f"+{n}")
+        await services.clients.change_points(
+            caller(acc.account), cid, PointsOperation.ADD, n, f"+{n}"
+        )
     body = await gql(
         "query($id: ID!) { client(id: $id) { pointsHistory(first: 2) { points } } }",
         {"id": to_global_id("Client", cid)},

@@ -6,8 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import String, Table
 
 from clientgate.container import Services
+from core.clients import rules
 from core.clients.model import (
     AttributeInput,
     CatalogKind,
@@ -17,19 +19,34 @@ from core.clients.model import (
     PointsOperation,
 )
 from core.shared.errors import InvalidInput, NotFound
+from core.storage.tables.clients import (
+    addresses,
+    attribute_values,
+    clients,
+    contacts,
+    documents,
+    dynamic_attributes,
+    payment_types,
+    points_entries,
+)
+from tests.support.callers import caller
 
 
 async def test_create_normalises_and_flags_tax_ids(services: Services, make_account: Any) -> None:
     acc = (await make_account("CL")).account
     valid = await services.clients.create(
-        acc, ClientChanges({"first_name": "A", "code": "92.341.000-7"})
+        caller(acc), ClientChanges({"first_name": "A", "code": "92.341.000-7"})
     )
-    invalid = await services.clients.create(acc, ClientChanges({"first_name": "B", "code": "2-7"}))
-    foreign = await services.clients.create(acc, ClientChanges({"company": "C", "is_foreigner": 1}))
+    invalid = await services.clients.create(
+        caller(acc), ClientChanges({"first_name": "B", "code": "2-7"})
+    )
+    foreign = await services.clients.create(
+        caller(acc), ClientChanges({"company": "C", "is_foreigner": 1})
+    )
     assert (valid.code, valid.code_valid) == ("92341000-7", True)
     assert (invalid.code, invalid.code_valid) == ("2-7", False)
     assert foreign.code == "55555555-5"
-    found = await services.clients.get_by_code(acc, "92341000-7")
+    found = await services.clients.get_by_code(caller(acc), "92341000-7")
     assert found.id == valid.id
 
 
@@ -37,10 +54,10 @@ async def test_strict_account_refuses_invalid_code(services: Services, make_acco
     acc = (await make_account("PE", strict_tax_ids=True)).account
     with pytest.raises(InvalidInput) as info:
         await services.clients.create(
-            acc, ClientChanges({"first_name": "A", "code": "20713128381"})
+            caller(acc), ClientChanges({"first_name": "A", "code": "20713128381"})
         )
     assert info.value.errors[0].field == "code"
-    assert await services.clients.count(acc, ClientFilter()) == 0
+    assert await services.clients.count(caller(acc), ClientFilter()) == 0
 
 
 async def test_validation_collects_every_error_and_writes_nothing(
@@ -49,7 +66,7 @@ async def test_validation_collects_every_error_and_writes_nothing(
     acc = (await make_account("PE")).account
     with pytest.raises(InvalidInput) as info:
         await services.clients.create(
-            acc,
+            caller(acc),
             ClientChanges(
                 {
                     "first_name": 5,
@@ -64,23 +81,25 @@ async def test_validation_collects_every_error_and_writes_nothing(
     fields = {e.field for e in info.value.errors}
     assert {"first_name", "has_credit", "email", "payment_type_id", "bogus"} <= fields
     assert "dynamic_attributes[0].dynamic_attribute_id" in fields
-    assert await services.clients.count(acc, ClientFilter()) == 0
+    assert await services.clients.count(caller(acc), ClientFilter()) == 0
 
 
 async def test_tenants_never_see_each_other(services: Services, make_account: Any) -> None:
     a = (await make_account("PE")).account
     b = (await make_account("PE")).account
-    client = await services.clients.create(a, ClientChanges({"first_name": "Solo A"}))
+    client = await services.clients.create(caller(a), ClientChanges({"first_name": "Solo A"}))
     with pytest.raises(NotFound):
-        await services.clients.get(b, client.id)
+        await services.clients.get(caller(b), client.id)
     with pytest.raises(NotFound):
-        await services.clients.update(b, client.id, ClientChanges({"first_name": "hack"}))
+        await services.clients.update(caller(b), client.id, ClientChanges({"first_name": "hack"}))
     with pytest.raises(NotFound):
-        await services.clients.add_contact(b, client.id, {"first_name": "x"})
-    pt_b = await services.clients.add_catalog_item(b, CatalogKind.PAYMENT_TYPE, "B cash")
+        await services.clients.add_contact(caller(b), client.id, {"first_name": "x"})
+    pt_b = await services.clients.add_catalog_item(caller(b), CatalogKind.PAYMENT_TYPE, "B cash")
     with pytest.raises(InvalidInput):
-        await services.clients.update(a, client.id, ClientChanges({"payment_type_id": pt_b.id}))
-    assert (await services.clients.get(a, client.id)).first_name == "Solo A"
+        await services.clients.update(
+            caller(a), client.id, ClientChanges({"payment_type_id": pt_b.id})
+        )
+    assert (await services.clients.get(caller(a), client.id)).first_name == "Solo A"
 
 
 async def test_keyset_pages_walk_everything_once(services: Services, make_account: Any) -> None:
@@ -88,7 +107,7 @@ async def test_keyset_pages_walk_everything_once(services: Services, make_accoun
     ids = [
         (
             await services.clients.create(
-                acc, ClientChanges({"first_name": f"c{i}", "code": f"{i:08d}"})
+                caller(acc), ClientChanges({"first_name": f"c{i}", "code": f"{i:08d}"})
             )
         ).id
         for i in range(7)
@@ -99,7 +118,7 @@ async def test_keyset_pages_walk_everything_once(services: Services, make_accoun
             after = None
             while True:
                 page, _ = await services.clients.page(
-                    acc, ClientFilter(), sort, descending, after, 3
+                    caller(acc), ClientFilter(), sort, descending, after, 3
                 )
                 seen.extend(c.id for c in page.items)
                 if not page.has_next:
@@ -113,19 +132,23 @@ async def test_keyset_pages_walk_everything_once(services: Services, make_accoun
 async def test_points_never_go_below_zero(services: Services, make_account: Any) -> None:
     acc = (await make_account("CL")).account
     client = await services.clients.create(
-        acc, ClientChanges({"first_name": "P", "accumulate_points": 1})
+        caller(acc), ClientChanges({"first_name": "P", "accumulate_points": 1})
     )
-    await services.clients.change_points(acc, client.id, PointsOperation.ADD, 10, "alta", "o-1")
+    await services.clients.change_points(
+        caller(acc), client.id, PointsOperation.ADD, 10, "alta", "o-1"
+    )
     with pytest.raises(InvalidInput) as info:
-        await services.clients.change_points(acc, client.id, PointsOperation.SUBTRACT, 11, "baja")
+        await services.clients.change_points(
+            caller(acc), client.id, PointsOperation.SUBTRACT, 11, "baja"
+        )
     assert info.value.errors[0].code == "INSUFFICIENT_POINTS"
     entry = await services.clients.change_points(
-        acc, client.id, PointsOperation.SUBTRACT, 4, "baja"
+        caller(acc), client.id, PointsOperation.SUBTRACT, 4, "baja"
     )
     assert entry.balance == 6
-    fresh = await services.clients.get(acc, client.id)
+    fresh = await services.clients.get(caller(acc), client.id)
     assert fresh.points == 6 and fresh.points_updated is not None
-    history = await services.clients.points_history(acc, client.id)
+    history = await services.clients.points_history(caller(acc), client.id)
     assert [h.points for h in history] == [4, 10]
 
 
@@ -134,10 +157,10 @@ async def test_unpaid_documents_split_by_comparison_date(
 ) -> None:
     acc = (await make_account("CL")).account
     client = await services.clients.create(
-        acc, ClientChanges({"first_name": "Roberto", "code": "7513098-8"})
+        caller(acc), ClientChanges({"first_name": "Roberto", "code": "7513098-8"})
     )
     d1 = await services.clients.add_document(
-        acc,
+        caller(acc),
         client.id,
         name="Factura",
         number=1,
@@ -146,7 +169,7 @@ async def test_unpaid_documents_split_by_comparison_date(
         total_amount=20000,
     )
     await services.clients.add_document(
-        acc,
+        caller(acc),
         client.id,
         name="Factura",
         number=2,
@@ -155,7 +178,7 @@ async def test_unpaid_documents_split_by_comparison_date(
         total_amount=30000,
     )
     paid = await services.clients.add_document(
-        acc,
+        caller(acc),
         client.id,
         name="Factura",
         number=3,
@@ -163,12 +186,12 @@ async def test_unpaid_documents_split_by_comparison_date(
         expiration_date=1437436800,
         total_amount=100,
     )
-    await services.clients.add_payment(acc, paid.id, 100)
-    await services.clients.add_payment(acc, d1.id, Decimal("5000"))
+    await services.clients.add_payment(caller(acc), paid.id, 100)
+    await services.clients.add_payment(caller(acc), d1.id, Decimal("5000"))
     with pytest.raises(InvalidInput):
-        await services.clients.add_payment(acc, d1.id, Decimal("15000.01"))
+        await services.clients.add_payment(caller(acc), d1.id, Decimal("15000.01"))
     summary = await services.clients.unpaid_summary(
-        acc, code="7513098-8", comparison_date=1438000000
+        caller(acc), code="7513098-8", comparison_date=1438000000
     )
     assert [d.number for d in summary.overdue] == [1]
     assert [d.number for d in summary.upcoming] == [2]
@@ -180,24 +203,26 @@ async def test_pages_load_children_in_a_fixed_number_of_statements(
     services: Services, make_account: Any, count_statements: Any
 ) -> None:
     acc = (await make_account("PE")).account
-    cash = await services.clients.add_catalog_item(acc, CatalogKind.PAYMENT_TYPE, "Efectivo")
-    attr = await services.clients.add_attribute_definition(acc, "Edad")
+    cash = await services.clients.add_catalog_item(
+        caller(acc), CatalogKind.PAYMENT_TYPE, "Efectivo"
+    )
+    attr = await services.clients.add_attribute_definition(caller(acc), "Edad")
     for i in range(12):
         c = await services.clients.create(
-            acc,
+            caller(acc),
             ClientChanges(
                 {"first_name": f"n{i}", "payment_type_id": cash.id if i % 2 else None},
                 attributes=[AttributeInput(attr.id, str(20 + i))],
             ),
         )
-        await services.clients.add_contact(acc, c.id, {"first_name": "k"})
-        await services.clients.add_address(acc, c.id, {"address": "Calle 1"})
+        await services.clients.add_contact(caller(acc), c.id, {"first_name": "k"})
+        await services.clients.add_address(caller(acc), c.id, {"address": "Calle 1"})
     relations = ("contacts", "addresses", "attributes", "payment_type")
     counts = []
     for first in (3, 10):
         with count_statements() as counter:
             page, related = await services.clients.page(
-                acc, ClientFilter(), ClientSortField.ID, False, None, first, relations
+                caller(acc), ClientFilter(), ClientSortField.ID, False, None, first, relations
             )
         counts.append(counter.count)
         assert len(page.items) == first
@@ -216,14 +241,16 @@ async def test_nul_characters_are_refused_on_every_backend(
 ) -> None:
     acc = (await make_account("PE")).account
     with pytest.raises(InvalidInput) as info:
-        await services.clients.create(acc, ClientChanges({"first_name": "a\x00b", "note": "\x00"}))
+        await services.clients.create(
+            caller(acc), ClientChanges({"first_name": "a\x00b", "note": "\x00"})
+        )
     assert {e.field for e in info.value.errors} == {"first_name", "note"}
     with pytest.raises(InvalidInput):
-        await services.clients.add_catalog_item(acc, CatalogKind.PRICE_LIST, "x\x00")
-    client = await services.clients.create(acc, ClientChanges({"first_name": "ok"}))
+        await services.clients.add_catalog_item(caller(acc), CatalogKind.PRICE_LIST, "x\x00")
+    client = await services.clients.create(caller(acc), ClientChanges({"first_name": "ok"}))
     with pytest.raises(InvalidInput):
-        await services.clients.add_contact(acc, client.id, {"email": "a\x00@b.cl"})
-    assert await services.clients.count(acc, ClientFilter()) == 1
+        await services.clients.add_contact(caller(acc), client.id, {"email": "a\x00@b.cl"})
+    assert await services.clients.count(caller(acc), ClientFilter()) == 1
 
 
 async def test_text_filters_match_substrings_with_literal_wildcards(
@@ -231,14 +258,75 @@ async def test_text_filters_match_substrings_with_literal_wildcards(
 ) -> None:
     acc = (await make_account("PE")).account
     for name in ("ana_maría", "anaXmaría", "50% Ana", "a/b", "ANA"):
-        await services.clients.create(acc, ClientChanges({"first_name": name}))
+        await services.clients.create(caller(acc), ClientChanges({"first_name": name}))
 
     async def names(**kw: Any) -> list[str]:
-        page, _ = await services.clients.list_clients(acc, ClientFilter(**kw), 50, 0)
+        page, _ = await services.clients.list_clients(caller(acc), ClientFilter(**kw), 50, 0)
         return sorted(str(c.first_name) for c in page.items)
 
     assert await names(first_name="a_m") == ["ana_maría"]
     assert await names(first_name="0%") == ["50% Ana"]
     assert await names(first_name="a/b") == ["a/b"]
     assert await names(first_name="ana") == ["50% Ana", "ANA", "anaXmaría", "ana_maría"]
-    assert await services.clients.count(acc, ClientFilter(first_name="%")) == 1
+    assert await services.clients.count(caller(acc), ClientFilter(first_name="%")) == 1
+
+
+async def test_bulk_reads_are_per_client_and_tenant_scoped(
+    services: Services, make_account: Any
+) -> None:
+    mine = caller((await make_account("PE")).account)
+    other = caller((await make_account("PE")).account)
+    svc = services.clients
+    a = await svc.create(mine, ClientChanges({"first_name": "A"}))
+    b = await svc.create(mine, ClientChanges({"first_name": "B"}))
+    foreign = await svc.create(other, ClientChanges({"first_name": "F"}))
+    for client, who in ((a, mine), (b, mine), (foreign, other)):
+        for n in (1, 2, 3):
+            await svc.change_points(who, client.id, PointsOperation.ADD, n, f"+{n}")
+        await svc.add_document(
+            who,
+            client.id,
+            name="F",
+            number=client.id,
+            emission_date=10,
+            expiration_date=20,
+            total_amount=100,
+        )
+    ids = [a.id, b.id, foreign.id]
+    history = await svc.points_histories(mine, ids, 2)
+    assert {k: [e.points for e in v] for k, v in history.items()} == {a.id: [3, 2], b.id: [3, 2]}
+    assert await svc.points_histories(mine, ids, 0) == {}
+    with pytest.raises(InvalidInput):
+        await svc.points_histories(mine, ids, 101)
+    docs = await svc.documents_of(mine, ids)
+    assert {k: [d.number for d in v] for k, v in docs.items()} == {a.id: [a.id], b.id: [b.id]}
+    summaries = await svc.unpaid_summaries(mine, ids, comparison_date=15)
+    assert set(summaries) == {a.id, b.id}
+    assert summaries[a.id].client.id == a.id
+    assert [d.number for d in summaries[a.id].upcoming] == [a.id]
+    assert summaries[a.id].total_debt == Decimal(100)
+
+
+def test_text_limits_match_their_columns() -> None:
+    """Each text limit of the core is its column's length (a Text column has none: any limit
+    fits), so no accepted value can overflow a column on PostgreSQL."""
+
+    def length(table: Table, column: str) -> int | None:
+        kind = table.c[column].type
+        return kind.length if isinstance(kind, String) else None
+
+    pairs: list[tuple[Table, str, int]] = [
+        *((clients, f, n) for f, n in rules.CLIENT_TEXT_LIMITS.items()),
+        *((contacts, f, n) for f, n in rules.CONTACT_TEXT_LIMITS.items()),
+        *((addresses, f, n) for f, n in rules.ADDRESS_TEXT_LIMITS.items()),
+        (attribute_values, "value", rules.ATTRIBUTE_VALUE_LIMIT),
+        (dynamic_attributes, "name", rules.NAME_LIMIT),
+        (payment_types, "name", rules.NAME_LIMIT),
+        (points_entries, "description", rules.DESCRIPTION_LIMIT),
+        (points_entries, "order_id", rules.ORDER_ID_LIMIT),
+        (documents, "name", rules.DOCUMENT_NAME_LIMIT),
+    ]
+    mismatched = [
+        (t.name, f, n, length(t, f)) for t, f, n in pairs if length(t, f) not in (None, n)
+    ]
+    assert mismatched == []

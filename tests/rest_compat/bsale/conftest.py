@@ -11,6 +11,7 @@ import pytest
 from clientgate.container import Services
 from core.accounts.model import Account
 from core.clients.model import CatalogItem, CatalogKind, DynamicAttribute
+from tests.support.callers import caller
 
 
 @dataclass
@@ -40,11 +41,17 @@ def make_tenant(services: Services, make_account: Any) -> Callable[..., Any]:
         return Tenant(
             account=acc,
             token=new.token,
-            payment_type=await svc.add_catalog_item(acc, CatalogKind.PAYMENT_TYPE, "Efectivo"),
-            price_list=await svc.add_catalog_item(acc, CatalogKind.PRICE_LIST, "Lista base"),
-            sale_condition=await svc.add_catalog_item(acc, CatalogKind.SALE_CONDITION, "Contado"),
-            birthday=await svc.add_attribute_definition(acc, "Cumpleaños"),
-            age=await svc.add_attribute_definition(acc, "Edad"),
+            payment_type=await svc.add_catalog_item(
+                caller(acc), CatalogKind.PAYMENT_TYPE, "Efectivo"
+            ),
+            price_list=await svc.add_catalog_item(
+                caller(acc), CatalogKind.PRICE_LIST, "Lista base"
+            ),
+            sale_condition=await svc.add_catalog_item(
+                caller(acc), CatalogKind.SALE_CONDITION, "Contado"
+            ),
+            birthday=await svc.add_attribute_definition(caller(acc), "Cumpleaños"),
+            age=await svc.add_attribute_definition(caller(acc), "Edad"),
         )
 
     return make

@@ -6,6 +6,7 @@ from typing import Any
 
 from clientgate.container import Services
 from core.clients.model import CatalogKind
+from tests.support.callers import caller
 
 
 async def _client(http: Any, t: Any, **body: Any) -> int:
@@ -170,7 +171,9 @@ async def test_catalogs_and_dynamic_attributes(
     http: Any, make_tenant: Any, services: Services
 ) -> None:
     t = await make_tenant("PE")
-    extra = await services.clients.add_catalog_item(t.account, CatalogKind.PAYMENT_TYPE, "Tarjeta")
+    extra = await services.clients.add_catalog_item(
+        caller(t.account), CatalogKind.PAYMENT_TYPE, "Tarjeta"
+    )
     r = await http.get("/v1/payment_types.json?limit=1", headers=t.headers)
     assert r.json() == {
         "href": "http://testserver/v1/payment_types.json",

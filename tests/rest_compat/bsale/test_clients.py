@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from clientgate.container import Services
 from core.clients.model import ClientChanges
+from tests.support.callers import caller
 
 PE_FIELDS = [
     "href",
@@ -216,8 +217,8 @@ async def test_list_envelope_pages_with_next_keeping_the_query(
 ) -> None:
     t = await make_tenant("PE")
     for i in range(7):
-        await services.clients.create(t.account, ClientChanges({"first_name": f"Ana {i}"}))
-    await services.clients.create(t.account, ClientChanges({"first_name": "Other"}))
+        await services.clients.create(caller(t.account), ClientChanges({"first_name": f"Ana {i}"}))
+    await services.clients.create(caller(t.account), ClientChanges({"first_name": "Other"}))
 
     r = await http.get("/v1/clients.json?firstname=ana&limit=3", headers=t.headers)
     page = r.json()
@@ -384,7 +385,7 @@ async def test_unpaid_documents_seed_shape(http: Any, make_tenant: Any, services
     ):
         docs.append(
             await svc.add_document(
-                t.account,
+                caller(t.account),
                 cid,
                 name="Factura Electronica",
                 number=number,
@@ -393,7 +394,7 @@ async def test_unpaid_documents_seed_shape(http: Any, make_tenant: Any, services
                 total_amount=amount,
             )
         )
-    await svc.add_payment(t.account, docs[1].id, "5000.50")
+    await svc.add_payment(caller(t.account), docs[1].id, "5000.50")
 
     r = await http.get(
         "/v1/clients/unpaid_documents.json?code=7513098-8&comparisondate=1437500000",

@@ -6,6 +6,7 @@ import base64
 from typing import Any
 
 import pytest
+from starlette.requests import Request
 from structlog.testing import capture_logs
 
 from clientgate.container import Services
@@ -13,10 +14,13 @@ from core.accounts.model import UserKind
 from core.shared.errors import (
     AuthenticationFailed,
     Conflict,
+    FieldError,
     InvalidInput,
     NotFound,
     PermissionDenied,
 )
+from rest_compat.bsale.errors import FlavouredInvalidInput, flavoured_invalid_input
+from rest_compat.bsale.serializers import Flavour
 
 
 async def test_credentials(http: Any, make_tenant: Any, services: Services) -> None:
@@ -110,3 +114,21 @@ async def test_domain_errors_map_to_statuses_in_the_dialect_body(
     r = await http.get("/v1/clients/count.json", headers=t.headers)
     assert r.status_code == status
     assert r.json() == {"error": str(exc).replace("district", "municipality")}
+
+
+@pytest.mark.parametrize(("country", "name"), [("PE", "district"), ("MX", "municipality")])
+async def test_input_errors_are_worded_in_the_callers_flavour_by_the_exception(
+    http: Any, make_tenant: Any, country: str, name: str
+) -> None:
+    """The flavour travels with the error (``FlavouredInvalidInput``), not through the
+    request's state: the same core error reads ``district`` for Peru, ``municipality`` else."""
+    t = await make_tenant(country)
+    r = await http.post(
+        "/v1/clients.json", headers=t.headers, json={"firstName": "A", name: "x" * 256}
+    )
+    assert r.json() == {"error": f"{name}: must be at most 255 characters"}
+    bare = Request({"type": "http", "method": "GET", "path": "/", "headers": []})
+    answer = await flavoured_invalid_input(
+        bare, FlavouredInvalidInput([FieldError("district", "too long")], Flavour.of(country))
+    )
+    assert answer.body == f'{{"error":"{name}: too long"}}'.encode()

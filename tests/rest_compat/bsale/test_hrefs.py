@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from clientgate.container import Services
+from tests.support.callers import caller
 
 
 def _links(node: Any) -> Iterator[str]:
@@ -44,7 +45,7 @@ async def test_every_href_resolves(http: Any, make_tenant: Any, services: Servic
         )
     await http.post("/v1/clients.json", headers=t.headers, json={"firstName": "Second"})
     doc = await services.clients.add_document(
-        t.account,
+        caller(t.account),
         cid,
         name="Factura",
         number=1,

@@ -6,6 +6,7 @@ from typing import Any
 
 from clientgate.container import Services
 from core.clients.model import AttributeInput, ClientChanges
+from tests.support.callers import caller
 
 
 async def test_list_with_expand_costs_six_statements_whatever_the_limit(
@@ -15,14 +16,14 @@ async def test_list_with_expand_costs_six_statements_whatever_the_limit(
     svc = services.clients
     for i in range(60):
         client = await svc.create(
-            t.account,
+            caller(t.account),
             ClientChanges(
                 {"first_name": f"N{i}", "payment_type_id": t.payment_type.id},
                 attributes=[AttributeInput(t.age.id, str(i))],
             ),
         )
-        await svc.add_contact(t.account, client.id, {"first_name": f"c{i}"})
-        await svc.add_address(t.account, client.id, {"address": f"a{i}"})
+        await svc.add_contact(caller(t.account), client.id, {"first_name": f"c{i}"})
+        await svc.add_address(caller(t.account), client.id, {"address": f"a{i}"})
 
     # The rate limiter resolves a credential once and caches it: warm it up so the counts
     # below are those of the dialect alone.

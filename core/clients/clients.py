@@ -1,0 +1,117 @@
+"""Writing and reading single clients: create, change, deactivate, get (by id, ids, code)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from core.accounts.model import Principal
+from core.clients import rules
+from core.clients.errors import ClientNotFound
+from core.clients.model import INACTIVE, Client, ClientChanges, ClientFilter
+from core.clients.ports import ClientsUnitOfWork
+from core.clients.usecase import UseCase
+from core.shared.errors import FieldError, InvalidInput
+
+
+class Clients(UseCase):
+    async def create(self, caller: Principal, changes: ClientChanges) -> Client:
+        async with self._uow() as uow:
+            values = await self._validated(uow, caller, changes, None)
+            client = await uow.clients.add(caller.account_id, values, self._clock.now())
+            await self._set_attributes(uow, caller, client.id, changes)
+            await uow.commit()
+        return client
+
+    async def update(self, caller: Principal, client_id: int, changes: ClientChanges) -> Client:
+        async with self._uow() as uow:
+            current = await uow.clients.get_for_update(caller.account_id, client_id)
+            if current is None:
+                raise ClientNotFound(client_id)
+            values = await self._validated(uow, caller, changes, current)
+            client = await uow.clients.update(
+                caller.account_id, client_id, values, self._clock.now()
+            )
+            assert client is not None
+            await self._set_attributes(uow, caller, client_id, changes)
+            await uow.commit()
+        return client
+
+    async def deactivate(self, caller: Principal, client_id: int) -> Client:
+        """Soft delete: the client goes to state 1 and keeps its documents."""
+        async with self._uow() as uow:
+            client = await uow.clients.update(
+                caller.account_id, client_id, {"state": INACTIVE}, self._clock.now()
+            )
+            if client is None:
+                raise ClientNotFound(client_id)
+            await uow.commit()
+        return client
+
+    async def get(self, caller: Principal, client_id: int) -> Client:
+        async with self._uow(read_only=True) as uow:
+            client = await uow.clients.get(caller.account_id, client_id)
+        if client is None:
+            raise ClientNotFound(client_id)
+        return client
+
+    async def get_many(self, caller: Principal, ids: Collection[int]) -> dict[int, Client]:
+        if not ids:
+            return {}
+        async with self._uow(read_only=True) as uow:
+            found, _ = await uow.clients.list_offset(
+                caller.account_id, ClientFilter(ids=tuple(ids)), len(ids), 0
+            )
+        return {c.id: c for c in found}
+
+    async def get_by_code(self, caller: Principal, code: str) -> Client:
+        stored = rules.lookup_code(caller.account, code)
+        async with self._uow(read_only=True) as uow:
+            client = await uow.clients.first_by_code(caller.account_id, stored)
+        if client is None:
+            raise ClientNotFound(code)
+        return client
+
+    # -- the steps of a write ---------------------------------------------------------------
+
+    async def _validated(
+        self,
+        uow: ClientsUnitOfWork,
+        caller: Principal,
+        changes: ClientChanges,
+        current: Client | None,
+    ) -> dict[str, object]:
+        """The values to write: every field checked, the tax id applied, the catalogs and
+        attribute definitions named looked up; every problem reported at once."""
+        errors: list[FieldError] = []
+        found = await self._catalogs_found(uow, caller, changes)
+        values = rules.client_values(changes.values, found, errors)
+        rules.apply_tax_id(caller.account, values, current, errors)
+        if current is None:
+            rules.require_name(values, errors)
+        if changes.attributes is not None:
+            ids = [a.dynamic_attribute_id for a in changes.attributes]
+            known = await uow.attributes.definitions(caller.account_id, ids)
+            rules.check_attributes(changes.attributes, known, errors)
+        if errors:
+            raise InvalidInput(errors)
+        return values
+
+    @staticmethod
+    async def _catalogs_found(
+        uow: ClientsUnitOfWork, caller: Principal, changes: ClientChanges
+    ) -> dict[str, bool]:
+        found: dict[str, bool] = {}
+        for key, (kind, item_id) in rules.catalog_references(changes.values).items():
+            found[key] = await uow.catalogs.get(caller.account_id, kind, item_id) is not None
+        return found
+
+    @staticmethod
+    async def _set_attributes(
+        uow: ClientsUnitOfWork, caller: Principal, client_id: int, changes: ClientChanges
+    ) -> None:
+        if changes.attributes:
+            await uow.attributes.set_values(
+                caller.account_id,
+                client_id,
+                {a.dynamic_attribute_id: a.value for a in changes.attributes},
+            )

@@ -1,0 +1,58 @@
+"""A client's contact people."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from core.accounts.model import Principal
+from core.clients import rules
+from core.clients.model import Contact
+from core.clients.usecase import UseCase
+from core.shared.errors import NotFound
+from core.shared.pagination import OffsetPage, check_limit_offset
+
+
+class Contacts(UseCase):
+    async def list_contacts(
+        self, caller: Principal, client_id: int, limit: int, offset: int
+    ) -> OffsetPage[Contact]:
+        check_limit_offset(limit, offset, max_limit=rules.MAX_LIMIT)
+        async with self._uow(read_only=True) as uow:
+            await self._require_client(uow, caller.account_id, client_id)
+            items = await uow.contacts.list(caller.account_id, client_id, limit, offset)
+            total = await uow.contacts.count(caller.account_id, client_id)
+        return OffsetPage(items=items, total=total, limit=limit, offset=offset)
+
+    async def get_contact(self, caller: Principal, client_id: int, contact_id: int) -> Contact:
+        async with self._uow(read_only=True) as uow:
+            contact = await uow.contacts.get(caller.account_id, client_id, contact_id)
+        if contact is None:
+            raise NotFound("contact", contact_id)
+        return contact
+
+    async def add_contact(
+        self, caller: Principal, client_id: int, values: Mapping[str, object]
+    ) -> Contact:
+        rules.check_new_contact(values)
+        async with self._uow() as uow:
+            await self._require_client(uow, caller.account_id, client_id)
+            contact = await uow.contacts.add(caller.account_id, client_id, values)
+            await uow.commit()
+        return contact
+
+    async def update_contact(
+        self, caller: Principal, client_id: int, contact_id: int, values: Mapping[str, object]
+    ) -> Contact:
+        rules.check_contact_change(values)
+        async with self._uow() as uow:
+            contact = await uow.contacts.update(caller.account_id, client_id, contact_id, values)
+            if contact is None:
+                raise NotFound("contact", contact_id)
+            await uow.commit()
+        return contact
+
+    async def delete_contact(self, caller: Principal, client_id: int, contact_id: int) -> None:
+        async with self._uow() as uow:
+            if not await uow.contacts.delete(caller.account_id, client_id, contact_id):
+                raise NotFound("contact", contact_id)
+            await uow.commit()

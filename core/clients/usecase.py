@@ -1,0 +1,29 @@
+"""What every use case of the clients context stands on: a unit-of-work factory and a clock.
+
+Each public method of a use case is one transaction and acts for a ``caller`` (its account is
+the tenant every statement is scoped to)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+
+from core.clients.errors import ClientNotFound
+from core.clients.model import Client
+from core.clients.ports import ClientsUnitOfWork
+from core.shared.clock import Clock
+
+UowFactory = Callable[..., AbstractAsyncContextManager[ClientsUnitOfWork]]
+
+
+class UseCase:
+    def __init__(self, uow: UowFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    @staticmethod
+    async def _require_client(uow: ClientsUnitOfWork, account_id: int, client_id: int) -> Client:
+        client = await uow.clients.get(account_id, client_id)
+        if client is None:
+            raise ClientNotFound(client_id)
+        return client

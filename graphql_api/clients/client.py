@@ -1,0 +1,126 @@
+"""The ``Client`` object type and its connection.
+
+A Client is a plain Strawberry dataclass built by ``build.py``: its scalar fields and the
+children loaded up front (contacts, addresses, attributes, catalogs) are attributes, so they
+resolve synchronously without a resolver call. Only the argument-taking fields (points
+history, documents, unpaid summary) have resolvers, and those return per-request DataLoader
+futures (``loaders.py``), so a page of clients loads each of them in bulk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from core.clients import rules
+from core.clients.model import ClientFilter
+from graphql_api.clients import loaders
+from graphql_api.clients.types import (
+    Address,
+    ClientAttribute,
+    CompanyOrPerson,
+    Contact,
+    Document,
+    PaymentType,
+    PointsEntry,
+    PriceList,
+    SaleCondition,
+    UnpaidSummary,
+)
+from graphql_api.context import Context
+from graphql_api.relay import Node, PageInfo
+from graphql_api.scalars import RecordState
+
+
+@strawberry.type(description="A customer (Bsale-style client) of the calling account.")
+class Client(Node):
+    database_id: int = strawberry.field(description="Numeric id, as used by the REST API.")
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    code: str = strawberry.field(description="Tax id (RUC, RUT, RFC ...), normalised.")
+    code_valid: bool | None = strawberry.field(
+        description="Whether `code` passed the country's tax-id check; null when not checked."
+    )
+    phone: str | None
+    company: str | None
+    note: str | None
+    facebook: str | None
+    twitter: str | None
+    has_credit: bool | None
+    max_credit: float | None
+    state: RecordState
+    activity: str | None = strawberry.field(description="Line of business (giro).")
+    city: str | None
+    district: str | None = strawberry.field(
+        description="District (Peru). The same value as `municipality`: one concept that the "
+        "Bsale flavours name differently."
+    )
+    municipality: str | None = strawberry.field(
+        description="Municipality / comuna (Chile, Mexico). The same value as `district`."
+    )
+    address: str | None
+    company_or_person: CompanyOrPerson
+    accumulate_points: bool
+    points: float
+    points_updated: datetime | None
+    send_dte: bool = strawberry.field(description="Whether the DTE XML is sent to the client.")
+    is_foreigner: bool | None
+    prestashop_client_id: int | None
+    created_at: datetime
+    updated_at: datetime
+    payment_type: PaymentType | None
+    price_list: PriceList | None
+    sale_condition: SaleCondition | None
+    contacts: list[Contact]
+    addresses: list[Address]
+    attributes: list[ClientAttribute]
+
+    @strawberry.field(
+        description="Latest points movements, newest first (at most 100).",
+        graphql_type=list[PointsEntry],
+    )
+    def points_history(
+        self, info: Info[Context, None], first: int = rules.MAX_HISTORY
+    ) -> Awaitable[list[PointsEntry]]:
+        return loaders.points_history(info, self.database_id, first)
+
+    @strawberry.field(
+        description="Sale documents issued to the client.", graphql_type=list[Document]
+    )
+    def documents(self, info: Info[Context, None]) -> Awaitable[list[Document]]:
+        return loaders.documents(info, self.database_id)
+
+    @strawberry.field(
+        description="Unpaid documents split at `comparisonDate` (default: now).",
+        graphql_type=UnpaidSummary,
+    )
+    def unpaid_summary(
+        self, info: Info[Context, None], comparison_date: datetime | None = None
+    ) -> Awaitable[UnpaidSummary]:
+        return loaders.unpaid_summary(info, self.database_id, comparison_date)
+
+
+@strawberry.type
+class ClientEdge:
+    cursor: str
+    node: Client
+
+
+@strawberry.type(description="A page of clients (Relay connection).")
+class ClientConnection:
+    edges: list[ClientEdge]
+    page_info: PageInfo
+    filter: strawberry.Private[ClientFilter]
+
+    @strawberry.field(description="The page's clients, without cursors.")
+    def nodes(self) -> list[Client]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="Clients matching the filter. Counted only when selected.")
+    async def total_count(self, info: Info[Context, None]) -> int:
+        caller = await info.context.principal()
+        return await info.context.services.clients.count(caller, self.filter)
