@@ -3,7 +3,7 @@
 It recognises the bench's documents by their exact text (``bench.documents``; like a server
 of persisted queries, it parses no GraphQL) and answers each with hand-written SQL and
 orjson, producing the same JSON clientgate produces: global ids (base64 ``Type:id``), keyset
-cursors (base64url JSON ``[sort, direction, value, id]`` for clients, base64 ``bp:id`` for
+cursors (base64url JSON ``[sort, direction, value, id]`` for clients, ``["bp", id]`` for
 partners), ``pageInfo``, enums, ISO timestamps. Every request does the same SQL work as
 clientgate, nothing cached between requests:
 
@@ -29,11 +29,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+from graphql import parse
 from stdnum.pe import ruc
 
 from bench import documents
 from bench.floor_db import Db, authenticate
 from core.partners import geo
+from graphql_api.config import GraphQLConfig
+from graphql_api.cost import requested_cost
+from graphql_api.schema import build_schema
+
+SCHEMA = build_schema()._schema  # type: ignore[attr-defined]
+LIST_BOUND = GraphQLConfig().list_bound
 
 Payload = dict[str, Any]
 Handler = Any  # async (conn, account, variables) -> Payload
@@ -106,16 +113,35 @@ def _after_client(cursor: str | None) -> int | None:
     return int(data[3])
 
 
+def _partner_cursor(partner_id: int) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(["bp", partner_id])).decode().rstrip("=")
+
+
 def _after_partner(cursor: str | None) -> int | None:
     if cursor is None:
         return None
     try:
-        prefix, _, number = base64.b64decode(cursor, validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError) as exc:
+        data = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError) as exc:
         raise BadRequest("not a valid cursor") from exc
-    if prefix != "bp" or not number.isdigit():
+    if not isinstance(data, list) or len(data) != 2 or data[0] != "bp":
         raise BadRequest("not a valid cursor")
-    return int(number)
+    if type(data[1]) is not int or not -(2**63) <= data[1] < 2**63:
+        raise BadRequest("not a valid cursor")
+    return int(data[1])
+
+
+def _objects(data: object) -> int:
+    """Objects in an answer's data, the root excluded: clientgate's ``actualQueryCost``."""
+    count, stack = 0, [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            count += 1
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return count - 1
 
 
 def _local_id(value: object, type_name: str) -> int:
@@ -179,6 +205,7 @@ def _client(row: Any) -> Payload:
 class GraphQLFloor:
     def __init__(self, db: Db) -> None:
         self.db = db
+        self._prices: dict[tuple[str, bytes], int] = {}
         self.handlers: dict[str, tuple[Handler, bool]] = {
             documents.CLIENTS_LIST: (self._clients, False),
             documents.CLIENT_NODE: (self._node, False),
@@ -203,7 +230,19 @@ class GraphQLFloor:
             data = await self.db.run(lambda conn: handler(conn, account, variables), write=write)
         except BadRequest as exc:
             return 200, {"data": None, "errors": [{"message": str(exc)}]}
-        return 200, {"data": data}
+        cost = {"requestedQueryCost": self._price(request), "actualQueryCost": _objects(data)}
+        return 200, {"data": data, "extensions": {"cost": cost}}
+
+    def _price(self, request: Payload) -> int:
+        """clientgate's price of the document (graphql_api.cost), remembered per document and
+        variables: the floor knows its documents' shapes, as a planned execution would."""
+        key = (request["query"], orjson.dumps(request.get("variables") or {}))
+        price = self._prices.get(key)
+        if price is None:
+            price = self._prices[key] = requested_cost(
+                SCHEMA, parse(request["query"]), None, request.get("variables"), LIST_BOUND
+            )
+        return price
 
     # -- clients ------------------------------------------------------------------------------
 
@@ -398,7 +437,7 @@ class GraphQLFloor:
         edges = []
         for row in page:
             pid = row[0]
-            cursor = base64.b64encode(f"bp:{pid}".encode()).decode()
+            cursor = _partner_cursor(pid)
             node = {
                 "id": global_id("BusinessPartner", pid),
                 "databaseId": pid,

@@ -139,7 +139,7 @@ async def seed(url: str, n: int, var_dir: Path, *, full: bool = True, partners: 
             if full
             else []
         )
-        partner_ids = await seed_partners.prepare(services, account.id) if partners else None
+        partner_ids = await seed_partners.prepare(services, caller) if partners else None
     finally:
         await services.close()
     bp = seed_partners.rows(account.id, partners, partner_ids) if partner_ids else None

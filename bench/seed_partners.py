@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clientgate.container import Services
+from core.accounts.model import Principal
+from core.partners.inputs import CompanyInput
 
 CREATED_AT = 1_700_000_000
 
@@ -65,14 +67,14 @@ class PartnerRows:
     tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = field(default_factory=dict)
 
 
-async def prepare(services: Services, account_id: int) -> dict[str, Any]:
+async def prepare(services: Services, caller: Principal) -> dict[str, Any]:
     """Catalogs and companies through the service; the ids the bulk rows reference."""
     partners = services.partners
     companies = [
-        (await partners.create_company(account_id, {"id_remote": r, "company_name": n})).id
+        (await partners.companies.create(caller, CompanyInput(id_remote=r, company_name=n))).id
         for r, n in (("ACME", "Acme SAC"), ("NORTE", "Distribuidora del Norte SAC"))
     ]
-    catalogs = await partners.catalogs(account_id)
+    catalogs = await partners.catalogs.get(caller)
     return {
         "companies": companies,
         "role": next(r.id for r in catalogs.roles if r.id_remote == "client"),
