@@ -22,10 +22,12 @@ from clientgate.settings import Settings
 from clientgate.worker import Worker
 from core.storage.migrate import migrate
 from graphql_api.config import GraphQLConfig
+from graphql_api.idempotency import MutationRequests, mutation_succeeded
 from httpkit.cors import PathCORS
 from httpkit.dialects import Dialects
 from httpkit.face import Face
 from httpkit.guard import BodyLimit, ErrorBoundary, not_found
+from httpkit.idempotency import IdempotencyMiddleware, IdempotentRoute
 from httpkit.json import JSONResponse
 from httpkit.logging import RequestContextMiddleware, configure_logging, log
 from httpkit.ratelimit import CredentialKeys, RateLimitMiddleware
@@ -50,6 +52,23 @@ def faces(services: Services) -> list[Face]:
         rest_compat.resellers.face(services),
         rest_compat.bsale.face(services),
         rest_compat.business_partner.face(services),
+    ]
+
+
+def idempotent_routes(config: GraphQLConfig) -> list[IdempotentRoute]:
+    """Where ``Idempotency-Key`` applies (docs/idempotency.md): every POST of every dialect, the
+    Bsale points change (a PUT that adds), and GraphQL mutations; not ``/auth``."""
+    return [
+        IdempotentRoute("POST", "/v1/", prefix=True),
+        IdempotentRoute("PUT", "/v1/clients/points.json"),
+        IdempotentRoute("POST", "/resellers/clients/batch"),
+        IdempotentRoute("POST", "/BusinessPartner/", prefix=True),
+        IdempotentRoute(
+            "POST",
+            "/graphql",
+            applies=MutationRequests(config.max_tokens),
+            succeeded=mutation_succeeded,
+        ),
     ]
 
 
@@ -120,6 +139,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                     ("/auth/", AUTH_BODY_BYTES),
                     *(lim for f in mounted for lim in f.body_limits),
                 ],
+            ),
+            Middleware(
+                IdempotencyMiddleware,
+                service=services.idempotency,
+                accounts=services.accounts,
+                dialects=dialects,
+                routes=idempotent_routes(graphql_config(settings)),
             ),
         ],
         exception_handlers=not_found(dialects),  # type: ignore[arg-type]

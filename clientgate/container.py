@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from clientgate.settings import Settings
 from core.accounts.service import AccountService
 from core.clients.service import ClientService
+from core.idempotency.sealing import FernetSealer
+from core.idempotency.service import IdempotencyService
 from core.partners.service import PartnerService
 from core.resellers.secretbox import FernetSecretBox
 from core.resellers.service import ResellerService
@@ -40,6 +42,7 @@ class Services:
     clients: ClientService
     resellers: ResellerService
     partners: PartnerService
+    idempotency: IdempotencyService
     rate_limiter: Limiter | None
     cost_limiter: Limiter | None
     """GraphQL points per credential (graphql_api/throttle.py)."""
@@ -105,6 +108,14 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             accounts,
             FernetSecretBox(derive_key(settings.secret_key, "ose-secrets")),
             clock,
+        ),
+        idempotency=IdempotencyService(
+            uow,
+            clock,
+            FernetSealer(derive_key(settings.secret_key, "idempotency-answers")),
+            derive_key(settings.secret_key, "idempotency-fingerprint"),
+            ttl_seconds=settings.idempotency_ttl_seconds,
+            lease_seconds=settings.idempotency_lease_seconds,
         ),
         rate_limiter=build_limiter(settings),
         cost_limiter=build_limiter(settings, cost=True),

@@ -86,6 +86,10 @@ class Settings:
     # path prefixes that answer them (GraphQL by default; add "/v1/" etc. for the REST paths).
     cors_origins: tuple[str, ...] = ()
     cors_paths: tuple[str, ...] = ("/graphql",)
+    # Idempotency-Key (docs/idempotency.md): first answers replayed this long; a request
+    # holding a key is presumed dead (and the key taken over) after its lease.
+    idempotency_ttl_seconds: int = 24 * 3600
+    idempotency_lease_seconds: int = 60
     var_dir: Path = Path("var")
     # BusinessPartner creation queue (clientgate/worker.py).
     worker_in_serve: bool = True
@@ -132,6 +136,8 @@ class Settings:
             trusted_proxies=_list(env.get("CLIENTGATE_TRUSTED_PROXIES")),
             cors_origins=_list(env.get("CLIENTGATE_CORS_ORIGINS")),
             cors_paths=_list(env.get("CLIENTGATE_CORS_PATHS")) or ("/graphql",),
+            idempotency_ttl_seconds=_int(env, "CLIENTGATE_IDEMPOTENCY_TTL_SECONDS", 24 * 3600),
+            idempotency_lease_seconds=_int(env, "CLIENTGATE_IDEMPOTENCY_LEASE_SECONDS", 60),
             var_dir=var_dir,
             worker_in_serve=_bool(env.get("CLIENTGATE_WORKER_IN_SERVE"), True),
             queue_lease_seconds=_int(env, "CLIENTGATE_QUEUE_LEASE_SECONDS", 30),

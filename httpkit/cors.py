@@ -23,7 +23,12 @@ class PathCORS:
             allow_origins=list(origins),
             allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
             allow_headers=list(ALLOWED_HEADERS),
-            expose_headers=["x-request-id", "retry-after", "x-ratelimit-remaining"],
+            expose_headers=[
+                "x-request-id",
+                "retry-after",
+                "x-ratelimit-remaining",
+                "idempotent-replayed",
+            ],
             allow_credentials=False,
             max_age=600,
         )

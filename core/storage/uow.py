@@ -25,6 +25,7 @@ from core.storage.repositories.clients import (
     SqlDocumentRepository,
     SqlPointsRepository,
 )
+from core.storage.repositories.idempotency import SqlIdempotencyRepository
 from core.storage.repositories.partners import SqlPartnerStorage
 from core.storage.repositories.resellers import SqlResellerRepository
 
@@ -120,6 +121,7 @@ class SqlUnitOfWork:
         self.documents = SqlDocumentRepository(conn)
         self.resellers = SqlResellerRepository(conn)
         self.partners = SqlPartnerStorage(conn)
+        self.idempotency = SqlIdempotencyRepository(conn)
         return self
 
     @property
