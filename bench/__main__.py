@@ -331,21 +331,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     RESULTS.mkdir(exist_ok=True)
+    machine: dict[str, object] = {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+        "loadavg_before": os.getloadavg(),
+    }
     meta = {
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": sys.version.split()[0],
-            "loadavg_before": os.getloadavg(),
-        },
+        "machine": machine,
         "settings": dict(vars(args)),
     }
     results = []
     with tempfile.TemporaryDirectory(prefix="clientgate-bench-") as tmp:
         for backend in backends:
             results.append(asyncio.run(bench_backend(backend, args, Path(tmp))))
-    meta["machine"]["loadavg_after"] = os.getloadavg()
+    machine["loadavg_after"] = os.getloadavg()
     report = {**meta, "results": results}
     path = RESULTS / f"clients-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))

@@ -175,7 +175,8 @@ class Floor:
         expand = {
             e.strip().lower() for e in qs.get("expand", ["[]"])[0].strip("[]").split(",") if e
         }
-        where, args = "account_id = $1", [account_id]
+        where = "account_id = $1"
+        args: list[object] = [account_id]
         if "code" in qs:
             code = qs["code"][0].strip()
             where += " AND code = $2"

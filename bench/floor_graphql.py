@@ -39,7 +39,7 @@ from graphql_api.config import GraphQLConfig
 from graphql_api.cost import requested_cost
 from graphql_api.schema import build_schema
 
-SCHEMA = build_schema()._schema  # type: ignore[attr-defined]
+SCHEMA = build_schema()._schema
 LIST_BOUND = GraphQLConfig().list_bound
 
 Payload = dict[str, Any]

@@ -114,7 +114,7 @@ async def completed_count(url: str, var_dir: Path, total: int, limit_s: float) -
     try:
         while True:
             async with services.engine.connect() as conn:
-                rows = dict(
+                rows: dict[str, int] = dict(
                     (
                         await conn.execute(
                             select(bp_messages.c.status, func.count()).group_by(

@@ -27,7 +27,7 @@ from graphql_api.schema import build_schema
 from httpkit.ratelimit import Limiter, parse_limits
 from tests.graphql_api.test_document_work import LEVELS, doubling
 
-SCHEMA = build_schema()._schema  # type: ignore[attr-defined]
+SCHEMA = build_schema()._schema
 FAN_OUT = """{ businessPartners(first: 10) { edges { node {
   agent { clients { agent { clients { agent { clients { id } } } } } } } } } }"""
 LIST = """query($n: Int!) { clients(first: $n) { totalCount pageInfo { hasNextPage }
@@ -140,7 +140,9 @@ def test_websocket_connections_and_subscriptions_count(services: Services) -> No
         "payload": {"query": 'subscription { partnerJob(id: "nope") { status } }'},
     }
     with TestClient(app) as client:
-        made = client.portal.call(
+        portal = client.portal
+        assert portal is not None
+        made = portal.call(
             partial(app.state.services.accounts.create_account, name="WS", country="PE")
         )
         headers = {"access_token": made.token}

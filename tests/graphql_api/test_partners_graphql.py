@@ -336,7 +336,10 @@ def test_job_subscription_over_graphql_transport_ws(
         return await queue.process(message, max_attempts=5)
 
     with TestClient(app) as client:
-        token, other_token, job_id = client.portal.call(setup)
+        portal = client.portal
+
+        assert portal is not None
+        token, other_token, job_id = portal.call(setup)
         with client.websocket_connect(
             "/graphql", subprotocols=["graphql-transport-ws"], headers={"access_token": token}
         ) as ws:
@@ -359,10 +362,10 @@ def test_job_subscription_over_graphql_transport_ws(
                 return str(message["payload"]["data"]["partnerJob"]["status"])
 
             assert pushed() == "PENDING"
-            message = client.portal.call(claim)
+            message = portal.call(claim)
             assert message.public_id == job_id
             assert pushed() == "PROCESSING"
-            assert client.portal.call(process, message) is MessageStatus.COMPLETED
+            assert portal.call(process, message) is MessageStatus.COMPLETED
             assert pushed() == "COMPLETED"
             assert _recv(ws)["type"] == "complete"  # settled: the subscription ends
 

@@ -80,7 +80,8 @@ async def run(
     assert answer.status_code == 200, answer.text
     body: dict[str, Any] = answer.json()
     assert "errors" not in body, body
-    return body["data"]
+    data: dict[str, Any] = body["data"]
+    return data
 
 
 def bearer(token: str) -> dict[str, str]:

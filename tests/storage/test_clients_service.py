@@ -229,6 +229,7 @@ async def test_pages_load_children_in_a_fixed_number_of_statements(
         for client in page.items:
             assert len(related.contacts[client.id]) == 1
             assert len(related.addresses[client.id]) == 1
+            assert client.first_name is not None
             assert related.attributes[client.id][0].value == str(20 + int(client.first_name[1:]))
             if client.payment_type_id:
                 assert related.payment_types[client.payment_type_id].name == "Efectivo"

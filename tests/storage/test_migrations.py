@@ -16,7 +16,8 @@ async def test_migrations_reach_head_and_match_the_tables(services: Services) ->
 
     def diff(conn: Any) -> list[Any]:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
-        return compare_metadata(ctx, metadata)
+        found: list[Any] = compare_metadata(ctx, metadata)
+        return found
 
     async with services.engine.connect() as conn:
         differences = await conn.run_sync(diff)

@@ -172,7 +172,7 @@ async def test_an_old_pending_message_is_processed_after_migrating(
         created = await services.accounts.create_account(name="Reader", country="PE")
         caller = await services.accounts.authenticate_token(created.token)
         owner = caller.account_id - 1  # the tenant made before the migration
-        assert claimed.account_id == owner
+        assert claimed is not None and claimed.account_id == owner
         async with services.uow(read_only=True) as uow:
             store = uow.partners
             partners, total = await store.partners.page(owner, PartnerFilter(), 10, 0)

@@ -95,7 +95,8 @@ def tenant_factory(services: Services, make_account: Any) -> Any:
 
 @pytest.fixture
 async def tenant(tenant_factory: Any) -> Tenant:
-    return await tenant_factory()
+    made: Tenant = await tenant_factory()
+    return made
 
 
 @pytest.fixture

@@ -134,7 +134,9 @@ async def test_xml_export_matches_the_documented_elements(
         root = ET.fromstring(resp.content)
         assert root.tag == "export"
         assert [c.tag for c in root] == ["data", "pagination"]
-        [item] = root.find("data")  # type: ignore[union-attr]
+        data = root.find("data")
+        assert data is not None
+        [item] = data
         assert item.tag == "item"
         assert [c.tag for c in item] == [
             "id",

@@ -31,7 +31,7 @@ async def stored_bytes(services: Services) -> bytes:
         assert chunks
         return b"".join(chunks)
     async with services.engine.connect() as conn:
-        dump = []
+        dump: list[str] = []
         for table in TABLES:
             rows = await conn.execute(text(f"SELECT * FROM {table}"))
             dump.extend(repr(tuple(r)) for r in rows)
