@@ -24,6 +24,7 @@ from core.partners.inputs import (
 )
 from core.partners.model import Role, RoleKind
 from core.shared.errors import InvalidInput
+from core.shared.text import NO_NUL, has_nul
 
 MAX_ITEMS = 1000
 """Partners per message, items per list inside one."""
@@ -76,6 +77,8 @@ def ref(value: str, attr: str, at: str) -> str:
         raise MissingField(at)
     if len(text) > limit(attr):
         raise BadField(at, f"must be at most {limit(attr)} characters")
+    if has_nul(text):
+        raise BadField(at, NO_NUL)
     return text
 
 
@@ -83,6 +86,8 @@ def text(value: str, attr: str, at: str) -> str:
     """Free text: within its column, then trimmed (it may be blank)."""
     if len(value) > limit(attr):
         raise BadField(at, f"must be at most {limit(attr)} characters")
+    if has_nul(value):
+        raise BadField(at, NO_NUL)
     return value.strip()
 
 
@@ -215,6 +220,8 @@ def check_catalog_values(values: dict[str, str], *, required: bool) -> None:
             raise InvalidInput.single(key, "must be a non-empty string", "REQUIRED")
         if len(value) > MAX_TEXT:
             raise InvalidInput.single(key, "must be at most 255 characters", "TOO_LONG")
+        if has_nul(value):
+            raise InvalidInput.single(key, NO_NUL)
     if required and "id_remote" not in values:
         raise InvalidInput.single("id_remote", "is required", "REQUIRED")
 
@@ -235,6 +242,8 @@ def check_company_values(values: dict[str, str], *, required: bool) -> None:
         column = 64 if key == "tin" else MAX_TEXT
         if len(value) > column:
             raise InvalidInput.single(key, f"must be at most {column} characters", "TOO_LONG")
+        if has_nul(value):
+            raise InvalidInput.single(key, NO_NUL)
         if key in ("id_remote", "company_name") and not value.strip():
             raise InvalidInput.single(key, "must not be empty", "REQUIRED")
 
@@ -242,6 +251,8 @@ def check_company_values(values: dict[str, str], *, required: bool) -> None:
 def check_document_number(number: str) -> None:
     if not number.strip() or len(number) > 64:
         raise InvalidInput.single("number", "must be 1 to 64 characters")
+    if has_nul(number):
+        raise InvalidInput.single("number", NO_NUL)
 
 
 def check_page(page: int, page_size: int) -> tuple[int, int]:

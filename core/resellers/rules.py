@@ -26,6 +26,7 @@ from core.resellers.model import (
 )
 from core.shared.errors import FieldError
 from core.shared.taxid import ruc_check_digit_ok, ruc_structure_error
+from core.shared.text import NO_NUL, has_nul
 
 T = TypeVar("T")
 
@@ -88,12 +89,14 @@ def _company_name_problem(value: str) -> Problem | None:
         return "must not be empty", "REQUIRED"
     if len(name) > COMPANY_NAME_MAX:
         return f"must be at most {COMPANY_NAME_MAX} characters", "TOO_LONG"
-    return None
+    return (NO_NUL, "INVALID") if has_nul(name) else None
 
 
 def _length_problem(limit: int) -> Callable[[str], Problem | None]:
     def problem(value: str) -> Problem | None:
-        return (f"must be at most {limit} characters", "TOO_LONG") if len(value) > limit else None
+        if len(value) > limit:
+            return f"must be at most {limit} characters", "TOO_LONG"
+        return (NO_NUL, "INVALID") if has_nul(value) else None
 
     return problem
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from core.shared.errors import FieldError
 
 NUL = "\x00"
+NO_NUL = "must not contain NUL characters"
 
 
 def has_nul(text: str) -> bool:
@@ -24,4 +25,4 @@ def check_text(field: str, value: object, errors: list[FieldError], limit: int) 
     elif len(value) > limit:
         errors.append(FieldError(field, f"must be at most {limit} characters", "TOO_LONG"))
     elif has_nul(value):
-        errors.append(FieldError(field, "must not contain NUL characters", "INVALID"))
+        errors.append(FieldError(field, NO_NUL, "INVALID"))

@@ -18,6 +18,7 @@ from core.partners.inputs import (
     PartnerField,
     PartnerInput,
 )
+from core.shared.errors import InvalidInput
 from tests.support.partners import location_input, partner_input
 
 
@@ -143,3 +144,17 @@ def test_countries_and_states() -> None:
     for cc, at_least in (("PE", 25), ("CL", 16), ("MX", 32), ("ES", 17)):
         assert len(geo.regions_of(cc)) >= at_least
     assert {c.iso for c in geo.COUNTRIES} >= {"AR", "BR", "CL", "CO", "ES", "MX", "PE", "US"}
+
+
+def test_the_core_refuses_nul_characters_in_every_text() -> None:
+    """Not only the JSON readers: the rule holds for inputs built by any face."""
+    with pytest.raises(BadField, match="NUL"):
+        rules.ref("C-\x001", "id_remote", "idRemote")
+    with pytest.raises(BadField, match="NUL"):
+        rules.text("Bodega\x00", "comercial_name", "comercialName")
+    with pytest.raises(InvalidInput, match="NUL"):
+        rules.check_catalog_values({"id_remote": "a\x00"}, required=True)
+    with pytest.raises(InvalidInput, match="NUL"):
+        rules.check_company_values({"id_remote": "X", "company_name": "A\x00"}, required=True)
+    with pytest.raises(InvalidInput, match="NUL"):
+        rules.check_document_number("F-\x001")

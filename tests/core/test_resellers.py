@@ -326,3 +326,9 @@ def test_the_ruc_is_not_a_setting_and_everything_else_starts_kept() -> None:
     changes = SettingsChanges()
     assert "ruc" not in {f.name for f in fields(changes)}
     assert all(getattr(changes, f.name) is KEEP for f in fields(changes))
+
+
+def test_the_core_refuses_nul_characters_in_every_text() -> None:
+    """Not only the JSON readers: the rule holds for inputs built by any face."""
+    item = replace(SEED, company_name="ACME\x00", email="a\x00@b.pe")
+    assert problems(item) == [("company_name", "INVALID"), ("email", "INVALID")]
