@@ -189,6 +189,20 @@ def checked_method(method: ContactMethodInput, at: str) -> ContactMethodInput:
     )
 
 
+MAX_ASSIGNMENT_ENTRIES = 100
+"""Agents per assignClientsToAgent request (their clients together at most MAX_ITEMS): one
+request holds the write lock for a bounded time."""
+
+
+def checked_assignments(entries: Sequence[Assignment]) -> list[Assignment]:
+    """1 to MAX_ASSIGNMENT_ENTRIES entries, MAX_ITEMS clients in all, each entry checked."""
+    if len(entries) > MAX_ASSIGNMENT_ENTRIES:
+        raise InvalidFormat(_BATCH + f"at most {MAX_ASSIGNMENT_ENTRIES} agents per request")
+    if sum(len(e.client_remote_ids) for e in entries) > MAX_ITEMS:
+        raise InvalidFormat(_BATCH + f"at most {MAX_ITEMS} clients per request")
+    return [checked_assignment(e) for e in entries]
+
+
 def checked_assignment(entry: Assignment) -> Assignment:
     """At least one client, at most MAX_ITEMS; the agent's reference after its clients'."""
     bounded(len(entry.client_remote_ids), "clients")

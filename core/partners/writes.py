@@ -114,7 +114,7 @@ class PartnerWrites:
     async def assign_clients(self, caller: Principal, assignments: Sequence[Assignment]) -> int:
         """Assign clients (by idRemote, in the agent's company) to agents; all or nothing.
         Answers how many distinct clients each entry assigned, summed."""
-        entries = [rules.checked_assignment(a) for a in assignments]
+        entries = rules.checked_assignments(assignments)
         account_id = caller.account_id
         await self._catalogs.ensure(account_id)
         now = self._clock.now()
