@@ -27,6 +27,12 @@ from httpkit.logging import log
 INTERNAL = "Internal server error."
 
 
+def unavailable(exc: ServiceUnavailable) -> tuple[str, dict[str, str]]:
+    """The message and headers of a 503 for ``exc``, the same in every dialect."""
+    message = f"Service temporarily unavailable ({exc.reason}); retry later."
+    return message, {"Retry-After": str(exc.retry_after)}
+
+
 class BodyTooLarge(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(f"the body is larger than {limit} bytes")
@@ -121,8 +127,7 @@ class ErrorBoundary:
         except ServiceUnavailable as exc:
             log.warning("service_unavailable", reason=exc.reason, path=scope["path"])
             if not started:
-                headers = {"Retry-After": str(exc.retry_after)}
-                message = f"Service temporarily unavailable ({exc.reason}); retry later."
+                message, headers = unavailable(exc)
                 await _answer(send, self.dialects, scope, 503, message, headers)
         except Exception:
             log.exception("unhandled_error", path=scope["path"])

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy.engine import make_url
 
 from clientgate.app import create_app
@@ -73,3 +74,51 @@ async def test_graphql_answers_503_when_the_database_is_busy(
             "/graphql", json={"query": "{ paymentTypes { name } }"}, headers=headers
         )
         assert listed.json()["data"] == {"paymentTypes": []}  # nothing was written
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "expected"),
+    [
+        ("/v1/clients.json", {"firstName": "Ana"}, "error"),
+        (
+            "/BusinessPartner/assignClientsToAgent",
+            [{"agentId": "A", "clients": [{"idRemote": "C"}]}],
+            "code",
+        ),
+        (
+            "/resellers/clients/batch",
+            [
+                {
+                    "ruc": "20100070970",
+                    "company_name": "ACME SAC",
+                    "email": "a@acme.pe",
+                    "phone_number": "711-0550",
+                    "mobile_number": "962984123",
+                    "validator_entity": 0,
+                    "external_ose_username": None,
+                    "external_ose_password": None,
+                    "is_ose_validation_only": None,
+                    "integration_type": 1,
+                }
+            ],
+            "error",
+        ),
+    ],
+)
+async def test_rest_dialects_answer_503_when_the_database_is_busy(
+    services: Services, make_account: Any, backend: Any, path: str, body: object, expected: str
+) -> None:
+    acc = await make_account("PE", is_reseller=True)
+    headers = {"access_token": acc.token}
+    async with impatient(services) as (svc, client):
+        # The credential is verified (and its account read) before the database is held.
+        assert (await client.get("/v1/clients/count.json", headers=headers)).status_code == 200
+        async with database_held(svc, backend.name):
+            busy = await client.post(path, json=body, headers=headers)
+    assert busy.status_code == 503, busy.text
+    assert busy.headers["retry-after"] == "1"
+    assert busy.headers["content-type"] == "application/json"
+    answer = busy.json()
+    assert "retry later" in answer["error"]
+    assert answer.get("code", 503) == 503  # BusinessPartner's body carries the status
+    assert set(answer) == ({"code", "error"} if expected == "code" else {"error"})

@@ -20,9 +20,12 @@ from core.shared.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    ServiceUnavailable,
 )
+from httpkit.guard import unavailable
 from httpkit.json import JSONResponse, MalformedBody
 from httpkit.logging import log
+from httpkit.logging import request_id as current_request_id
 from rest_compat.bsale.bodies import camel
 from rest_compat.bsale.serializers import Flavour
 
@@ -94,9 +97,16 @@ async def http_error(_: Request, exc: Exception) -> Response:
     return _error(message, exc.status_code, exc.headers)
 
 
+async def busy(_: Request, exc: Exception) -> Response:
+    """The database could not serve in time: 503 with Retry-After."""
+    assert isinstance(exc, ServiceUnavailable)
+    message, headers = unavailable(exc)
+    return _error(message, 503, headers)
+
+
 async def unexpected(request: Request, exc: Exception) -> Response:
     """Anything else: logged with the request id (never the body), answered masked."""
-    request_id = getattr(request.state, "request_id", None)
+    request_id = current_request_id()
     log.error(
         "bsale.unhandled",
         request_id=request_id,
@@ -118,5 +128,6 @@ EXCEPTION_HANDLERS = {
     MalformedBody: malformed,
     DomainError: domain_error,
     HTTPException: http_error,
+    ServiceUnavailable: busy,
     Exception: unexpected,
 }

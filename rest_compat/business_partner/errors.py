@@ -25,7 +25,9 @@ from core.shared.errors import (
     DomainError,
     InvalidInput,
     NotFound,
+    ServiceUnavailable,
 )
+from httpkit.guard import unavailable
 from httpkit.json import MalformedBody
 from httpkit.logging import log
 from rest_compat.business_partner.render import error
@@ -54,6 +56,15 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def busy(request: Request, exc: Exception) -> Response:
+    """The database could not serve in time: 503 with Retry-After."""
+    assert isinstance(exc, ServiceUnavailable)
+    message, headers = unavailable(exc)
+    response = error(request, 503, message)
+    response.headers.update(headers)
+    return response
+
+
 async def unexpected(request: Request, exc: Exception) -> Response:
     log.error(
         "business partner request failed",
@@ -74,6 +85,7 @@ EXCEPTION_HANDLERS: Mapping[Any, Handler] = {
     Conflict: _answer(409, lambda e: e.message),
     DomainError: _answer(400, lambda e: e.message),
     HTTPException: http_error,
+    ServiceUnavailable: busy,
 }
 LAST_RESORT: Mapping[Any, Handler] = {Exception: unexpected}
 
