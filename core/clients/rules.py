@@ -35,6 +35,8 @@ MAX_PAGE = 100
 """Largest keyset page of clients."""
 MAX_HISTORY = 100
 """Most points movements listed per client."""
+MAX_ATTRIBUTES = 100
+"""Attribute values one write may set (a list in a body or argument has a bound)."""
 MAX_POINTS = 1_000_000_000
 DOCUMENT_NUMBER_MIN = -(2**63)
 DOCUMENT_NUMBER_MAX = 2**63 - 1
@@ -252,7 +254,15 @@ def require_name(values: Mapping[str, object], errors: list[FieldError]) -> None
 def check_attributes(
     attributes: Sequence[AttributeInput], known: Collection[int], errors: list[FieldError]
 ) -> None:
-    """Attribute values name definitions of the account (``known``) and hold bounded text."""
+    """At most MAX_ATTRIBUTES values, each naming a definition of the account (``known``) and
+    holding bounded text."""
+    if len(attributes) > MAX_ATTRIBUTES:
+        errors.append(
+            FieldError(
+                "dynamic_attributes", f"at most {MAX_ATTRIBUTES} values per write", "OUT_OF_RANGE"
+            )
+        )
+        return
     for index, attr in enumerate(attributes):
         if attr.dynamic_attribute_id not in known:
             errors.append(
