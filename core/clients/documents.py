@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from core.accounts.model import Principal
 from core.clients import rules
-from core.clients.errors import ClientNotFound
-from core.clients.model import Client, ClientFilter, Document, Payment, UnpaidSummary
+from core.clients.errors import AmbiguousClientCode, ClientNotFound
+from core.clients.model import ACTIVE, Client, ClientFilter, Document, Payment, UnpaidSummary
+from core.clients.ports import ClientsUnitOfWork
 from core.clients.usecase import UseCase
 from core.shared.errors import FieldError, InvalidInput, NotFound
 
@@ -83,7 +84,9 @@ class Documents(UseCase):
         code: str | None = None,
         comparison_date: int | None = None,
     ) -> UnpaidSummary:
-        """Unpaid documents of one client, split by whether they expire before the date."""
+        """Unpaid documents of one client, split by whether they expire before the date.
+        By ``code``: the client with that code; when several share it, the one active among
+        them, and ``AmbiguousClientCode`` when none or more than one is."""
         if client_id is None and not code:
             raise InvalidInput.single("clientid", "clientid or code is required", "REQUIRED")
         when = self._clock.now() if comparison_date is None else comparison_date
@@ -92,12 +95,13 @@ class Documents(UseCase):
         async with self._uow(read_only=True) as uow:
             if client_id is not None:
                 client = await uow.clients.get(account_id, client_id)
+                if client is None:
+                    raise ClientNotFound(client_id)
+                if stored is not None and client.code != stored:
+                    raise ClientNotFound(code)
             else:
-                client = await uow.clients.first_by_code(account_id, stored or "")
-            if client is None:
-                raise ClientNotFound(client_id if client_id is not None else code)
-            if stored is not None and client.code != stored:
-                raise ClientNotFound(code)
+                assert code is not None and stored is not None
+                client = await _one_by_code(uow, account_id, stored, code)
             docs = await uow.documents.unpaid_for_client(account_id, client.id)
         return _summary(client, when, docs)
 
@@ -120,6 +124,21 @@ class Documents(UseCase):
                 caller.account_id, [c.id for c in clients]
             )
         return {c.id: _summary(c, when, docs.get(c.id, [])) for c in clients}
+
+
+async def _one_by_code(uow: ClientsUnitOfWork, account_id: int, stored: str, typed: str) -> Client:
+    """One statement when the code is unique (the usual case), two when it is shared."""
+    found, _ = await uow.clients.list_offset(account_id, ClientFilter(code=stored), 2, 0)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise ClientNotFound(typed)
+    active, _ = await uow.clients.list_offset(
+        account_id, ClientFilter(code=stored, state=ACTIVE), 2, 0
+    )
+    if len(active) == 1:
+        return active[0]
+    raise AmbiguousClientCode(typed)
 
 
 def _summary(client: Client, when: int, docs: Sequence[Document]) -> UnpaidSummary:

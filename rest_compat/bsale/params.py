@@ -1,8 +1,10 @@
 """Query-string parsing for the Bsale dialect.
 
-Every parameter is checked before any service is called: unknown names, repeated names,
-non-numeric or out-of-range numbers and malformed ``[a,b]`` lists answer 400 naming the
-parameter. Parameter names are case-insensitive (``firstName`` = ``firstname``).
+Every parameter a path knows is checked before any service is called: repeated names,
+non-numeric or out-of-range numbers and malformed lists answer 400 naming the parameter.
+Parameters a path does not know are ignored (logged at debug), as real Bsale callers send
+some (the TypeScript SDK sends ``limit`` to ``count.json``). Parameter names are
+case-insensitive (``firstName`` = ``firstname``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from starlette.requests import Request
 from core.clients import rules
 from core.shared.errors import InvalidInput, NotFound
 from core.shared.ids import is_ascii_digits
+from httpkit.logging import log
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = rules.MAX_LIMIT
@@ -45,7 +48,7 @@ class Query:
         for raw_key, value in request.query_params.multi_items():
             key = raw_key.lower()
             if key not in allowed:
-                unknown.append(raw_key)
+                unknown.append(raw_key)  # the name only: a value may be anything
                 continue
             if key in values:
                 raise bad(key, "is given more than once")
@@ -53,8 +56,7 @@ class Query:
                 raise bad(key, "must not contain NUL characters")
             values[key] = value
         if unknown:
-            names = ", ".join(sorted(set(unknown)))
-            raise bad(unknown[0], f"unknown query parameter(s): {names}")
+            log.debug("bsale_query_parameters_ignored", names=sorted(set(unknown)))
         self.values = values
 
     def text(self, key: str, max_len: int = 255) -> str | None:
@@ -98,23 +100,32 @@ class Query:
         return int(value)
 
     def paging(self) -> tuple[int, int]:
+        """``limit`` (default 25) is capped at 50, Bsale's "máximo permitido": a larger one
+        answers 50 items and says ``limit: 50``. Below 1 or not a number is a 400."""
         raw = self.values.get("limit")
-        limit = DEFAULT_LIMIT if raw is None else int(raw) if digits(raw) else -1
-        if limit < 1 or limit > MAX_LIMIT:
-            raise bad("limit", f"must be an integer between 1 and {MAX_LIMIT}")
+        if raw is None:
+            limit = DEFAULT_LIMIT
+        elif not is_ascii_digits(raw) or not raw.strip("0"):
+            raise bad("limit", f"must be a positive integer (at most {MAX_LIMIT} are answered)")
+        else:
+            significant = raw.lstrip("0")  # no int() of a thousand digits
+            limit = MAX_LIMIT if len(significant) > 3 else min(int(significant), MAX_LIMIT)
         offset = self.natural("offset", 0, maximum=MAX_OFFSET)
         assert offset is not None
         return limit, offset
 
-    def bracket_list(self, key: str, names: dict[str, str]) -> list[str] | None:
-        """``[a,b]`` with names matched case-insensitively against ``names`` (lower → canonical)."""
+    def name_list(self, key: str, names: dict[str, str]) -> list[str] | None:
+        """``[a,b]`` (the seeds) or ``a,b`` (what Bsale's SDKs send), names matched
+        case-insensitively against ``names`` (lower → canonical)."""
         value = self.values.get(key)
         if value is None:
             return None
         value = value.strip()
-        if len(value) < 2 or value[0] != "[" or value[-1] != "]":
-            raise bad(key, "must be a bracketed list such as [a,b]")
-        parts = [part.strip() for part in value[1:-1].split(",")]
+        if value.startswith("[") != value.endswith("]"):
+            raise bad(key, "must be a list such as [a,b] or a,b")
+        if value.startswith("["):
+            value = value[1:-1]
+        parts = [part.strip() for part in value.split(",")]
         if not all(parts):
             raise bad(key, "has an empty name in the list")
         out: list[str] = []

@@ -57,9 +57,11 @@ _CATALOG_ROUTES = {
 
 
 def _field_names(flavour: Flavour) -> dict[str, str]:
-    """Lower-cased accepted names → output keys; either district name means the flavour's."""
-    names = {f.lower(): (flavour.value if f == "district" else f) for f in CLIENT_FIELDS}
-    names["municipality"] = flavour.value
+    """Lower-cased accepted names → output keys. Peru answers both district keys, so each
+    name keeps its own; elsewhere either name means ``municipality``."""
+    names = {f.lower(): f for f in CLIENT_FIELDS}
+    names["municipality"] = flavour.alias
+    names["district"] = flavour.value
     return names
 
 
@@ -97,8 +99,8 @@ class BsaleApi:
         caller, out = call.caller, call.out
         q = Query(request, _LIST_CLIENTS)
         limit, offset = q.paging()
-        fields = q.bracket_list("fields", _FIELD_NAMES[out.flavour])
-        expand = q.bracket_list("expand", EXPAND_NAMES) or []
+        fields = q.name_list("fields", _FIELD_NAMES[out.flavour])
+        expand = q.name_list("expand", EXPAND_NAMES) or []
         flt = self._client_filter(q)
         page, related = await self.clients.list_clients(caller, flt, limit, offset, expand)
         client = out.client
@@ -137,8 +139,8 @@ class BsaleApi:
         caller, out = call.caller, call.out
         client_id = path_id(request.path_params["client_id"], "client", "client_id")
         q = Query(request, _GET_CLIENT)
-        fields = q.bracket_list("fields", _FIELD_NAMES[out.flavour])
-        expand = q.bracket_list("expand", EXPAND_NAMES) or []
+        fields = q.name_list("fields", _FIELD_NAMES[out.flavour])
+        expand = q.name_list("expand", EXPAND_NAMES) or []
         # Through the page query so catalogs ride on the same statement; a limit of 2 lets
         # the service see the last page and skip the count.
         page, related = await self.clients.list_clients(

@@ -2,8 +2,12 @@
 
 These run once per item of a page, so they are plain dict literals with precomputed href
 prefixes: no intermediate objects, no per-field function calls. The field order follows the
-seeds. ``Flavour`` is the account's name for the district: ``district`` (Peru) or
-``municipality`` (Chile, Mexico, Spain).
+seeds. ``Flavour`` is the account's name for the district: ``district`` (Peru, which
+answers ``municipality`` too, with the same value) or ``municipality`` (Chile, Mexico, Spain).
+
+Text fields never set answer ``""`` wherever the seeds' examples show ``""`` for them (``_s``);
+``firstName`` and ``email`` of a client (and a contact's ``firstName``) stay ``null``, the only
+way the examples show them unset.
 """
 
 from __future__ import annotations
@@ -82,6 +86,12 @@ class Flavour(StrEnum):
     def of(cls, country: str) -> Flavour:
         return cls.DISTRICT if country.upper() == "PE" else cls.MUNICIPALITY
 
+    @property
+    def alias(self) -> str:
+        """The second key Peru answers too (Bsale's Peru pages and SDKs say
+        ``municipality``); the flavour's own key elsewhere."""
+        return "municipality"
+
 
 def money(value: Decimal) -> int | float:
     """Amounts as JSON numbers: integers when whole (as the seeds show), else floats."""
@@ -89,16 +99,24 @@ def money(value: Decimal) -> int | float:
     return int(integral) if value == integral else float(value)
 
 
+def _s(value: str | None) -> str:
+    """A text field as the seeds show it unset: ``""``, not ``null``."""
+    return "" if value is None else value
+
+
 class Out:
     """Serialisation context of one request: the absolute ``/v1`` prefix and the flavour."""
 
-    __slots__ = ("clients", "dkey", "flavour", "v1")
+    __slots__ = ("clients", "dkey", "dkey2", "flavour", "v1")
 
     def __init__(self, v1: str, flavour: Flavour) -> None:
         self.v1 = v1
         self.clients = f"{v1}/clients/"
         self.flavour = flavour
-        self.dkey = flavour.value  # a plain str: the JSON key
+        # Plain strs, the JSON keys. Outside Peru both are "municipality": written twice in
+        # one dict literal, the key appears once, where the first one stands.
+        self.dkey = flavour.value
+        self.dkey2 = flavour.alias
 
     # -- clients ------------------------------------------------------------------------------
 
@@ -116,21 +134,22 @@ class Out:
             "href": base + ".json",
             "id": c.id,
             "firstName": c.first_name,
-            "lastName": c.last_name,
+            "lastName": _s(c.last_name),
             "email": c.email,
             "code": c.code,
-            "phone": c.phone,
-            "company": c.company,
-            "note": c.note,
-            "facebook": c.facebook,
-            "twitter": c.twitter,
+            "phone": _s(c.phone),
+            "company": _s(c.company),
+            "note": _s(c.note),
+            "facebook": _s(c.facebook),
+            "twitter": _s(c.twitter),
             "hasCredit": c.has_credit,
             "maxCredit": None if mc is None else float(mc),
             "state": c.state,
-            "activity": c.activity,
-            "city": c.city,
-            self.dkey: c.district,
-            "address": c.address,
+            "activity": _s(c.activity),
+            "city": _s(c.city),
+            self.dkey: _s(c.district),
+            self.dkey2: _s(c.district),
+            "address": _s(c.address),
             "companyOrPerson": c.company_or_person,
             "accumulatePoints": c.accumulate_points,
             "points": float(c.points),
@@ -205,9 +224,9 @@ class Out:
             "href": f"{self.clients}{c.id}.json",
             "id": c.id,
             "firstName": c.first_name,
-            "lastName": c.last_name,
+            "lastName": _s(c.last_name),
             "code": c.code,
-            "company": c.company,
+            "company": _s(c.company),
         }
 
     # -- children -----------------------------------------------------------------------------
@@ -218,9 +237,9 @@ class Out:
             "href": f"{base}/contacts/{x.id}.json",
             "id": x.id,
             "firstName": x.first_name,
-            "lastName": x.last_name,
-            "phone": x.phone,
-            "email": x.email,
+            "lastName": _s(x.last_name),
+            "phone": _s(x.phone),
+            "email": _s(x.email),
         }
 
     def address(self, x: Address, base: str | None = None) -> Json:
@@ -228,10 +247,11 @@ class Out:
         return {
             "href": f"{base}/addresses/{x.id}.json",
             "id": x.id,
-            "addressName": x.address_name,
-            "address": x.address,
-            "city": x.city,
-            self.dkey: x.district,
+            "addressName": _s(x.address_name),
+            "address": _s(x.address),
+            "city": _s(x.city),
+            self.dkey: _s(x.district),
+            self.dkey2: _s(x.district),
             "state": x.state,
         }
 

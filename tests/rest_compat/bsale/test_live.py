@@ -68,8 +68,8 @@ def test_bsale_round_trip_on_a_live_server(live_server: LiveServer) -> None:  # 
 
         for method, path, content, status in (
             ("POST", "/v1/clients.json", b"{bad", 400),
-            ("GET", "/v1/clients.json?limit=51", None, 400),
-            ("GET", "/v1/clients.json?fields=firstname", None, 400),
+            ("GET", "/v1/clients.json?limit=0", None, 400),
+            ("GET", "/v1/clients.json?fields=[firstname,bogus]", None, 400),
             ("GET", "/v1/clients/987654321.json", None, 404),
             ("PATCH", f"/v1/clients/{cid}.json", None, 405),
         ):

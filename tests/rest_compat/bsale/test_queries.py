@@ -45,3 +45,20 @@ async def test_list_with_expand_costs_six_statements_whatever_the_limit(
         counts[limit] = counter.count
     # auth 1 + page with catalogs joined 1 + count 1 + contacts 1 + addresses 1 + attributes 1
     assert counts == {5: 6, 50: 6}
+
+
+async def test_unpaid_by_code_costs_one_statement_more_only_when_the_code_is_shared(
+    http: Any, make_tenant: Any, count_statements: Any
+) -> None:
+    t = await make_tenant("CL")
+    for code in ("2-7", "1-9", "1-9"):
+        r = await http.post("/v1/clients.json", headers=t.headers, json={"code": code})
+        assert r.status_code == 201
+    assert (await http.get("/v1/clients/count.json", headers=t.headers)).status_code == 200
+    counts = {}
+    for code in ("2-7", "1-9"):
+        with count_statements() as counter:
+            r = await http.get(f"/v1/clients/unpaid_documents.json?code={code}", headers=t.headers)
+        counts[code] = (r.status_code, counter.count)
+    # auth 1 + clients by code 1 (+ the active ones among them 1) + unpaid documents 1
+    assert counts == {"2-7": (200, 3), "1-9": (400, 3)}
