@@ -1,9 +1,11 @@
-"""``/metrics`` (Prometheus): the series and labels a scrape shows after requests of every
-dialect, GraphQL operations by name and cost, 429s by reason, the queue's depth and jobs, the
-pool; the on/off/token setting. Scrapes are read with prometheus-client's own text parser."""
+"""``/metrics`` (Prometheus) and ``/readyz``'s migrations: the series and labels a scrape shows
+after requests of every dialect, GraphQL operations by name and cost, 429s by reason, the
+queue's depth and jobs, the pool; the on/off/token setting; readiness on a database that is
+not at the code's migrations. Scrapes are read with prometheus-client's own text parser."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +22,9 @@ from clientgate.container import Services, build_services
 from clientgate.settings import Settings
 from clientgate.worker import Worker
 from core.partners.inputs import CompanyInput
+from core.storage.migrate import migrate
 from httpkit.metrics import MAX_OPERATION_NAMES, Metrics, MetricsMode, operation_label
+from tests.conftest import make_settings
 from tests.rest_compat.business_partner.conftest import VALID_RUC, partner_body
 
 MakeApp = Callable[..., Awaitable[tuple[Starlette, Services]]]
@@ -312,3 +316,37 @@ def test_settings(tmp_path: Path) -> None:
     assert "'t'" not in repr(on)
     with pytest.raises(ValueError, match="CLIENTGATE_METRICS must be one of off, on, token"):
         Settings.from_env({**env, "CLIENTGATE_METRICS": "yes"})
+
+
+# -- readiness and migrations ------------------------------------------------------------------
+
+
+async def test_readyz_reports_migrations(make_app: MakeApp) -> None:
+    app, _ = await make_app()
+    async with client(app) as http:
+        ready = await http.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok", "database": "ok", "migrations": "ok"}
+
+
+async def test_readyz_is_503_while_migrations_are_pending(tmp_path: Path) -> None:
+    """A database migrated along one branch only (the partners context), then to every head."""
+    url = f"sqlite+aiosqlite:///{tmp_path / f'{uuid.uuid4().hex}.db'}"
+    svc = build_services(make_settings(url, tmp_path))
+    try:
+        app = create_app(svc.settings, svc)
+        async with client(app) as http:
+            await migrate(svc.engine, "partners@head")
+            pending = await http.get("/readyz")
+            assert pending.status_code == 503
+            assert pending.json() == {
+                "status": "unavailable",
+                "database": "ok",
+                "migrations": "pending",
+            }
+            await migrate(svc.engine)
+            ready = await http.get("/readyz")
+        assert ready.status_code == 200
+        assert ready.json()["migrations"] == "ok"
+    finally:
+        await svc.close()
