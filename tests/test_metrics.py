@@ -5,6 +5,7 @@ not at the code's migrations. Scrapes are read with prometheus-client's own text
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
@@ -221,6 +222,34 @@ async def test_429s_counted_by_reason_and_dialect(make_app: MakeApp, make_accoun
         )
         == 2
     )
+
+
+async def test_429s_for_too_many_at_once_are_counted_as_concurrency(
+    make_app: MakeApp, make_account: Any
+) -> None:
+    app, _ = await make_app(rate_limit_concurrency=1)
+    account = await make_account("PE")
+    headers = {"access_token": account.token}
+    reading, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_body() -> AsyncIterator[bytes]:
+        reading.set()  # the first request is in flight: its handler reads its body
+        await release.wait()
+        yield b'{"firstName": "Ana"}'
+
+    async with client(app) as http:
+        first = asyncio.create_task(
+            http.post("/v1/clients.json", content=slow_body(), headers=headers)
+        )
+        await asyncio.wait_for(reading.wait(), timeout=10)
+        second = await http.get("/v1/clients.json", headers=headers)
+        release.set()
+        assert (await first).status_code != 429
+        assert second.status_code == 429
+        samples = await scrape(http)
+    refusals = "clientgate_rate_limit_refusals_total"
+    assert value(samples, refusals, reason="concurrency", dialect="bsale") == 1
+    assert not [s for s in samples if s.name == refusals and s.labels["reason"] == "budget"]
 
 
 # -- queue, jobs, pool -------------------------------------------------------------------------
