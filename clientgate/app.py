@@ -30,6 +30,8 @@ from httpkit.guard import BodyLimit, ErrorBoundary, not_found
 from httpkit.idempotency import IdempotencyMiddleware, IdempotentRoute
 from httpkit.json import JSONResponse
 from httpkit.logging import RequestContextMiddleware, configure_logging, log
+from httpkit.metrics import MetricsMiddleware
+from httpkit.metrics_endpoint import metrics_routes
 from httpkit.ratelimit import CredentialKeys, RateLimitMiddleware
 
 
@@ -48,7 +50,12 @@ def graphql_config(settings: Settings) -> GraphQLConfig:
 def faces(services: Services) -> list[Face]:
     """Every face on the shared services; each sub-application has its own error handlers."""
     return [
-        graphql_api.app.face(services, graphql_config(services.settings), services.cost_limiter),
+        graphql_api.app.face(
+            services,
+            graphql_config(services.settings),
+            services.cost_limiter,
+            services.metrics,
+        ),
         rest_compat.resellers.face(services),
         rest_compat.bsale.face(services),
         rest_compat.business_partner.face(services),
@@ -107,7 +114,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             }
         )
 
-    routes: list[BaseRoute] = [Route("/", index), *health_routes(services), *auth_routes(services)]
+    routes: list[BaseRoute] = [
+        Route("/", index),
+        *health_routes(services),
+        *metrics_routes(services.metrics, settings.metrics, settings.metrics_token),
+        *auth_routes(services),
+    ]
     mounted = faces(services)
     for face in mounted:
         routes.extend(face.routes)
@@ -118,6 +130,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         routes=routes,
         middleware=[
             Middleware(RequestContextMiddleware),
+            Middleware(
+                MetricsMiddleware, metrics=services.metrics, dialects=dialects, routes=routes
+            ),
             *(
                 [Middleware(PathCORS, origins=settings.cors_origins, prefixes=settings.cors_paths)]
                 if settings.cors_origins
@@ -130,6 +145,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 keys=keys,
                 dialects=dialects,
                 concurrency=settings.rate_limit_concurrency,
+                on_refusal=services.metrics.refused,
             ),
             Middleware(
                 BodyLimit,

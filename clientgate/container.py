@@ -11,6 +11,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from clientgate.probes import probed_metrics
 from clientgate.settings import Settings
 from core.accounts.service import AccountService
 from core.clients.service import ClientService
@@ -23,6 +24,7 @@ from core.shared.clock import Clock, SystemClock
 from core.shared.secrets import SecretHasher
 from core.storage.engine import Timeouts, create_engine
 from core.storage.uow import UnitOfWorkFactory
+from httpkit.metrics import Metrics
 from httpkit.ratelimit import REDIS_TIMEOUT_SECONDS, Limiter, parse_limits, storage_uri
 
 
@@ -46,6 +48,8 @@ class Services:
     rate_limiter: Limiter | None
     cost_limiter: Limiter | None
     """GraphQL points per credential (graphql_api/throttle.py)."""
+    metrics: Metrics
+    """The app's Prometheus metrics (httpkit/metrics.py; probes in clientgate/probes.py)."""
 
     async def close(self) -> None:
         for limiter in (self.rate_limiter, self.cost_limiter):
@@ -94,6 +98,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     hasher = SecretHasher(derive_key(settings.secret_key, "secret-hash"))
     accounts = AccountService(uow, hasher, clock, session_ttl=settings.session_ttl_seconds)
+    partners = PartnerService(uow, clock)
     return Services(
         settings=settings,
         engine=engine,
@@ -102,7 +107,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         hasher=hasher,
         accounts=accounts,
         clients=ClientService(uow, clock),
-        partners=PartnerService(uow, clock),
+        partners=partners,
         resellers=ResellerService(
             uow,
             accounts,
@@ -119,4 +124,5 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         ),
         rate_limiter=build_limiter(settings),
         cost_limiter=build_limiter(settings, cost=True),
+        metrics=probed_metrics(engine, uow, partners.queue),
     )

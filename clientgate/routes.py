@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from clientgate.container import Services
 from core.shared.errors import AuthenticationFailed
+from core.storage.migrate import migrations_pending
 from httpkit.json import JSONResponse, MalformedBody, json_body
 
 
@@ -17,14 +18,22 @@ def health_routes(services: Services) -> list[Route]:
         return JSONResponse({"status": "ok"})
 
     async def readyz(_: Request) -> Response:
+        """Ready when the database answers and is at the migrations this code ships (503 with
+        ``"migrations": "pending"`` while ``clientgate migrate`` has not run)."""
         try:
             async with services.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
+                pending = await migrations_pending(conn)
         except Exception as exc:
             return JSONResponse(
                 {"status": "unavailable", "database": type(exc).__name__}, status_code=503
             )
-        return JSONResponse({"status": "ok", "database": "ok"})
+        if pending:
+            return JSONResponse(
+                {"status": "unavailable", "database": "ok", "migrations": "pending"},
+                status_code=503,
+            )
+        return JSONResponse({"status": "ok", "database": "ok", "migrations": "ok"})
 
     return [Route("/healthz", healthz), Route("/readyz", readyz)]
 

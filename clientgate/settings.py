@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from httpkit.metrics import MetricsMode
+
 DEFAULT_DB = "sqlite+aiosqlite:///./var/clientgate.db"
 
 
@@ -33,6 +35,14 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
 def _list(value: str | None) -> tuple[str, ...]:
     """A comma-separated setting; blanks dropped."""
     return tuple(item.strip() for item in (value or "").split(",") if item.strip())
+
+
+def _metrics_mode(value: str | None) -> MetricsMode:
+    try:
+        return MetricsMode((value or MetricsMode.TOKEN.value).strip().lower())
+    except ValueError:
+        choices = ", ".join(m.value for m in MetricsMode)
+        raise ValueError(f"CLIENTGATE_METRICS must be one of {choices}, got {value!r}") from None
 
 
 def _dev_secret_key(var_dir: Path) -> str:
@@ -96,6 +106,10 @@ class Settings:
     queue_lease_seconds: int = 30
     queue_max_attempts: int = 5
     queue_poll_seconds: float = 0.2
+    # GET /metrics (docs/operations.md): off (404), on (anyone), or token (only with
+    # "Authorization: Bearer <metrics_token>"; nobody while no token is set).
+    metrics: MetricsMode = MetricsMode.TOKEN
+    metrics_token: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -143,4 +157,6 @@ class Settings:
             queue_lease_seconds=_int(env, "CLIENTGATE_QUEUE_LEASE_SECONDS", 30),
             queue_max_attempts=_int(env, "CLIENTGATE_QUEUE_MAX_ATTEMPTS", 5),
             queue_poll_seconds=float(env.get("CLIENTGATE_QUEUE_POLL_SECONDS") or 0.2),
+            metrics=_metrics_mode(env.get("CLIENTGATE_METRICS")),
+            metrics_token=env.get("CLIENTGATE_METRICS_TOKEN") or None,
         )

@@ -13,15 +13,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from clientgate.container import Services
 from core.partners.model import MessageStatus, QueueMessage
 from httpkit.logging import log
+from httpkit.metrics import JobOutcome
 
 BeforeProcess = Callable[[QueueMessage], Awaitable[None]]
 """Runs between a claim and its processing (tests use it to hold a message in hand)."""
+
+
+# What process() answered; None (or anything else): the claim was lost.
+_OUTCOMES: dict[MessageStatus | None, JobOutcome] = {
+    MessageStatus.COMPLETED: JobOutcome.COMPLETED,
+    MessageStatus.FAILED: JobOutcome.FAILED,
+}
 
 
 @dataclass
@@ -74,11 +83,13 @@ class Worker:
             return False
         if self.before_process is not None:
             await self.before_process(message)
+        started = time.perf_counter()
         try:
             status = await queue.process(message, max_attempts=self.max_attempts)
         except Exception as exc:
             # Logged by type only: database errors quote the payload's values (personal
             # data). The message went back to pending (or failed after max attempts).
+            self._measure(JobOutcome.ERROR, started)
             self.stats.errors += 1
             log.error(
                 "queue message raised",
@@ -87,6 +98,7 @@ class Worker:
                 error=type(exc).__name__,
             )
             return True
+        self._measure(_OUTCOMES.get(status, JobOutcome.LOST), started)
         if status is MessageStatus.COMPLETED:
             self.stats.completed.append(message.public_id)
         elif status is MessageStatus.FAILED:
@@ -101,6 +113,9 @@ class Worker:
             attempt=message.attempts,
         )
         return True
+
+    def _measure(self, outcome: JobOutcome, started: float) -> None:
+        self.services.metrics.job(outcome, time.perf_counter() - started)
 
     async def drain(self) -> None:
         """Process until nothing is claimable (tests, one-shot runs)."""

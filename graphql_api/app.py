@@ -30,6 +30,7 @@ from graphql_api.graphiql import graphiql_html, static_routes
 from graphql_api.schema import build_schema
 from httpkit.dialects import Dialect
 from httpkit.face import Face
+from httpkit.metrics import Metrics
 from httpkit.ratelimit import Limiter
 from httpkit.services import FaceServices
 
@@ -71,10 +72,14 @@ class GraphQLApp(GraphQL[Context, None]):
     websocket_adapter_class = TextWebSocketAdapter
 
     def __init__(
-        self, services: FaceServices, config: GraphQLConfig, cost_limiter: Limiter | None = None
+        self,
+        services: FaceServices,
+        config: GraphQLConfig,
+        cost_limiter: Limiter | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         super().__init__(
-            build_schema(config, cost_limiter),
+            build_schema(config, cost_limiter, metrics=metrics),
             graphql_ide="graphiql",
             allow_queries_via_get=True,
         )
@@ -185,11 +190,15 @@ def error_body(status: int, message: str, accept: str) -> tuple[bytes, str]:
 
 
 def face(
-    services: FaceServices, config: GraphQLConfig, cost_limiter: Limiter | None = None
+    services: FaceServices,
+    config: GraphQLConfig,
+    cost_limiter: Limiter | None = None,
+    metrics: Metrics | None = None,
 ) -> Face:
     """The GraphQL face: ``/graphql`` (HTTP and WebSocket) and GraphiQL's static files;
-    ``cost_limiter`` keeps each caller's budget of points (graphql_api/throttle.py)."""
-    view = GraphQLApp(services, config, cost_limiter)
+    ``cost_limiter`` keeps each caller's budget of points (graphql_api/throttle.py);
+    ``metrics`` counts operations by name and cost."""
+    view = GraphQLApp(services, config, cost_limiter, metrics)
     routes: list[BaseRoute] = [
         Route("/graphql", view, methods=["GET", "POST"]),
         # Subscriptions: graphql-transport-ws (and legacy graphql-ws) on the same path.

@@ -35,6 +35,7 @@ from graphql_api.errors import field_path
 from graphql_api.limits import limits_rule
 from graphql_api.throttle import CostLimit
 from httpkit.logging import log
+from httpkit.metrics import Metrics
 from httpkit.ratelimit import Limiter
 
 MASKED_MESSAGE = "Unexpected error."
@@ -215,9 +216,10 @@ class ValidationOffLoop(SchemaExtension):
 
 
 def schema_extensions(
-    config: GraphQLConfig, cost_limiter: Limiter | None = None
+    config: GraphQLConfig, cost_limiter: Limiter | None = None, metrics: Metrics | None = None
 ) -> list[Callable[[], SchemaExtension]]:
-    """Extension factories for ``config``; ``cost_limiter`` keeps each caller's points."""
+    """Extension factories for ``config``; ``cost_limiter`` keeps each caller's points;
+    ``metrics`` counts operations by name and cost."""
     rules: list[type[ASTValidationRule]] = [
         limits_rule(max_depth=config.max_depth, max_aliases=config.max_aliases)
     ]
@@ -231,7 +233,7 @@ def schema_extensions(
         partial(ParserCache, maxsize=512),
         SingleOperation,
         partial(ValidationOffLoop, validated, 512),
-        partial(CostLimit, config, cost_limiter),
+        partial(CostLimit, config, cost_limiter, metrics),
         partial(
             ErrorPolicy,
             debug=config.debug,

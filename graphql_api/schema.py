@@ -21,6 +21,7 @@ from graphql_api.config import GraphQLConfig
 from graphql_api.execution import FastLeafExecutionContext
 from graphql_api.extensions import schema_extensions
 from graphql_api.scalars import SCALARS
+from httpkit.metrics import Metrics
 from httpkit.ratelimit import Limiter
 
 QUERIES: tuple[type, ...] = (clients.ClientQuery, *resellers.QUERIES, *partners.QUERIES)
@@ -58,6 +59,7 @@ def build_schema(
     cost_limiter: Limiter | None = None,
     *,
     fast_leaves: bool = True,
+    metrics: Metrics | None = None,
 ) -> strawberry.Schema:
     """The schema with the limits, masking and introspection policy of ``config``.
 
@@ -69,7 +71,7 @@ def build_schema(
         mutation=_merged("Mutation", MUTATIONS),
         subscription=_merged("Subscription", SUBSCRIPTIONS),
         types=list(EXTRA_TYPES),
-        extensions=schema_extensions(config, cost_limiter),
+        extensions=schema_extensions(config, cost_limiter, metrics),
         execution_context_class=FastLeafExecutionContext if fast_leaves else None,
         config=StrawberryConfig(
             disable_field_suggestions=not config.introspection, scalar_map=SCALARS

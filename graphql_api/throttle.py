@@ -23,14 +23,22 @@ from strawberry.types.graphql import OperationType
 
 from graphql_api.config import GraphQLConfig
 from graphql_api.cost import actual_cost, requested_cost
-from httpkit.ratelimit import Decision, Limiter
+from httpkit.metrics import Metrics
+from httpkit.ratelimit import Decision, Limiter, RefusalReason
 
 
 class CostLimit(SchemaExtension):
-    def __init__(self, config: GraphQLConfig, limiter: Limiter | None) -> None:
+    """Prices, refuses or charges each operation; with ``metrics``, counts it by name with its
+    requested and actual cost (and counts a throttled one as a refusal)."""
+
+    def __init__(
+        self, config: GraphQLConfig, limiter: Limiter | None, metrics: Metrics | None = None
+    ) -> None:
         self._config = config
         self._limiter = limiter
+        self._metrics = metrics
         self._requested: int | None = None
+        self._actual: int | None = None
         self._decision: Decision | None = None
 
     async def on_execute(self) -> AsyncIterator[None]:
@@ -51,6 +59,19 @@ class CostLimit(SchemaExtension):
             if refusal is not None:
                 context.result = GraphQLExecutionResult(data=None, errors=[refusal])
         yield
+        if self._metrics is not None and self._requested is not None:
+            self._actual = self._actual_cost()
+            self._metrics.graphql_operation(
+                context.operation_name,
+                context.operation_type.value,
+                self._requested,
+                self._actual,
+            )
+
+    def _actual_cost(self) -> int:
+        result = self.execution_context.result
+        data = result.data if result is not None else None
+        return actual_cost(data) if data is not None else 0
 
     async def _refusal(self, cost: int) -> GraphQLError | None:
         maximum = self._config.max_cost
@@ -68,6 +89,8 @@ class CostLimit(SchemaExtension):
         if self._decision is None or self._decision.allowed:
             return None
         retry = self._decision.retry_after()
+        if self._metrics is not None:
+            self._metrics.refused(RefusalReason.COST, "graphql")
         return GraphQLError(
             f"Throttled: this operation costs {cost} points and {self._decision.remaining} are "
             f"available; retry in {retry} s.",
@@ -77,12 +100,8 @@ class CostLimit(SchemaExtension):
     def get_results(self) -> dict[str, Any]:
         if self._requested is None:
             return {}
-        result = self.execution_context.result
-        data = result.data if result is not None else None
-        cost: dict[str, Any] = {
-            "requestedQueryCost": self._requested,
-            "actualQueryCost": actual_cost(data) if data is not None else 0,
-        }
+        actual = self._actual if self._actual is not None else self._actual_cost()
+        cost: dict[str, Any] = {"requestedQueryCost": self._requested, "actualQueryCost": actual}
         if self._limiter is not None and self._decision is not None:
             item = self._limiter.items[0]
             cost["throttleStatus"] = {

@@ -17,6 +17,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import Storage
@@ -61,6 +62,21 @@ STRATEGIES: dict[str, type[RateLimiter]] = {
     "moving-window": MovingWindowRateLimiter,
     "sliding-window-counter": SlidingWindowCounterRateLimiter,
 }
+
+
+class RefusalReason(StrEnum):
+    """Why a request was answered 429."""
+
+    BUDGET = "budget"
+    """The credential's (or address's) requests per window are spent."""
+    CONCURRENCY = "concurrency"
+    """Too many of the credential's requests are in flight at once."""
+    COST = "cost"
+    """A GraphQL operation's points exceed what is left of the budget of points."""
+
+
+OnRefusal = Callable[[RefusalReason, str], None]
+"""Told of each refusal: its reason and the dialect of the path."""
 
 
 @dataclass(frozen=True)
@@ -310,9 +326,11 @@ class RateLimitMiddleware:
         keys: CredentialKeys,
         dialects: Dialects,
         concurrency: int = 0,
+        on_refusal: OnRefusal | None = None,
     ) -> None:
         self.app = app
         self.limiter = limiter
+        self.on_refusal = on_refusal
         self.keys = keys
         self.dialects = dialects
         # Requests of one key in flight in this process: one caller cannot hold every database
@@ -337,12 +355,13 @@ class RateLimitMiddleware:
             return
         headers = decision.headers()
         if not decision.allowed:
-            await self._refuse(scope, send, TOO_MANY, headers)
+            await self._refuse(scope, send, RefusalReason.BUDGET, TOO_MANY, headers)
             return
         busy = self._in_flight.get(key, 0)
         if self.concurrency and busy >= self.concurrency:
             retry = [(b"retry-after", b"1"), *headers]
-            await self._refuse(scope, send, TOO_MANY_AT_ONCE.format(self.concurrency), retry)
+            message = TOO_MANY_AT_ONCE.format(self.concurrency)
+            await self._refuse(scope, send, RefusalReason.CONCURRENCY, message, retry)
             return
 
         async def send_with_headers(message: Message) -> None:
@@ -361,10 +380,18 @@ class RateLimitMiddleware:
                 del self._in_flight[key]
 
     async def _refuse(
-        self, scope: Scope, send: Send, message: str, headers: list[tuple[bytes, bytes]]
+        self,
+        scope: Scope,
+        send: Send,
+        reason: RefusalReason,
+        message: str,
+        headers: list[tuple[bytes, bytes]],
     ) -> None:
         accept = HTTPConnection(scope).headers.get("accept", "")
-        body, media_type = self.dialects.body(scope["path"], 429, message, accept)
+        dialect = self.dialects.for_path(scope["path"])
+        if self.on_refusal is not None:
+            self.on_refusal(reason, dialect.name)
+        body, media_type = dialect.render(429, message, accept)
         await send(
             {
                 "type": "http.response.start",

@@ -229,6 +229,11 @@ class PartnerQueue(Protocol):
         """Messages whose last allowed attempt died with its worker (lease expired) fail."""
         ...
 
+    async def depth(self) -> dict[MessageStatus, int]:
+        """How many messages are pending and processing, over every tenant (read only; the
+        operator's view, never a tenant's). Statuses without messages may be left out."""
+        ...
+
     async def lock_claimed(self, message_id: int, token: str) -> QueueMessage | None:
         """The message if this claim still holds it; locked until the transaction ends."""
         ...

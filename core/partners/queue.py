@@ -65,7 +65,14 @@ class CreationQueue:
             raise EntityNotFound("message", public_id)
         return found
 
-    # -- the worker's side (no caller: each message carries its account) -------------------
+    # -- the worker's and the operator's side (no caller: each message carries its account) --
+
+    async def depth(self) -> dict[MessageStatus, int]:
+        """Messages pending and processing over every tenant (metrics; never a caller's)."""
+        async with self._uow(read_only=True) as uow:
+            counts = await uow.partners.queue.depth()
+        waiting = (MessageStatus.PENDING, MessageStatus.PROCESSING)
+        return {status: counts.get(status, 0) for status in waiting}
 
     async def claim_next(self, *, lease_seconds: int, max_attempts: int) -> QueueMessage | None:
         """Claim the next message for this worker (its own short transaction)."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.ext.asyncio import AsyncEngine
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -32,9 +35,27 @@ async def migrate(engine: AsyncEngine, revision: str = "heads") -> None:
         await conn.run_sync(_upgrade)
 
 
-async def current_revision(engine: AsyncEngine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+@cache
+def script_heads() -> frozenset[str]:
+    """The heads of the migrations this code ships (one per context branch)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
 
+
+async def database_heads(conn: AsyncConnection) -> frozenset[str]:
+    """The revisions the database behind ``conn`` is at (empty when never migrated)."""
+
+    def _heads(connection: object) -> frozenset[str]:
+        return frozenset(MigrationContext.configure(connection).get_current_heads())  # type: ignore[arg-type]
+
+    return await conn.run_sync(_heads)
+
+
+async def migrations_pending(conn: AsyncConnection) -> bool:
+    """Whether the database is not at exactly the heads this code ships."""
+    return await database_heads(conn) != script_heads()
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
     def _current(connection: object) -> str | None:
         # One head per context branch: report them all (get_current_revision refuses >1).
         heads = MigrationContext.configure(connection).get_current_heads()  # type: ignore[arg-type]

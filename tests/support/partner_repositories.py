@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -510,6 +511,11 @@ class FakePartnerQueue(_Fake, ports.PartnerQueue):
                 updated_at=now,
             )
         return len(given_up)
+
+    async def depth(self) -> dict[MessageStatus, int]:
+        waiting = (MessageStatus.PENDING, MessageStatus.PROCESSING)
+        counts = Counter(m.status for m in self.t.messages.values() if m.status in waiting)
+        return dict(counts)
 
     async def lock_claimed(self, message_id: int, token: str) -> QueueMessage | None:
         m = self.t.messages.get(message_id)

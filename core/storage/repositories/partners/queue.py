@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 
 from core.partners.model import MessageKind, MessageStatus, QueueMessage
 from core.storage.repositories.partners._sql import SqlBase, cols
@@ -117,6 +117,15 @@ class SqlPartnerQueue(SqlBase):
             )
         )
         return int(result.rowcount or 0)
+
+    async def depth(self) -> dict[MessageStatus, int]:
+        waiting = (MessageStatus.PENDING.value, MessageStatus.PROCESSING.value)
+        rows = await self._conn.execute(
+            select(bp_messages.c.status, func.count())
+            .where(bp_messages.c.status.in_(waiting))
+            .group_by(bp_messages.c.status)
+        )
+        return {MessageStatus(status): int(count) for status, count in rows}
 
     async def lock_claimed(self, message_id: int, token: str) -> QueueMessage | None:
         stmt = select(*_MESSAGE).where(
