@@ -41,6 +41,11 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
+def _s(value: str | None) -> str:
+    """Text never set, as the seeds show it: ``""``."""
+    return "" if value is None else value
+
+
 def _client_json(base: str, row: Any) -> dict[str, Any]:
     c = dict(zip(CLIENT_KEYS, row, strict=True))
     cid = c["id"]
@@ -48,21 +53,22 @@ def _client_json(base: str, row: Any) -> dict[str, Any]:
         "href": f"{base}/v1/clients/{cid}.json",
         "id": cid,
         "firstName": c["first_name"],
-        "lastName": c["last_name"],
+        "lastName": _s(c["last_name"]),
         "email": c["email"],
         "code": c["code"],
-        "phone": c["phone"],
-        "company": c["company"],
-        "note": c["note"],
-        "facebook": c["facebook"],
-        "twitter": c["twitter"],
+        "phone": _s(c["phone"]),
+        "company": _s(c["company"]),
+        "note": _s(c["note"]),
+        "facebook": _s(c["facebook"]),
+        "twitter": _s(c["twitter"]),
         "hasCredit": c["has_credit"],
         "maxCredit": c["max_credit"],
         "state": c["state"],
-        "activity": c["activity"],
-        "city": c["city"],
-        "district": c["district"],
-        "address": c["address"],
+        "activity": _s(c["activity"]),
+        "city": _s(c["city"]),
+        "district": _s(c["district"]),
+        "municipality": _s(c["district"]),  # the bench account is Peruvian: both keys
+        "address": _s(c["address"]),
         "companyOrPerson": c["company_or_person"],
         "accumulatePoints": c["accumulate_points"],
         "points": float(c["points"]),
@@ -213,9 +219,9 @@ class Floor:
                             "href": f"{base}/v1/clients/{client_id}/contacts/{cid}.json",
                             "id": cid,
                             "firstName": fn,
-                            "lastName": ln,
-                            "phone": phone,
-                            "email": email,
+                            "lastName": _s(ln),
+                            "phone": _s(phone),
+                            "email": _s(email),
                         }
                     )
                 for client_id, item in by_id.items():
@@ -236,10 +242,11 @@ class Floor:
                         {
                             "href": f"{base}/v1/clients/{client_id}/addresses/{aid}.json",
                             "id": aid,
-                            "addressName": name,
-                            "address": address,
-                            "city": city,
-                            "district": district,
+                            "addressName": _s(name),
+                            "address": _s(address),
+                            "city": _s(city),
+                            "district": _s(district),
+                            "municipality": _s(district),
                             "state": state,
                         }
                     )
