@@ -18,7 +18,16 @@ from graphql_api.clients import types as t
 from graphql_api.clients.client import Client, ClientConnection, ClientEdge
 from graphql_api.clients.cursors import decode_cursor, encode_cursor
 from graphql_api.context import Context
-from graphql_api.relay import Node, NodeFetcher, PageInfo, fetch_node, local_id, register_node
+from graphql_api.relay import (
+    Node,
+    NodeFetcher,
+    PageInfo,
+    Window,
+    fetch_node,
+    local_id,
+    register_node,
+    window,
+)
 from graphql_api.scalars import RecordState
 
 GqlInfo = Info[Context, None]
@@ -83,8 +92,7 @@ def to_filter(flt: ClientFilterInput | None) -> m.ClientFilter:
 
 async def _clients_page(
     info: GqlInfo,
-    first: int,
-    after: str | None,
+    want: Window,
     flt: ClientFilterInput | None,
     sort: ClientSortInput | None,
 ) -> ClientConnection:
@@ -93,7 +101,11 @@ async def _clients_page(
     sort_field = m.ClientSortField(sort.field.value)
     descending = sort.direction is SortDirection.DESC
     domain_filter = to_filter(flt)
-    after_key = decode_cursor(after, sort_field, descending) if after is not None else None
+    key = (
+        None
+        if want.cursor is None
+        else decode_cursor(want.cursor, sort_field, descending, want.field)
+    )
     field = info.selected_fields[0]
     assert isinstance(field, SelectedField)  # the field being resolved
     page, related = await info.context.services.clients.page(
@@ -101,9 +113,10 @@ async def _clients_page(
         domain_filter,
         sort_field,
         descending,
-        after_key,
-        first,
+        key,
+        want.size,
         selection.connection_relations(field),
+        backward=want.backward,
     )
     nodes = build.build_clients(page.items, related)
     with_cursors = selection.selects(field, "edges")
@@ -152,16 +165,21 @@ async def _renaming_limit(call: Awaitable[T]) -> T:
 
 @strawberry.type
 class ClientQuery:
-    @strawberry.field(description="Clients of the calling account, as a Relay connection.")
+    @strawberry.field(
+        description="Clients of the calling account, as a Relay connection: `first`/`after` "
+        "forward, or `last`/`before` backward (not both)."
+    )
     async def clients(
         self,
         info: GqlInfo,
         first: int = 25,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: ClientFilterInput | None = None,
         sort: ClientSortInput | None = None,
     ) -> ClientConnection:
-        return await _clients_page(info, first, after, filter, sort)
+        return await _clients_page(info, window(info, first, after, last, before), filter, sort)
 
     @strawberry.field(description="Any object by global id; null when it does not exist.")
     async def node(self, info: GqlInfo, id: strawberry.ID) -> Node | None:

@@ -26,11 +26,13 @@ from graphql_api.partners.types import (
     base_url,
 )
 from graphql_api.relay import (
+    Window,
     decode_id_cursor,
     encode_cursor,
     local_id,
     page_info,
     register_node,
+    window,
 )
 
 CURSOR_KIND = "bp"
@@ -40,34 +42,45 @@ def _cursor(partner_id: int) -> str:
     return encode_cursor([CURSOR_KIND, partner_id])
 
 
+async def partner_connection(
+    info: GqlInfo, flt: m.PartnerFilter, want: Window
+) -> BusinessPartnerConnection:
+    caller = await info.context.principal()
+    rules.check_first(want.size, field="last" if want.backward else "first")
+    bound = None if want.cursor is None else decode_id_cursor(want.cursor, CURSOR_KIND, want.field)
+    page = await loaders.partners(info).reads.keyset(
+        caller, flt, first=want.size, after_id=bound, backward=want.backward
+    )
+    edges = [
+        BusinessPartnerEdge(cursor=_cursor(p.id), node=BusinessPartner.from_entity(p))
+        for p in page.items
+    ]
+    return BusinessPartnerConnection(
+        edges=edges,
+        page_info=page_info(
+            [e.cursor for e in edges], has_next=page.has_next, has_previous=page.has_previous
+        ),
+        filter=flt,
+    )
+
+
 @strawberry.type
 class PartnerQuery:
-    @strawberry.field(description="Business partners, in id order (Relay cursor pagination).")
+    @strawberry.field(
+        description="Business partners, in id order (Relay cursor pagination): "
+        "`first`/`after` forward, or `last`/`before` backward (not both)."
+    )
     async def business_partners(
         self,
         info: GqlInfo,
         first: int = 20,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: BusinessPartnerFilter | None = None,
     ) -> BusinessPartnerConnection:
-        caller = await info.context.principal()
         flt = partner_filter(filter)
-        rules.check_first(first)
-        after_id = None if after is None else decode_id_cursor(after, CURSOR_KIND)
-        page = await loaders.partners(info).reads.keyset(
-            caller, flt, first=first, after_id=after_id
-        )
-        edges = [
-            BusinessPartnerEdge(cursor=_cursor(p.id), node=BusinessPartner.from_entity(p))
-            for p in page.items
-        ]
-        return BusinessPartnerConnection(
-            edges=edges,
-            page_info=page_info(
-                [e.cursor for e in edges], has_next=page.has_next, has_previous=page.has_previous
-            ),
-            filter=flt,
-        )
+        return await partner_connection(info, flt, window(info, first, after, last, before))
 
     @strawberry.field(
         description="One partner by global id, or by idRemote (unique per "
