@@ -21,6 +21,7 @@ from core.partners.model import (
     PartnerRelated,
 )
 from core.partners.ports import PartnerStorage, UowFactory
+from core.shared.errors import InvalidInput
 from core.shared.ids import as_id
 from core.shared.pagination import KeysetPage, OffsetPage, keyset_page
 
@@ -205,6 +206,17 @@ class PartnerReads:
         self, caller: Principal, page: int, page_size: int
     ) -> OffsetPage[DeletedPartner]:
         limit, offset = rules.check_page(page, page_size)
+        return await self.deletions_from(caller, offset, limit)
+
+    async def deletions_from(
+        self, caller: Principal, offset: int, limit: int
+    ) -> OffsetPage[DeletedPartner]:
+        """Up to ``limit`` deleted partners from position ``offset``, most recent first."""
+        rules.check_first(limit)
+        if offset < 0:
+            raise InvalidInput.single(
+                "offset", "must be zero or a positive integer", "OUT_OF_RANGE"
+            )
         async with self._uow(read_only=True) as uow:
             items, total = await uow.partners.deletions.page(caller.account_id, limit, offset)
         return OffsetPage(items=items, total=total, limit=limit, offset=offset)

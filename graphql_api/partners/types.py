@@ -333,6 +333,10 @@ class BusinessPartnerConnection:
     page_info: PageInfo
     filter: strawberry.Private[m.PartnerFilter]
 
+    @strawberry.field(description="The page's partners, without cursors.")
+    def nodes(self) -> list[BusinessPartner]:
+        return [edge.node for edge in self.edges]
+
     @strawberry.field(description="How many partners match the filter (one COUNT query).")
     async def total_count(self, info: GqlInfo) -> int:
         caller = await info.context.principal()

@@ -156,9 +156,10 @@ async def test_onboarded_accounts_backwards(
     ids = [c["accountId"] for c in created]
     query = f"""query($last: Int, $before: String) {{
       onboardedAccounts(last: $last, before: $before) {{
-        totalCount edges {{ cursor node {{ id }} }} {PAGE} }} }}"""
+        totalCount edges {{ cursor node {{ id }} }} nodes {{ id }} {PAGE} }} }}"""
     tail = (await run(http, query, me, last=2))["onboardedAccounts"]
     assert _ids(tail, "id") == ids[1:]
+    assert tail["nodes"] == [e["node"] for e in tail["edges"]]
     assert _flags(tail) == (True, False)
     assert tail["totalCount"] == 3
     head = (await run(http, query, me, last=2, before=tail["pageInfo"]["startCursor"]))[
