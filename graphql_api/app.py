@@ -184,15 +184,12 @@ class GraphQLApp(GraphQL[Context, None]):
                 headers={"Allow": "POST"},
             )
         code = "BAD_REQUEST" if exc.status_code == 400 else "HTTP_ERROR"
-        headers = {}
         if exc.status_code == 405:
             code = "METHOD_NOT_ALLOWED"
-            headers["Allow"] = "GET, POST"
         return Response(
             _error_body(exc.reason, code),
             status_code=exc.status_code,
             media_type=media_type,
-            headers=headers,
         )
 
 
@@ -222,8 +219,8 @@ def face(
     ``cost_limiter`` keeps each caller's budget of points (graphql_api/throttle.py)."""
     view = GraphQLApp(services, config, cost_limiter)
     routes: list[BaseRoute] = [
-        # Every method reaches the view, so the ones it refuses answer 405 in JSON too.
-        Route("/graphql", view, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+        # Other methods answer 405 in this face's error body (httpkit's guard, error_body).
+        Route("/graphql", view, methods=["GET", "POST"]),
         # Subscriptions: graphql-transport-ws (and legacy graphql-ws) on the same path.
         WebSocketRoute("/graphql", view),
         *static_routes(),

@@ -121,13 +121,17 @@ async def test_throttled_is_429_with_retry_after(services: Services, make_accoun
         assert "retry-after" not in legacy.headers
 
 
-async def test_other_methods_answer_405_in_json(http: httpx.AsyncClient) -> None:
+async def test_other_methods_answer_405_in_the_negotiated_type(http: httpx.AsyncClient) -> None:
     for method in ("PUT", "PATCH", "DELETE"):
         response = await http.request(method, "/graphql", json={"query": QUERY})
         assert response.status_code == 405, method
         assert response.headers["content-type"] == "application/json"
-        assert response.headers["allow"] == "GET, POST"
-        assert response.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+        assert {"GET", "POST"} <= set(response.headers["allow"].split(", "))
+        assert response.json() == {
+            "errors": [
+                {"message": "Method not allowed.", "extensions": {"code": "METHOD_NOT_ALLOWED"}}
+            ]
+        }
     modern = await http.put("/graphql", json={"query": QUERY}, headers={"Accept": MODERN})
     assert modern.status_code == 405
     assert modern.headers["content-type"] == MODERN
