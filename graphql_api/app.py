@@ -27,6 +27,14 @@ from graphql_api.config import GraphQLConfig
 from graphql_api.context import Context
 from graphql_api.extensions import ErrorPolicy
 from graphql_api.graphiql import graphiql_html, static_routes
+from graphql_api.media import (
+    GRAPHQL_RESPONSE,
+    JSON,
+    accepts_graphql_response,
+    is_request_error,
+    request_error_status,
+    wants_graphql_response,
+)
 from graphql_api.schema import build_schema
 from httpkit.dialects import Dialect
 from httpkit.face import Face
@@ -122,18 +130,32 @@ class GraphQLApp(GraphQL[Context, None]):
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
-        response = super().create_response(response_data, sub_response)
-        # The database could not serve in time: 503 with Retry-After (the body says so too).
+        answers = response_data if isinstance(response_data, list) else [response_data]
+        modern = wants_graphql_response.get()
+        if modern and isinstance(response_data, dict) and is_request_error(response_data):
+            # GraphQL over HTTP: a request error has no ``data`` entry and a 4xx status.
+            status = request_error_status(response_data)
+            body = {k: v for k, v in response_data.items() if k != "data"}
+            response = Response(self.encode_json(body), status_code=status)
+            response.headers.raw.extend(sub_response.headers.raw)
+        else:
+            response = super().create_response(response_data, sub_response)
+        if modern:
+            response.headers["content-type"] = GRAPHQL_RESPONSE
+        # The database could not serve in time: 503 with Retry-After (the body says so too);
+        # a throttled request error (429, GraphQL over HTTP) says when to come back.
         waits = [
             int(extensions.get("retryAfter", 1))
-            for data in (response_data if isinstance(response_data, list) else [response_data])
+            for data in answers
             for error in data.get("errors") or []
             if isinstance(error, dict)
             for extensions in [error.get("extensions") or {}]
             if extensions.get("code") == "SERVICE_UNAVAILABLE"
+            or (response.status_code == 429 and extensions.get("code") == "THROTTLED")
         ]
         if waits:
-            response.status_code = 503
+            if response.status_code != 429:
+                response.status_code = 503
             response.headers["Retry-After"] = str(max(waits))
         return response
 
@@ -145,20 +167,25 @@ class GraphQLApp(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive=receive)
+        modern = accepts_graphql_response(request.headers.get("accept", ""))
+        token = wants_graphql_response.set(modern)
         try:
-            response = await self.run(request)
-        except HTTPException as exc:
-            response = self._http_error(exc)
+            try:
+                response = await self.run(request)
+            except HTTPException as exc:
+                response = self._http_error(exc, GRAPHQL_RESPONSE if modern else JSON)
+        finally:
+            wants_graphql_response.reset(token)
         await response(scope, receive, send)
 
     @staticmethod
-    def _http_error(exc: HTTPException) -> Response:
+    def _http_error(exc: HTTPException, media_type: str) -> Response:
         if _GET_REFUSAL in exc.reason:
             # GraphQL over HTTP: a mutation must be POSTed; GET is the wrong method.
             return Response(
                 _error_body("mutations must be sent with POST, not GET", "METHOD_NOT_ALLOWED"),
                 status_code=405,
-                media_type="application/json",
+                media_type=media_type,
                 headers={"Allow": "POST"},
             )
         code = "BAD_REQUEST" if exc.status_code == 400 else "HTTP_ERROR"
@@ -167,7 +194,7 @@ class GraphQLApp(GraphQL[Context, None]):
         return Response(
             _error_body(exc.reason, code),
             status_code=exc.status_code,
-            media_type="application/json",
+            media_type=media_type,
         )
 
 
@@ -186,7 +213,8 @@ _CODES = {
 
 def error_body(status: int, message: str, accept: str) -> tuple[bytes, str]:
     """An HTTP-level error as GraphQL over HTTP lists errors, with ``extensions.code``."""
-    return _error_body(message, _CODES.get(status, "HTTP_ERROR")), "application/json"
+    media_type = GRAPHQL_RESPONSE if accepts_graphql_response(accept) else JSON
+    return _error_body(message, _CODES.get(status, "HTTP_ERROR")), media_type
 
 
 def face(
@@ -200,6 +228,7 @@ def face(
     ``metrics`` counts operations by name and cost."""
     view = GraphQLApp(services, config, cost_limiter, metrics)
     routes: list[BaseRoute] = [
+        # Other methods answer 405 in this face's error body (httpkit's guard, error_body).
         Route("/graphql", view, methods=["GET", "POST"]),
         # Subscriptions: graphql-transport-ws (and legacy graphql-ws) on the same path.
         WebSocketRoute("/graphql", view),

@@ -143,19 +143,22 @@ class CostCalculator:
         return count * (1 + self._selection(node.selection_set, named, page=1))
 
     def _page_argument(self, node: FieldNode, field: GraphQLField) -> int:
-        """The field's page size: its ``first``/``last``/``pageSize`` as given (or defaulted),
-        else ``list_bound``."""
+        """The field's page size: its ``first``/``last``/``pageSize`` as given, else as
+        defaulted (``last: 100`` prices 100 even where ``first`` has a default), else
+        ``list_bound``."""
         given = {a.name.value: a.value for a in node.arguments or ()}
-        for name in PAGE_ARGUMENTS:
-            if name not in field.args:
-                continue
-            value: object = field.args[name].default_value
-            if name in given:
-                literal = given[name]
-                if isinstance(literal, IntValueNode):
-                    value = int(literal.value)
-                elif isinstance(literal, VariableNode):
-                    value = self._variables.get(literal.name.value, value)
+        names = [name for name in PAGE_ARGUMENTS if name in field.args]
+        for name in names:
+            literal = given.get(name)
+            value: object = None
+            if isinstance(literal, IntValueNode):
+                value = int(literal.value)
+            elif isinstance(literal, VariableNode):
+                value = self._variables.get(literal.name.value)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return max(0, value)
+        for name in names:
+            value = field.args[name].default_value
             if isinstance(value, int) and not isinstance(value, bool):
                 return max(0, value)
         return self._list_bound

@@ -11,11 +11,13 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from core.shared.errors import FieldError, InvalidInput
 from core.shared.ids import as_id
@@ -119,6 +121,44 @@ def decode_id_cursor(cursor: str, kind: str, field: str = "after") -> int:
     if found_kind != kind or not isinstance(last_id, int) or isinstance(last_id, bool):
         raise InvalidInput.single(field, "not a valid cursor", "INVALID")
     return last_id
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which page a connection asks for: ``size`` rows after ``cursor`` or, ``backward``
+    (``last``/``before``), the ``size`` rows just before it. ``field`` names the cursor's
+    argument in errors."""
+
+    size: int
+    cursor: str | None
+    backward: bool
+
+    @property
+    def field(self) -> str:
+        return "before" if self.backward else "after"
+
+
+def window(
+    info: Info[Context, None], first: int, after: str | None, last: int | None, before: str | None
+) -> Window:
+    """The page asked for by Relay's arguments: ``first``/``after`` forward (``first`` may
+    be its default), or ``last``/``before`` backward. Giving ``first`` and ``last``, or a
+    cursor of the other direction, is the caller's error."""
+    if last is None:
+        if before is not None:
+            raise InvalidInput.single("before", "pages backward: give `last` with it", "INVALID")
+        return Window(first, after, backward=False)
+    if _given(info, "first"):
+        raise InvalidInput.single("last", "give `first` or `last`, not both", "INVALID")
+    if after is not None:
+        raise InvalidInput.single("after", "pages forward: give `first` with it", "INVALID")
+    return Window(last, before, backward=True)
+
+
+def _given(info: Info[Context, None], name: str) -> bool:
+    """Whether the field being resolved was given ``name`` (not only its default)."""
+    field = info.selected_fields[0]
+    return isinstance(field, SelectedField) and field.arguments.get(name) is not None
 
 
 @strawberry.type

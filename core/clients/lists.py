@@ -17,7 +17,13 @@ from core.clients.model import (
 )
 from core.clients.ports import ClientsUnitOfWork
 from core.clients.usecase import UseCase
-from core.shared.pagination import KeysetPage, OffsetPage, check_first, check_limit_offset
+from core.shared.pagination import (
+    KeysetPage,
+    OffsetPage,
+    check_first,
+    check_limit_offset,
+    keyset_page,
+)
 
 
 class ClientLists(UseCase):
@@ -56,21 +62,29 @@ class ClientLists(UseCase):
         after: tuple[object, int] | None,
         first: int,
         relations: Collection[str] = (),
+        *,
+        backward: bool = False,
     ) -> tuple[KeysetPage[Client], ClientRelated]:
         """A keyset page: cost does not grow with depth. Related rows come in the same
-        transaction, one statement per relation."""
-        check_first(first, maximum=rules.MAX_PAGE)
+        transaction, one statement per relation.
+
+        Forward: the ``first`` clients after the ``after`` key. ``backward`` (Relay's
+        ``last``/``before``): the ``first`` clients just before that key, still in the
+        list's order; read as the reverse order's forward page, then reversed."""
+        check_first(first, maximum=rules.MAX_PAGE, field="last" if backward else "first")
         flt = rules.normalised_filter(caller.account, flt)
         joined, rest = rules.split_relations(relations)
         account_id = caller.account_id
         async with self._uow(read_only=True) as uow:
             rows, catalogs = await uow.clients.list_keyset(
-                account_id, flt, sort, descending, after, first + 1, joined
+                account_id, flt, sort, descending != backward, after, first + 1, joined
             )
             items = rows[:first]
+            if backward:
+                items.reverse()
             related = await _related_in(uow, account_id, items, rest, catalogs)
-        return KeysetPage(
-            items=items, has_next=len(rows) > first, has_previous=after is not None
+        return keyset_page(
+            items, more=len(rows) > first, bounded=after is not None, backward=backward
         ), related
 
     async def related(

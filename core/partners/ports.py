@@ -103,10 +103,17 @@ class PartnerRepository(Protocol):
         ...
 
     async def keyset(
-        self, account_id: int, flt: PartnerFilter, after_id: int | None, limit: int
+        self,
+        account_id: int,
+        flt: PartnerFilter,
+        after_id: int | None,
+        limit: int,
+        *,
+        backward: bool = False,
     ) -> list[Partner]:
         """Up to ``limit`` partners in id order after a cursor (``limit`` includes the one
-        extra row the caller asks for to know whether more exist)."""
+        extra row the caller asks for to know whether more exist); ``backward``: in
+        descending id order before the cursor."""
         ...
 
     async def count(self, account_id: int, flt: PartnerFilter) -> int: ...

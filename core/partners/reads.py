@@ -21,8 +21,9 @@ from core.partners.model import (
     PartnerRelated,
 )
 from core.partners.ports import PartnerStorage, UowFactory
+from core.shared.errors import InvalidInput
 from core.shared.ids import as_id
-from core.shared.pagination import KeysetPage, OffsetPage
+from core.shared.pagination import KeysetPage, OffsetPage, keyset_page
 
 
 @dataclass
@@ -103,13 +104,26 @@ class PartnerReads:
         return OffsetPage(items=items, total=total, limit=limit, offset=offset), related
 
     async def keyset(
-        self, caller: Principal, flt: PartnerFilter, *, first: int, after_id: int | None = None
+        self,
+        caller: Principal,
+        flt: PartnerFilter,
+        *,
+        first: int,
+        after_id: int | None = None,
+        backward: bool = False,
     ) -> KeysetPage[Partner]:
-        rules.check_first(first)
+        """The ``first`` partners after ``after_id`` in id order; ``backward`` (Relay's
+        ``last``/``before``): the ``first`` partners just before it, still in id order."""
+        rules.check_first(first, field="last" if backward else "first")
         async with self._uow(read_only=True) as uow:
-            rows = await uow.partners.partners.keyset(caller.account_id, flt, after_id, first + 1)
-        return KeysetPage(
-            items=rows[:first], has_next=len(rows) > first, has_previous=after_id is not None
+            rows = await uow.partners.partners.keyset(
+                caller.account_id, flt, after_id, first + 1, backward=backward
+            )
+        items = rows[:first]
+        if backward:
+            items.reverse()
+        return keyset_page(
+            items, more=len(rows) > first, bounded=after_id is not None, backward=backward
         )
 
     async def count(self, caller: Principal, flt: PartnerFilter) -> int:
@@ -192,6 +206,17 @@ class PartnerReads:
         self, caller: Principal, page: int, page_size: int
     ) -> OffsetPage[DeletedPartner]:
         limit, offset = rules.check_page(page, page_size)
+        return await self.deletions_from(caller, offset, limit)
+
+    async def deletions_from(
+        self, caller: Principal, offset: int, limit: int
+    ) -> OffsetPage[DeletedPartner]:
+        """Up to ``limit`` deleted partners from position ``offset``, most recent first."""
+        rules.check_first(limit)
+        if offset < 0:
+            raise InvalidInput.single(
+                "offset", "must be zero or a positive integer", "OUT_OF_RANGE"
+            )
         async with self._uow(read_only=True) as uow:
             items, total = await uow.partners.deletions.page(caller.account_id, limit, offset)
         return OffsetPage(items=items, total=total, limit=limit, offset=offset)

@@ -280,6 +280,6 @@ def check_page(page: int, page_size: int) -> tuple[int, int]:
     return page_size, (page - 1) * page_size
 
 
-def check_first(first: int) -> None:
+def check_first(first: int, field: str = "first") -> None:
     if first < 1 or first > MAX_PAGE_SIZE:
-        raise InvalidInput.single("first", f"must be between 1 and {MAX_PAGE_SIZE}")
+        raise InvalidInput.single(field, f"must be between 1 and {MAX_PAGE_SIZE}")

@@ -131,3 +131,4 @@ class OnboardedPage:
     items: list[OnboardedAccount]
     has_next: bool
     total: int
+    has_previous: bool

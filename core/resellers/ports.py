@@ -63,8 +63,11 @@ class ResellerRepository(Protocol):
         filters: OnboardedFilter,
         after_id: int | None,
         limit: int,
+        *,
+        backward: bool = False,
     ) -> list[OnboardedAccount]:
-        """Up to ``limit`` accounts with id > ``after_id``, in id order."""
+        """Up to ``limit`` accounts with id > ``after_id``, in id order; ``backward``: with
+        id < ``after_id``, in descending id order."""
         ...
 
     async def count(self, reseller_account_id: int, filters: OnboardedFilter) -> int: ...

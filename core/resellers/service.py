@@ -23,6 +23,7 @@ from core.resellers.model import (
 from core.resellers.ports import ResellersUnitOfWork, SecretBox
 from core.shared.clock import Clock
 from core.shared.errors import Conflict, InvalidInput, NotFound
+from core.shared.pagination import keyset_page
 
 T = TypeVar("T")
 UowFactory = Callable[..., AbstractAsyncContextManager[ResellersUnitOfWork]]
@@ -143,16 +144,30 @@ class ResellerService:
         *,
         first: int = 20,
         after_id: int | None = None,
+        backward: bool = False,
     ) -> OnboardedPage:
-        """A keyset page of the reseller's onboarded accounts, in id order, with the total."""
+        """A keyset page of the reseller's onboarded accounts, in id order, with the total:
+        the ``first`` after ``after_id``, or with ``backward`` (Relay's ``last``/``before``)
+        the ``first`` just before it."""
         reseller_id = rules.require_reseller(caller)
         if not 1 <= first <= MAX_PAGE:
-            raise InvalidInput.single("first", f"must be between 1 and {MAX_PAGE}", "OUT_OF_RANGE")
+            field = "last" if backward else "first"
+            raise InvalidInput.single(field, f"must be between 1 and {MAX_PAGE}", "OUT_OF_RANGE")
         filters = filters or OnboardedFilter()
         async with self._uow(read_only=True) as uow:
-            rows = await uow.resellers.page(reseller_id, filters, after_id, first + 1)
+            rows = await uow.resellers.page(
+                reseller_id, filters, after_id, first + 1, backward=backward
+            )
             total = await uow.resellers.count(reseller_id, filters)
-        return OnboardedPage(items=rows[:first], has_next=len(rows) > first, total=total)
+        items = rows[:first]
+        if backward:
+            items.reverse()
+        page = keyset_page(
+            items, more=len(rows) > first, bounded=after_id is not None, backward=backward
+        )
+        return OnboardedPage(
+            items=items, has_next=page.has_next, total=total, has_previous=page.has_previous
+        )
 
     async def update_settings(
         self, caller: Principal, account_id: int, changes: SettingsChanges

@@ -32,6 +32,17 @@ class KeysetPage(Generic[T]):
     has_previous: bool
 
 
+def keyset_page(
+    items: Sequence[T], *, more: bool, bounded: bool, backward: bool = False
+) -> KeysetPage[T]:
+    """A keyset page read with one extra row: ``more`` says the extra row came back,
+    ``bounded`` that a cursor was given. Forward, more rows means a next page and a cursor a
+    previous one; backward (Relay's ``last``/``before``), the other way round."""
+    if backward:
+        return KeysetPage(items=items, has_next=bounded, has_previous=more)
+    return KeysetPage(items=items, has_next=more, has_previous=bounded)
+
+
 def check_limit_offset(limit: int, offset: int, *, max_limit: int) -> None:
     errors: list[FieldError] = []
     if limit < 1:

@@ -30,19 +30,22 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def decode_cursor(cursor: str, sort: ClientSortField, descending: bool) -> tuple[object, int]:
-    """``(sort value, id)`` for ``ClientService.page``; InvalidInput on anything else."""
-    cursor_sort, direction, value, last_id = decode_values(cursor, 4)
+def decode_cursor(
+    cursor: str, sort: ClientSortField, descending: bool, field: str = "after"
+) -> tuple[object, int]:
+    """``(sort value, id)`` for ``ClientService.page``; InvalidInput naming ``field`` on
+    anything else."""
+    cursor_sort, direction, value, last_id = decode_values(cursor, 4, field)
     if not _is_int(last_id):
-        raise InvalidInput.single("after", "not a valid cursor", "INVALID")
+        raise InvalidInput.single(field, "not a valid cursor", "INVALID")
     wanted = [sort.value, "desc" if descending else "asc"]
     if [cursor_sort, direction] != wanted:
         raise InvalidInput.single(
-            "after",
+            field,
             f"the cursor was taken with sort {cursor_sort} {direction}, "
-            f"not {wanted[0]} {wanted[1]}; restart pagination without `after`",
+            f"not {wanted[0]} {wanted[1]}; restart pagination without `{field}`",
             "INVALID",
         )
     if not (_is_int(value) if sort in _INT_SORTS else isinstance(value, str)):
-        raise InvalidInput.single("after", "not a valid cursor", "INVALID")
+        raise InvalidInput.single(field, "not a valid cursor", "INVALID")
     return value, last_id

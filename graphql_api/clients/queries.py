@@ -13,12 +13,23 @@ from strawberry.types.nodes import SelectedField
 from core.clients import model as m
 from core.clients import rules
 from core.shared.errors import FieldError, InvalidInput, NotFound
+from core.shared.pagination import OffsetPage
 from graphql_api.clients import build, convert, selection
 from graphql_api.clients import types as t
 from graphql_api.clients.client import Client, ClientConnection, ClientEdge
 from graphql_api.clients.cursors import decode_cursor, encode_cursor
+from graphql_api.connections import Connection, Slice, connection, slice_of
 from graphql_api.context import Context
-from graphql_api.relay import Node, NodeFetcher, PageInfo, fetch_node, local_id, register_node
+from graphql_api.relay import (
+    Node,
+    NodeFetcher,
+    PageInfo,
+    Window,
+    fetch_node,
+    local_id,
+    register_node,
+    window,
+)
 from graphql_api.scalars import RecordState
 
 GqlInfo = Info[Context, None]
@@ -83,8 +94,7 @@ def to_filter(flt: ClientFilterInput | None) -> m.ClientFilter:
 
 async def _clients_page(
     info: GqlInfo,
-    first: int,
-    after: str | None,
+    want: Window,
     flt: ClientFilterInput | None,
     sort: ClientSortInput | None,
 ) -> ClientConnection:
@@ -93,7 +103,11 @@ async def _clients_page(
     sort_field = m.ClientSortField(sort.field.value)
     descending = sort.direction is SortDirection.DESC
     domain_filter = to_filter(flt)
-    after_key = decode_cursor(after, sort_field, descending) if after is not None else None
+    key = (
+        None
+        if want.cursor is None
+        else decode_cursor(want.cursor, sort_field, descending, want.field)
+    )
     field = info.selected_fields[0]
     assert isinstance(field, SelectedField)  # the field being resolved
     page, related = await info.context.services.clients.page(
@@ -101,9 +115,10 @@ async def _clients_page(
         domain_filter,
         sort_field,
         descending,
-        after_key,
-        first,
+        key,
+        want.size,
         selection.connection_relations(field),
+        backward=want.backward,
     )
     nodes = build.build_clients(page.items, related)
     with_cursors = selection.selects(field, "edges")
@@ -137,6 +152,17 @@ async def _catalog(
     return list(page.items)
 
 
+async def _catalog_page(
+    info: GqlInfo, kind: m.CatalogKind, where: Slice
+) -> OffsetPage[m.CatalogItem]:
+    caller = await info.context.principal()
+    return await info.context.services.clients.list_catalog(caller, kind, where.limit, where.offset)
+
+
+def _deprecated(replacement: str) -> str:
+    return f"use {replacement} (a Relay connection with totalCount); kept for one release"
+
+
 async def _renaming_limit(call: Awaitable[T]) -> T:
     """The service names the page size ``limit``; this API calls it ``first``."""
     try:
@@ -152,16 +178,21 @@ async def _renaming_limit(call: Awaitable[T]) -> T:
 
 @strawberry.type
 class ClientQuery:
-    @strawberry.field(description="Clients of the calling account, as a Relay connection.")
+    @strawberry.field(
+        description="Clients of the calling account, as a Relay connection: `first`/`after` "
+        "forward, or `last`/`before` backward (not both)."
+    )
     async def clients(
         self,
         info: GqlInfo,
         first: int = 25,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: ClientFilterInput | None = None,
         sort: ClientSortInput | None = None,
     ) -> ClientConnection:
-        return await _clients_page(info, first, after, filter, sort)
+        return await _clients_page(info, window(info, first, after, last, before), filter, sort)
 
     @strawberry.field(description="Any object by global id; null when it does not exist.")
     async def node(self, info: GqlInfo, id: strawberry.ID) -> Node | None:
@@ -188,28 +219,64 @@ class ClientQuery:
             return None
         return await build.build_one(info, entity, info.selected_fields[0].selections)
 
-    @strawberry.field(description="Payment types of the account (at most 50 per call).")
+    @strawberry.field(
+        description="Payment types of the account (at most 50 per call).",
+        deprecation_reason=_deprecated("paymentTypesConnection"),
+    )
     async def payment_types(
         self, info: GqlInfo, first: int = rules.MAX_LIMIT, offset: int = 0
     ) -> list[t.PaymentType]:
         items = await _catalog(info, m.CatalogKind.PAYMENT_TYPE, first, offset)
         return [convert.payment_type(i) for i in items]
 
-    @strawberry.field(description="Price lists of the account (at most 50 per call).")
+    @strawberry.field(description="Payment types of the account (at most 50 per page).")
+    async def payment_types_connection(
+        self, info: GqlInfo, first: int = rules.MAX_LIMIT, after: str | None = None
+    ) -> Connection[t.PaymentType]:
+        where = slice_of("pt", first, after, maximum=rules.MAX_LIMIT)
+        page = await _catalog_page(info, m.CatalogKind.PAYMENT_TYPE, where)
+        return connection(where, page.items, page.total, convert.payment_type)
+
+    @strawberry.field(
+        description="Price lists of the account (at most 50 per call).",
+        deprecation_reason=_deprecated("priceListsConnection"),
+    )
     async def price_lists(
         self, info: GqlInfo, first: int = rules.MAX_LIMIT, offset: int = 0
     ) -> list[t.PriceList]:
         items = await _catalog(info, m.CatalogKind.PRICE_LIST, first, offset)
         return [convert.price_list(i) for i in items]
 
-    @strawberry.field(description="Sale conditions of the account (at most 50 per call).")
+    @strawberry.field(description="Price lists of the account (at most 50 per page).")
+    async def price_lists_connection(
+        self, info: GqlInfo, first: int = rules.MAX_LIMIT, after: str | None = None
+    ) -> Connection[t.PriceList]:
+        where = slice_of("pl", first, after, maximum=rules.MAX_LIMIT)
+        page = await _catalog_page(info, m.CatalogKind.PRICE_LIST, where)
+        return connection(where, page.items, page.total, convert.price_list)
+
+    @strawberry.field(
+        description="Sale conditions of the account (at most 50 per call).",
+        deprecation_reason=_deprecated("saleConditionsConnection"),
+    )
     async def sale_conditions(
         self, info: GqlInfo, first: int = rules.MAX_LIMIT, offset: int = 0
     ) -> list[t.SaleCondition]:
         items = await _catalog(info, m.CatalogKind.SALE_CONDITION, first, offset)
         return [convert.sale_condition(i) for i in items]
 
-    @strawberry.field(description="Definitions of additional client attributes (at most 50).")
+    @strawberry.field(description="Sale conditions of the account (at most 50 per page).")
+    async def sale_conditions_connection(
+        self, info: GqlInfo, first: int = rules.MAX_LIMIT, after: str | None = None
+    ) -> Connection[t.SaleCondition]:
+        where = slice_of("sc", first, after, maximum=rules.MAX_LIMIT)
+        page = await _catalog_page(info, m.CatalogKind.SALE_CONDITION, where)
+        return connection(where, page.items, page.total, convert.sale_condition)
+
+    @strawberry.field(
+        description="Definitions of additional client attributes (at most 50).",
+        deprecation_reason=_deprecated("dynamicAttributesConnection"),
+    )
     async def dynamic_attributes(
         self, info: GqlInfo, first: int = rules.MAX_LIMIT, offset: int = 0
     ) -> list[t.DynamicAttribute]:
@@ -218,6 +285,19 @@ class ClientQuery:
             info.context.services.clients.list_attribute_definitions(caller, first, offset)
         )
         return [convert.dynamic_attribute(i) for i in page.items]
+
+    @strawberry.field(
+        description="Definitions of additional client attributes (at most 50 per page)."
+    )
+    async def dynamic_attributes_connection(
+        self, info: GqlInfo, first: int = rules.MAX_LIMIT, after: str | None = None
+    ) -> Connection[t.DynamicAttribute]:
+        caller = await info.context.principal()
+        where = slice_of("da", first, after, maximum=rules.MAX_LIMIT)
+        page = await info.context.services.clients.list_attribute_definitions(
+            caller, where.limit, where.offset
+        )
+        return connection(where, page.items, page.total, convert.dynamic_attribute)
 
 
 # -- node(id:) fetchers ---------------------------------------------------------------------------

@@ -20,7 +20,12 @@ from core.partners.errors import FieldRefused, MissingField
 from core.shared.errors import InvalidInput
 from core.shared.ids import MAX_ID_DIGITS, is_ascii_digits
 from graphql_api.errors import graphql_name
-from graphql_api.partners.types import COMPANY_TYPE, PARTNER_TYPE, PartnerRoleKind
+from graphql_api.partners.types import (
+    COMERCIAL_DEPRECATION,
+    COMPANY_TYPE,
+    PARTNER_TYPE,
+    PartnerRoleKind,
+)
 from graphql_api.relay import from_global_id, local_id
 
 T = TypeVar("T")
@@ -93,7 +98,10 @@ class BusinessPartnerInput:
     company_id: str | None = None
     agent_id: str | None = None
     contact_name: str | None = None
-    comercial_name: str | None = None
+    commercial_name: str | None = None
+    comercial_name: str | None = strawberry.field(
+        default=None, deprecation_reason=COMERCIAL_DEPRECATION
+    )
     tin: str | None = None
     observation: str | None = None
     origin: str | None = None
@@ -106,7 +114,10 @@ class BusinessPartnerInput:
 class CompanyInput:
     id_remote: str | None = None
     company_name: str | None = None
-    comercial_name: str | None = None
+    commercial_name: str | None = None
+    comercial_name: str | None = strawberry.field(
+        default=None, deprecation_reason=COMERCIAL_DEPRECATION
+    )
     tin: str | None = None
 
 
@@ -121,6 +132,19 @@ class PartnerCatalogItemInput:
 # -- into the core's inputs -----------------------------------------------------------------
 
 
+def commercial_name(value: BusinessPartnerInput | CompanyInput) -> str | None:
+    """``commercialName``, or the seed's deprecated ``comercialName``; both given and
+    different is the caller's error."""
+    new, old = value.commercial_name, value.comercial_name
+    if new is not None and old is not None and new != old:
+        raise InvalidInput.single(
+            "commercial_name",
+            "give commercialName or its deprecated alias comercialName, not two different values",
+            "INVALID",
+        )
+    return new if new is not None else old
+
+
 def partner_input(value: BusinessPartnerInput) -> ci.PartnerInput:
     """The given fields (``companyId`` also takes a Company global id)."""
     return ci.PartnerInput(
@@ -130,7 +154,7 @@ def partner_input(value: BusinessPartnerInput) -> ci.PartnerInput:
         company_id=None if value.company_id is None else _company_ref(value.company_id),
         agent_id=value.agent_id,
         contact_name=value.contact_name,
-        comercial_name=value.comercial_name,
+        comercial_name=commercial_name(value),
         tin=value.tin,
         observation=value.observation,
         origin=value.origin,
@@ -183,7 +207,7 @@ def company_input(value: CompanyInput) -> ci.CompanyInput:
     return ci.CompanyInput(
         id_remote=value.id_remote,
         company_name=value.company_name,
-        comercial_name=value.comercial_name,
+        comercial_name=commercial_name(value),
         tin=value.tin,
     )
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import strawberry
 
 from core.partners import rules
-from core.partners.inputs import Assignment
-from core.partners.model import DocumentKind, Partner
+from core.partners.inputs import Assignment, PartnerInput
+from core.partners.model import DocumentKind, Partner, QueueMessage
+from core.shared.errors import FieldError, InvalidInput
 from graphql_api.errors import UserError, attempt
 from graphql_api.partners import loaders
 from graphql_api.partners.inputs import (
@@ -34,6 +35,19 @@ from graphql_api.partners.types import (
     base_url,
 )
 from graphql_api.relay import local_id
+
+
+def _partner_items(values: list[BusinessPartnerInput]) -> list[PartnerInput]:
+    """The core's inputs of a batch; an item's input error names its position."""
+    items = []
+    for index, value in enumerate(values):
+        try:
+            items.append(partner_input(value))
+        except InvalidInput as exc:
+            raise InvalidInput(
+                [FieldError(f"[{index}].{e.field}", e.message, e.code) for e in exc.errors]
+            ) from None
+    return items
 
 
 @strawberry.type
@@ -178,10 +192,11 @@ class PartnerMutation:
     ) -> CreateBusinessPartnersPayload:
         caller = await info.context.principal()
         queue = loaders.partners(info).queue
-        items = [partner_input(x) for x in input]
-        msg, errors = await attempt(
-            lambda: legacy_field_errors(queue.enqueue_create(caller, items))
-        )
+
+        async def enqueue() -> QueueMessage:
+            return await queue.enqueue_create(caller, _partner_items(input))
+
+        msg, errors = await attempt(lambda: legacy_field_errors(enqueue()))
         return CreateBusinessPartnersPayload(
             job=PartnerJob.from_entity(msg, base_url(info)) if msg else None, user_errors=errors
         )

@@ -8,6 +8,7 @@ from core.partners import geo, rules
 from core.partners import model as m
 from core.partners.errors import PartnerNotFound
 from core.shared.errors import InvalidInput
+from graphql_api.connections import Connection, connection, in_memory, slice_of
 from graphql_api.partners import loaders
 from graphql_api.partners.inputs import BusinessPartnerFilter, partner_filter
 from graphql_api.partners.types import (
@@ -26,48 +27,71 @@ from graphql_api.partners.types import (
     base_url,
 )
 from graphql_api.relay import (
+    Window,
     decode_id_cursor,
     encode_cursor,
     local_id,
     page_info,
     register_node,
+    window,
 )
 
 CURSOR_KIND = "bp"
+_AGENTS = m.PartnerFilter(role_kind=m.RoleKind.AGENT)
+
+
+def _deprecated(replacement: str) -> str:
+    return f"use {replacement} (a Relay connection with totalCount); kept for one release"
+
+
+async def _companies(info: GqlInfo) -> list[m.Company]:
+    caller = await info.context.principal()
+    return list(await loaders.partners(info).companies.all(caller))
 
 
 def _cursor(partner_id: int) -> str:
     return encode_cursor([CURSOR_KIND, partner_id])
 
 
+async def partner_connection(
+    info: GqlInfo, flt: m.PartnerFilter, want: Window
+) -> BusinessPartnerConnection:
+    caller = await info.context.principal()
+    rules.check_first(want.size, field="last" if want.backward else "first")
+    bound = None if want.cursor is None else decode_id_cursor(want.cursor, CURSOR_KIND, want.field)
+    page = await loaders.partners(info).reads.keyset(
+        caller, flt, first=want.size, after_id=bound, backward=want.backward
+    )
+    edges = [
+        BusinessPartnerEdge(cursor=_cursor(p.id), node=BusinessPartner.from_entity(p))
+        for p in page.items
+    ]
+    return BusinessPartnerConnection(
+        edges=edges,
+        page_info=page_info(
+            [e.cursor for e in edges], has_next=page.has_next, has_previous=page.has_previous
+        ),
+        filter=flt,
+    )
+
+
 @strawberry.type
 class PartnerQuery:
-    @strawberry.field(description="Business partners, in id order (Relay cursor pagination).")
+    @strawberry.field(
+        description="Business partners, in id order (Relay cursor pagination): "
+        "`first`/`after` forward, or `last`/`before` backward (not both)."
+    )
     async def business_partners(
         self,
         info: GqlInfo,
         first: int = 20,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: BusinessPartnerFilter | None = None,
     ) -> BusinessPartnerConnection:
-        caller = await info.context.principal()
         flt = partner_filter(filter)
-        rules.check_first(first)
-        after_id = None if after is None else decode_id_cursor(after, CURSOR_KIND)
-        page = await loaders.partners(info).reads.keyset(
-            caller, flt, first=first, after_id=after_id
-        )
-        edges = [
-            BusinessPartnerEdge(cursor=_cursor(p.id), node=BusinessPartner.from_entity(p))
-            for p in page.items
-        ]
-        return BusinessPartnerConnection(
-            edges=edges,
-            page_info=page_info(
-                [e.cursor for e in edges], has_next=page.has_next, has_previous=page.has_previous
-            ),
-            filter=flt,
-        )
+        return await partner_connection(info, flt, window(info, first, after, last, before))
 
     @strawberry.field(
         description="One partner by global id, or by idRemote (unique per "
@@ -86,46 +110,102 @@ class PartnerQuery:
         partner = await reads.by_remote_id(caller, str(id_remote))
         return BusinessPartner.from_entity(partner) if partner else None
 
-    @strawberry.field
+    @strawberry.field(deprecation_reason=_deprecated("companiesConnection"))
     async def companies(self, info: GqlInfo) -> list[Company]:
-        caller = await info.context.principal()
-        return [Company.from_entity(c) for c in await loaders.partners(info).companies.all(caller)]
+        return [Company.from_entity(c) for c in await _companies(info)]
 
-    @strawberry.field
+    @strawberry.field(description="The account's companies, in id order.")
+    async def companies_connection(
+        self, info: GqlInfo, first: int = 20, after: str | None = None
+    ) -> Connection[Company]:
+        where = slice_of("co", first, after, maximum=rules.MAX_PAGE_SIZE)
+        return in_memory(where, await _companies(info), Company.from_entity)
+
+    @strawberry.field(deprecation_reason=_deprecated("partnerRolesConnection"))
     async def partner_roles(self, info: GqlInfo) -> list[PartnerRole]:
         return [PartnerRole.from_entity(r) for r in (await loaders.catalogs(info)).roles]
 
-    @strawberry.field
+    @strawberry.field(description="Partner roles (client, agent ...).")
+    async def partner_roles_connection(
+        self, info: GqlInfo, first: int = 20, after: str | None = None
+    ) -> Connection[PartnerRole]:
+        where = slice_of("pr", first, after, maximum=rules.MAX_PAGE_SIZE)
+        return in_memory(where, (await loaders.catalogs(info)).roles, PartnerRole.from_entity)
+
+    @strawberry.field(deprecation_reason=_deprecated("partnerStatusesConnection"))
     async def partner_statuses(self, info: GqlInfo) -> list[PartnerStatus]:
         return [PartnerStatus.from_entity(s) for s in (await loaders.catalogs(info)).statuses]
 
-    @strawberry.field
+    @strawberry.field(description="Partner statuses of the account.")
+    async def partner_statuses_connection(
+        self, info: GqlInfo, first: int = 20, after: str | None = None
+    ) -> Connection[PartnerStatus]:
+        where = slice_of("ps", first, after, maximum=rules.MAX_PAGE_SIZE)
+        statuses = (await loaders.catalogs(info)).statuses
+        return in_memory(where, statuses, PartnerStatus.from_entity)
+
+    @strawberry.field(deprecation_reason=_deprecated("contactTypesConnection"))
     async def contact_types(self, info: GqlInfo) -> list[PartnerContactType]:
         catalogs = await loaders.catalogs(info)
         return [PartnerContactType.from_entity(t) for t in catalogs.contact_types]
 
-    @strawberry.field
+    @strawberry.field(description="Contact types (phone, email ...) of the account.")
+    async def contact_types_connection(
+        self, info: GqlInfo, first: int = 20, after: str | None = None
+    ) -> Connection[PartnerContactType]:
+        where = slice_of("ct", first, after, maximum=rules.MAX_PAGE_SIZE)
+        types = (await loaders.catalogs(info)).contact_types
+        return in_memory(where, types, PartnerContactType.from_entity)
+
+    @strawberry.field(
+        description="Countries (ISO 3166-1): a fixed list, the same for every account."
+    )
     def countries(self) -> list[Country]:
         return [Country.from_entity(c) for c in geo.COUNTRIES]
 
     @strawberry.field(
         description="The first partners whose role is an agent, in id order, with their "
-        "`clients`. Page through all of them with businessPartners(filter: {roleKind: AGENT})."
+        "`clients`. Page through all of them with businessPartners(filter: {roleKind: AGENT}).",
+        deprecation_reason=_deprecated("agentsConnection"),
     )
     async def agents(self, info: GqlInfo, first: int = 20) -> list[BusinessPartner]:
         caller = await info.context.principal()
-        page = await loaders.partners(info).reads.keyset(
-            caller, m.PartnerFilter(role_kind=m.RoleKind.AGENT), first=first
-        )
+        page = await loaders.partners(info).reads.keyset(caller, _AGENTS, first=first)
         return [BusinessPartner.from_entity(p) for p in page.items]
 
-    @strawberry.field(description="Deleted partners, most recent first.")
+    @strawberry.field(
+        description="Partners whose role is an agent, in id order, with their `clients`: "
+        "`first`/`after` forward, or `last`/`before` backward (not both)."
+    )
+    async def agents_connection(
+        self,
+        info: GqlInfo,
+        first: int = 20,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> BusinessPartnerConnection:
+        return await partner_connection(info, _AGENTS, window(info, first, after, last, before))
+
+    @strawberry.field(
+        description="Deleted partners, most recent first.",
+        deprecation_reason=_deprecated("deletedBusinessPartnersConnection"),
+    )
     async def deleted_business_partners(
         self, info: GqlInfo, page: int = 1, page_size: int = 20
     ) -> list[DeletedBusinessPartner]:
         caller = await info.context.principal()
         result = await loaders.partners(info).reads.deletions(caller, page, page_size)
         return [DeletedBusinessPartner.from_entity(d) for d in result.items]
+
+    @strawberry.field(description="Deleted partners, most recent first.")
+    async def deleted_business_partners_connection(
+        self, info: GqlInfo, first: int = 20, after: str | None = None
+    ) -> Connection[DeletedBusinessPartner]:
+        caller = await info.context.principal()
+        where = slice_of("dp", first, after, maximum=rules.MAX_PAGE_SIZE)
+        found = await loaders.partners(info).reads.deletions_from(caller, where.offset, where.limit)
+        return connection(where, found.items, found.total, DeletedBusinessPartner.from_entity)
 
     @strawberry.field(description="A queued creation job (another tenant's reads as null).")
     async def partner_job(self, info: GqlInfo, id: strawberry.ID) -> PartnerJob | None:

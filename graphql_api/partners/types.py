@@ -19,6 +19,8 @@ from graphql_api.partners import loaders
 from graphql_api.relay import Node, PageInfo, to_global_id
 from graphql_api.scalars import utc_datetime
 
+COMERCIAL_DEPRECATION = "use commercialName (the seed's spelling, kept for one release)"
+
 GqlInfo = Info[Context, None]
 PARTNER_TYPE = "BusinessPartner"
 COMPANY_TYPE = "Company"
@@ -119,7 +121,12 @@ class Company(Node):
     database_id: int
     id_remote: str
     company_name: str
-    comercial_name: str
+    comercial_name: str = strawberry.field(deprecation_reason=COMERCIAL_DEPRECATION)
+
+    @strawberry.field(description="Commercial (trade) name.")
+    def commercial_name(self) -> str:
+        return self.comercial_name
+
     tin: str
 
     @classmethod
@@ -241,7 +248,12 @@ class BusinessPartner(Node):
     database_id: int
     id_remote: str
     contact_name: str
-    comercial_name: str
+    comercial_name: str = strawberry.field(deprecation_reason=COMERCIAL_DEPRECATION)
+
+    @strawberry.field(description="Commercial (trade) name.")
+    def commercial_name(self) -> str:
+        return self.comercial_name
+
     tin: str
     tin_valid: bool | None = strawberry.field(
         description="Whether the tax id is valid for the location's country (null: unchecked)."
@@ -320,6 +332,10 @@ class BusinessPartnerConnection:
     edges: list[BusinessPartnerEdge]
     page_info: PageInfo
     filter: strawberry.Private[m.PartnerFilter]
+
+    @strawberry.field(description="The page's partners, without cursors.")
+    def nodes(self) -> list[BusinessPartner]:
+        return [edge.node for edge in self.edges]
 
     @strawberry.field(description="How many partners match the filter (one COUNT query).")
     async def total_count(self, info: GqlInfo) -> int:

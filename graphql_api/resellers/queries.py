@@ -8,7 +8,14 @@ from strawberry.types import Info
 
 from core.shared.errors import NotFound
 from graphql_api.context import Context
-from graphql_api.relay import decode_id_cursor, encode_cursor, local_id, page_info, register_node
+from graphql_api.relay import (
+    decode_id_cursor,
+    encode_cursor,
+    local_id,
+    page_info,
+    register_node,
+    window,
+)
 from graphql_api.resellers import types as t
 from graphql_api.resellers.inputs import OnboardedAccountFilter
 
@@ -44,21 +51,30 @@ class ResellerQuery:
             user=t.CurrentUser.from_entity(user) if user is not None else None,
         )
 
-    @strawberry.field(description="Accounts the calling reseller onboarded (resellers only).")
+    @strawberry.field(
+        description="Accounts the calling reseller onboarded (resellers only): "
+        "`first`/`after` forward, or `last`/`before` backward (not both)."
+    )
     async def onboarded_accounts(
         self,
         info: GqlInfo,
         first: int = 20,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: OnboardedAccountFilter | None = None,
     ) -> t.OnboardedAccountConnection:
         caller = await info.context.principal()
-        after_id = decode_id_cursor(after, CURSOR_KIND) if after is not None else None
+        want = window(info, first, after, last, before)
+        bound = (
+            None if want.cursor is None else decode_id_cursor(want.cursor, CURSOR_KIND, want.field)
+        )
         page = await info.context.services.resellers.page(
             caller,
             filter.to_core() if filter is not None else None,
-            first=first,
-            after_id=after_id,
+            first=want.size,
+            after_id=bound,
+            backward=want.backward,
         )
         edges = [
             t.OnboardedAccountEdge(
@@ -69,7 +85,7 @@ class ResellerQuery:
         return t.OnboardedAccountConnection(
             edges=edges,
             page_info=page_info(
-                [e.cursor for e in edges], has_next=page.has_next, has_previous=after_id is not None
+                [e.cursor for e in edges], has_next=page.has_next, has_previous=page.has_previous
             ),
             total_count=page.total,
         )

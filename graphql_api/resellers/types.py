@@ -95,6 +95,10 @@ class OnboardedAccountConnection:
     page_info: PageInfo
     total_count: int = strawberry.field(description="Accounts matching the filter.")
 
+    @strawberry.field(description="The page's accounts, without cursors.")
+    def nodes(self) -> list[OnboardedAccount]:
+        return [edge.node for edge in self.edges]
+
 
 @strawberry.type(description="A generated username and password, shown only in this answer.")
 class GeneratedCredentials:

@@ -241,12 +241,20 @@ class FakeResellerRepository(ResellerRepository):
         filters: OnboardedFilter,
         after_id: int | None,
         limit: int,
+        *,
+        backward: bool = False,
     ) -> list[OnboardedAccount]:
         rows = sorted(
             (r for r in self._mine(reseller_account_id) if self._matches(r, filters)),
             key=lambda r: r.account_id,
+            reverse=backward,
         )
-        return [r for r in rows if after_id is None or r.account_id > after_id][:limit]
+        return [
+            r
+            for r in rows
+            if after_id is None
+            or (r.account_id < after_id if backward else r.account_id > after_id)
+        ][:limit]
 
     async def count(self, reseller_account_id: int, filters: OnboardedFilter) -> int:
         return sum(1 for r in self._mine(reseller_account_id) if self._matches(r, filters))

@@ -265,10 +265,20 @@ class FakePartnerRepository(_Fake, ports.PartnerRepository):
         return found[offset : offset + limit], len(found)
 
     async def keyset(
-        self, account_id: int, flt: PartnerFilter, after_id: int | None, limit: int
+        self,
+        account_id: int,
+        flt: PartnerFilter,
+        after_id: int | None,
+        limit: int,
+        *,
+        backward: bool = False,
     ) -> list[Partner]:
-        found = [p for p in self._filtered(account_id, flt) if after_id is None or p.id > after_id]
-        return found[:limit]
+        found = [
+            p
+            for p in self._filtered(account_id, flt)
+            if after_id is None or (p.id < after_id if backward else p.id > after_id)
+        ]
+        return (found[::-1] if backward else found)[:limit]
 
     async def count(self, account_id: int, flt: PartnerFilter) -> int:
         return len(self._filtered(account_id, flt))

@@ -255,12 +255,15 @@ class SqlResellerRepository:
         filters: OnboardedFilter,
         after_id: int | None,
         limit: int,
+        *,
+        backward: bool = False,
     ) -> list[OnboardedAccount]:
         clauses = _where(reseller_account_id, filters)
+        key = s.c.account_id
         if after_id is not None:
-            clauses.append(s.c.account_id > after_id)
+            clauses.append(key < after_id if backward else key > after_id)
         rows = await self._conn.execute(
-            select(*_PUBLIC).where(*clauses).order_by(s.c.account_id).limit(limit)
+            select(*_PUBLIC).where(*clauses).order_by(key.desc() if backward else key).limit(limit)
         )
         return [_onboarded(r) for r in rows]
 

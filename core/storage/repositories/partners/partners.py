@@ -170,13 +170,20 @@ class SqlPartnerRepository(SqlBase):
         return [make(Partner, r) for r in rows], total
 
     async def keyset(
-        self, account_id: int, flt: PartnerFilter, after_id: int | None, limit: int
+        self,
+        account_id: int,
+        flt: PartnerFilter,
+        after_id: int | None,
+        limit: int,
+        *,
+        backward: bool = False,
     ) -> list[Partner]:
         conds = partner_conditions(account_id, flt)
+        key = bp_partners.c.id
         if after_id is not None:
-            conds.append(bp_partners.c.id > after_id)
+            conds.append(key < after_id if backward else key > after_id)
         rows = await self._conn.execute(
-            select(*_PARTNER).where(*conds).order_by(bp_partners.c.id).limit(limit)
+            select(*_PARTNER).where(*conds).order_by(key.desc() if backward else key).limit(limit)
         )
         return [make(Partner, r) for r in rows]
 
