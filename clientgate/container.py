@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from clientgate.settings import Settings
 from core.accounts.service import AccountService
+from core.accounts.tokens import TokenService
 from core.clients.service import ClientService
 from core.partners.service import PartnerService
 from core.resellers.secretbox import FernetSecretBox
@@ -37,6 +38,7 @@ class Services:
     clock: Clock
     hasher: SecretHasher
     accounts: AccountService
+    tokens: TokenService
     clients: ClientService
     resellers: ResellerService
     partners: PartnerService
@@ -98,6 +100,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         clock=clock,
         hasher=hasher,
         accounts=accounts,
+        tokens=TokenService(uow, hasher, clock),
         clients=ClientService(uow, clock),
         partners=PartnerService(uow, clock),
         resellers=ResellerService(
