@@ -13,6 +13,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 
 from core.accounts import rules
+from core.accounts.last_use import LAST_USED_RESOLUTION, LastUseClaims
 from core.accounts.model import (
     Account,
     AccountChanges,
@@ -44,9 +45,6 @@ SESSION_PREFIX = "cgs"
 _USERNAME = re.compile(r"^[A-Za-z0-9._@+-]{3,100}$")
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
-LAST_USED_RESOLUTION = 60
-"""Seconds: a token's last use is written at most this often, so that authenticating stays a
-read on all but one request a minute per token."""
 MAX_ACCOUNT_PAGE = 1000
 
 
@@ -64,6 +62,7 @@ class AccountService:
         self._clock = clock
         self._passwords = passwords or PasswordHasher()
         self._session_ttl = session_ttl
+        self._last_use = LastUseClaims()
 
     async def create_account(
         self,
@@ -123,7 +122,7 @@ class AccountService:
         if found is None:
             raise AuthenticationFailed("invalid, revoked or expired token")
         account, token_id, last_used = found
-        if last_used is None or last_used <= now - LAST_USED_RESOLUTION:
+        if self._last_use.claim(token_id, last_used, now):
             await self._record_use(account.id, token_id, now)
         return Principal(account=account, kind=PrincipalKind.API_TOKEN, credential_id=token_id)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.accounts.last_use import LAST_USED_RESOLUTION, MAX_TRACKED, LastUseClaims
 from core.accounts.model import AccountChanges, Principal, TokenState
-from core.accounts.service import LAST_USED_RESOLUTION, AccountService
+from core.accounts.service import AccountService
 from core.accounts.tokens import MAX_ACTIVE_TOKENS, TokenService
 from core.shared.clock import FixedClock
 from core.shared.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
@@ -202,3 +203,24 @@ async def test_account_names_refuse_nul() -> None:
     with pytest.raises(InvalidInput) as caught:
         await world.accounts.create_account(name="a\x00b", country="PE")
     assert caught.value.errors[0].field == "name"
+
+
+def test_one_request_of_a_process_claims_the_write_of_a_last_use() -> None:
+    claims = LastUseClaims()
+    assert claims.claim(1, None, NOW)  # never used: this request writes
+    assert not claims.claim(1, None, NOW)  # the same burst: already claimed here
+    assert claims.claim(2, None, NOW)  # another token
+    assert not claims.claim(1, None, NOW + LAST_USED_RESOLUTION - 1)
+    assert claims.claim(1, NOW, NOW + LAST_USED_RESOLUTION)  # a minute on
+    assert not claims.claim(3, NOW + 10, NOW + 20)  # written recently (another instance)
+
+
+def test_claims_stay_bounded() -> None:
+    claims = LastUseClaims()
+    for token_id in range(MAX_TRACKED):
+        assert claims.claim(token_id, None, NOW)
+    assert claims.claim(MAX_TRACKED, None, NOW + LAST_USED_RESOLUTION)  # old ones dropped
+    assert len(claims._claimed) == 1
+    for token_id in range(MAX_TRACKED + 5):
+        claims.claim(10**6 + token_id, None, NOW + LAST_USED_RESOLUTION)
+    assert len(claims._claimed) <= MAX_TRACKED

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from clientgate.container import Services
+from core.accounts.last_use import LAST_USED_RESOLUTION
 from core.accounts.model import AccountChanges, TokenState
-from core.accounts.service import LAST_USED_RESOLUTION, AccountService
+from core.accounts.service import AccountService
 from core.accounts.tokens import TokenService
 from core.shared.clock import FixedClock
 from core.shared.errors import AuthenticationFailed, NotFound
@@ -98,12 +99,17 @@ async def test_last_use_is_written_at_most_once_a_minute(
     assert LAST_USED_RESOLUTION == 60
 
 
-async def test_concurrent_first_uses_all_authenticate(clocked: Clocked, make_account: Any) -> None:
+async def test_a_burst_of_first_uses_writes_once(
+    services: Services, clocked: Clocked, make_account: Any
+) -> None:
     secret = (await make_account("PE")).token
-    principals = await asyncio.gather(
-        *(clocked.accounts.authenticate_token(secret) for _ in range(8))
-    )
+    with counting_statements(services) as counter:
+        principals = await asyncio.gather(
+            *(clocked.accounts.authenticate_token(secret) for _ in range(8))
+        )
     assert len({p.credential_id for p in principals}) == 1
+    # One request of the burst claims the write; the others stay reads (no queue on the lock).
+    assert len(updates(counter.statements)) == 1
     token = await clocked.tokens.get(principals[0], principals[0].credential_id)
     assert token.last_used_at == clocked.clock.now()
 

@@ -30,7 +30,7 @@ api_tokens = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("revoked_at", BigInteger, nullable=True),
     # Added by 0004: a token stops authenticating at expires_at; last_used_at is written at
-    # most once a minute per token (core.accounts.service.LAST_USED_RESOLUTION).
+    # most once a minute per token (core.accounts.last_use.LAST_USED_RESOLUTION).
     Column("expires_at", BigInteger, nullable=True),
     Column("last_used_at", BigInteger, nullable=True),
 )
