@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import re
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -128,14 +129,17 @@ def token_key(secret_key: str) -> bytes:
 
 async def authenticate(db: Db, conn: Any, key: bytes, token: str) -> dict[str, Any] | None:
     """The account of an API token, as clientgate finds it: HMAC-SHA256 of the token, one
-    indexed lookup joined to the account (every account column), not revoked."""
+    indexed lookup joined to the account (every account column), neither revoked nor expired.
+    (clientgate also writes the token's last use, at most once a minute: not per request.)"""
     if not token or len(token) > 256:
         return None
     digest = hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
     found = await db.fetch(
         conn,
-        f"SELECT {ACCOUNT_SQL_COLS}, t.id FROM accounts a JOIN api_tokens t "
-        "ON t.account_id = a.id WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+        f"SELECT {ACCOUNT_SQL_COLS}, t.id, t.last_used_at FROM accounts a JOIN api_tokens t "
+        "ON t.account_id = a.id WHERE t.token_hash = $1 AND t.revoked_at IS NULL "
+        "AND (t.expires_at IS NULL OR t.expires_at > $2)",
         digest,
+        int(time.time()),
     )
     return dict(zip(ACCOUNT_KEYS, found[0], strict=False)) if found else None

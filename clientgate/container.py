@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from clientgate.probes import probed_metrics
 from clientgate.settings import Settings
 from core.accounts.service import AccountService
+from core.accounts.tokens import TokenService
 from core.clients.service import ClientService
 from core.idempotency.sealing import FernetSealer
 from core.idempotency.service import IdempotencyService
@@ -41,6 +42,7 @@ class Services:
     clock: Clock
     hasher: SecretHasher
     accounts: AccountService
+    tokens: TokenService
     clients: ClientService
     resellers: ResellerService
     partners: PartnerService
@@ -106,6 +108,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         clock=clock,
         hasher=hasher,
         accounts=accounts,
+        tokens=TokenService(uow, hasher, clock),
         clients=ClientService(uow, clock),
         partners=partners,
         resellers=ResellerService(

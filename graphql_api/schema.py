@@ -16,7 +16,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from graphql_api import clients, partners, resellers
+from graphql_api import accounts, clients, partners, resellers
 from graphql_api.config import GraphQLConfig
 from graphql_api.execution import FastLeafExecutionContext
 from graphql_api.extensions import schema_extensions
@@ -24,11 +24,17 @@ from graphql_api.scalars import SCALARS
 from httpkit.metrics import Metrics
 from httpkit.ratelimit import Limiter
 
-QUERIES: tuple[type, ...] = (clients.ClientQuery, *resellers.QUERIES, *partners.QUERIES)
+QUERIES: tuple[type, ...] = (
+    clients.ClientQuery,
+    *resellers.QUERIES,
+    *partners.QUERIES,
+    *accounts.QUERIES,
+)
 MUTATIONS: tuple[type, ...] = (
     clients.ClientMutation,
     *resellers.MUTATIONS,
     *partners.MUTATIONS,
+    *accounts.MUTATIONS,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (*partners.SUBSCRIPTIONS,)
 
@@ -37,6 +43,7 @@ EXTRA_TYPES: tuple[type, ...] = (
     *clients.EXTRA_TYPES,
     *resellers.EXTRA_TYPES,
     *partners.EXTRA_TYPES,
+    *accounts.EXTRA_TYPES,
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from core.accounts.service import AccountService
+from core.accounts.tokens import TokenService
 from core.clients.service import ClientService
 from core.partners.service import PartnerService
 from core.resellers.service import ResellerService
@@ -14,6 +15,9 @@ from core.resellers.service import ResellerService
 class FaceServices(Protocol):
     @property
     def accounts(self) -> AccountService: ...
+
+    @property
+    def tokens(self) -> TokenService: ...
 
     @property
     def clients(self) -> ClientService: ...

@@ -40,11 +40,77 @@ class Principal:
 
 
 @dataclass(frozen=True)
+class AccountChanges:
+    """What an operator changes on an account; None leaves a field as it is."""
+
+    name: str | None = None
+    is_reseller: bool | None = None
+    strict_tax_ids: bool | None = None
+
+    def is_empty(self) -> bool:
+        return self.name is None and self.is_reseller is None and self.strict_tax_ids is None
+
+
+@dataclass(frozen=True)
+class AccountPage:
+    """Accounts in id order, after a given id (the operator's list, across tenants)."""
+
+    items: list[Account]
+    has_next: bool
+
+
+@dataclass(frozen=True)
 class NewAccount:
     """A created account with its first API token, which is shown only this once."""
 
     account: Account
-    token: str
+    token: str = field(repr=False)
+
+
+class TokenState(StrEnum):
+    """Whether an API token authenticates: only ACTIVE ones do."""
+
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    """An API token's record. Its secret is never kept: storage holds only a keyed hash."""
+
+    id: int
+    account_id: int
+    label: str
+    created_at: int
+    expires_at: int | None = None
+    last_used_at: int | None = None
+    """Unix seconds of the last authenticated request, recorded at most once a minute."""
+    revoked_at: int | None = None
+
+    def state(self, now: int) -> TokenState:
+        if self.revoked_at is not None:
+            return TokenState.REVOKED
+        if self.expires_at is not None and self.expires_at <= now:
+            return TokenState.EXPIRED
+        return TokenState.ACTIVE
+
+
+@dataclass(frozen=True)
+class NewApiToken:
+    """A created API token and its secret, which is shown only this once."""
+
+    token: ApiToken
+    secret: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class TokenPage:
+    """An account's API tokens in id order, with how many it has in all."""
+
+    items: list[ApiToken]
+    has_next: bool
+    total: int
 
 
 class UserKind(StrEnum):

@@ -1,7 +1,8 @@
 """Accounts (tenants), their users and credentials: creating them, resolving credentials to
-a ``Principal``, web sessions. Methods that act for a caller take ``caller`` first; the ones
-that establish who the caller is take credentials; ``create_users`` works inside another
-service's unit of work."""
+a ``Principal``, web sessions, and the operator's list and changes of accounts. Methods that
+act for a caller take ``caller`` first; the ones that establish who the caller is take
+credentials; the operator's (the CLI) name the account; ``create_users`` works inside another
+service's unit of work. API tokens' lifecycle is ``core.accounts.tokens``."""
 
 from __future__ import annotations
 
@@ -9,9 +10,14 @@ import asyncio
 import re
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import replace
 
+from core.accounts import rules
+from core.accounts.last_use import LAST_USED_RESOLUTION, LastUseClaims
 from core.accounts.model import (
     Account,
+    AccountChanges,
+    AccountPage,
     NewAccount,
     NewUser,
     Principal,
@@ -21,9 +27,15 @@ from core.accounts.model import (
     User,
     UserKind,
 )
-from core.accounts.ports import AccountsUnitOfWork
+from core.accounts.ports import AccountsUnitOfWork, WithAccounts
 from core.shared.clock import Clock
-from core.shared.errors import AuthenticationFailed, FieldError, InvalidInput, NotFound
+from core.shared.errors import (
+    AuthenticationFailed,
+    FieldError,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+)
 from core.shared.secrets import PasswordHasher, SecretHasher, new_password, new_token
 from core.shared.taxid import SUPPORTED_COUNTRIES
 
@@ -33,6 +45,7 @@ SESSION_PREFIX = "cgs"
 _USERNAME = re.compile(r"^[A-Za-z0-9._@+-]{3,100}$")
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
+MAX_ACCOUNT_PAGE = 1000
 
 
 class AccountService:
@@ -49,6 +62,7 @@ class AccountService:
         self._clock = clock
         self._passwords = passwords or PasswordHasher()
         self._session_ttl = session_ttl
+        self._last_use = LastUseClaims()
 
     async def create_account(
         self,
@@ -61,11 +75,7 @@ class AccountService:
     ) -> NewAccount:
         name = name.strip()
         country = country.strip().upper()
-        errors = []
-        if not name:
-            errors.append(FieldError("name", "must not be empty", "REQUIRED"))
-        elif len(name) > 200:
-            errors.append(FieldError("name", "must be at most 200 characters", "TOO_LONG"))
+        errors = rules.account_name_errors(name)
         if country not in SUPPORTED_COUNTRIES:
             errors.append(
                 FieldError(
@@ -89,23 +99,16 @@ class AccountService:
             await uow.commit()
         return NewAccount(account=account, token=token)
 
-    async def issue_token(self, account_id: int, name: str = "api") -> str:
-        token = new_token()
-        async with self._uow() as uow:
-            await uow.accounts.add_token(
-                account_id, self._hasher.hash(token), name, self._clock.now()
-            )
-            await uow.commit()
-        return token
-
     async def authenticate_token(self, token: str) -> Principal:
-        """An API token or a web session token (they differ by prefix)."""
+        """An API token or a web session token (they differ by prefix). Revoked and expired
+        ones fail at once: nothing about a credential is remembered between calls."""
         if not token or len(token) > 256:
             raise AuthenticationFailed("invalid token")
         digest = self._hasher.hash(token)
+        now = self._clock.now()
         async with self._uow(read_only=True) as uow:
             if token.startswith(SESSION_PREFIX + "_"):
-                session = await uow.accounts.session_principal(digest, self._clock.now())
+                session = await uow.accounts.session_principal(digest, now)
                 if session is None:
                     raise AuthenticationFailed("invalid or expired session")
                 account, session_id, user_id = session
@@ -115,11 +118,26 @@ class AccountService:
                     credential_id=session_id,
                     user_id=user_id,
                 )
-            found = await uow.accounts.account_for_token(digest)
+            found = await uow.accounts.account_for_token(digest, now)
         if found is None:
-            raise AuthenticationFailed("invalid token")
-        account, token_id = found
+            raise AuthenticationFailed("invalid, revoked or expired token")
+        account, token_id, last_used = found
+        if self._last_use.claim(token_id, last_used, now):
+            await self._record_use(account.id, token_id, now)
         return Principal(account=account, kind=PrincipalKind.API_TOKEN, credential_id=token_id)
+
+    async def _record_use(self, account_id: int, token_id: int, now: int) -> None:
+        """Write a token's last use (the once-a-minute write of ``authenticate_token``)."""
+        try:
+            async with self._uow() as uow:
+                await uow.accounts.touch_token(
+                    account_id, token_id, now, now - LAST_USED_RESOLUTION + 1
+                )
+                await uow.commit()
+        except ServiceUnavailable:
+            # Bookkeeping, not a check: a token that verified is let through even when the
+            # database cannot take this write in time (the next request records the use).
+            return
 
     # -- users --------------------------------------------------------------------------------
 
@@ -129,7 +147,7 @@ class AccountService:
         return await asyncio.to_thread(self._passwords.verify, password, user.secret_hash)
 
     async def create_users(
-        self, uow: AccountsUnitOfWork, specs: Sequence[tuple[int, str, UserKind]]
+        self, uow: WithAccounts, specs: Sequence[tuple[int, str, UserKind]]
     ) -> list[NewUser]:
         """Users ``(account id, username, kind)`` with generated passwords, inside the caller's
         unit of work, in one statement. Raises Conflict, creating none, if a username is taken."""
@@ -147,7 +165,7 @@ class AccountService:
         return [NewUser(user, password) for user, password in zip(users, passwords, strict=True)]
 
     async def create_user(
-        self, uow: AccountsUnitOfWork, account_id: int, username: str, kind: UserKind
+        self, uow: WithAccounts, account_id: int, username: str, kind: UserKind
     ) -> NewUser:
         """One user with a generated password, inside the caller's unit of work."""
         return (await self.create_users(uow, [(account_id, username, kind)]))[0]
@@ -264,3 +282,34 @@ class AccountService:
         """An account by id (an internal path: no caller)."""
         async with self._uow(read_only=True) as uow:
             return await uow.accounts.get(account_id)
+
+    # -- the operator's (CLI): every tenant, no caller ------------------------------------------
+
+    async def page_accounts(self, *, after_id: int | None = None, limit: int = 100) -> AccountPage:
+        """Accounts in id order after ``after_id``."""
+        if not 1 <= limit <= MAX_ACCOUNT_PAGE:
+            raise InvalidInput.single(
+                "limit", f"must be between 1 and {MAX_ACCOUNT_PAGE}", "OUT_OF_RANGE"
+            )
+        async with self._uow(read_only=True) as uow:
+            rows = await uow.directory.page(after_id, limit + 1)
+        return AccountPage(items=rows[:limit], has_next=len(rows) > limit)
+
+    async def update_account(self, account_id: int, changes: AccountChanges) -> Account:
+        """Rename an account, or turn strict tax ids or the reseller flag on or off. An account
+        that stops being a reseller keeps the accounts it onboarded, but can no longer onboard
+        or list them."""
+        if changes.name is not None:
+            name = changes.name.strip()
+            errors = rules.account_name_errors(name)
+            if errors:
+                raise InvalidInput(errors)
+            changes = replace(changes, name=name)
+        if changes.is_empty():
+            raise InvalidInput.single("account", "nothing to change", "REQUIRED")
+        async with self._uow() as uow:
+            updated = await uow.accounts.update(account_id, changes, self._clock.now())
+            if updated is None:
+                raise NotFound("account", account_id)
+            await uow.commit()
+        return updated

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from core.shared.errors import ServiceUnavailable
 from core.storage.engine import create_sqlite_read_engine, is_sqlite
-from core.storage.repositories.accounts import SqlAccountRepository
+from core.storage.repositories.accounts import SqlAccountDirectory, SqlAccountRepository
 from core.storage.repositories.clients import (
     SqlAddressRepository,
     SqlAttributeRepository,
@@ -112,6 +112,7 @@ class SqlUnitOfWork:
             raise ServiceUnavailable(reason) from exc
         self._conn = conn
         self.accounts = SqlAccountRepository(conn)
+        self.directory = SqlAccountDirectory(conn)
         self.clients = SqlClientRepository(conn)
         self.contacts = SqlContactRepository(conn)
         self.addresses = SqlAddressRepository(conn)

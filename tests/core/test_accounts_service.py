@@ -31,9 +31,10 @@ async def test_created_token_is_stored_only_as_its_hash() -> None:
     created = await service.create_account(name="Acme", country="pe")
     assert created.account.country == "PE"
     assert created.token not in uow.accounts.tokens
+    assert uow.commits == 1
     principal = await service.authenticate_token(created.token)
     assert principal.kind is PrincipalKind.API_TOKEN
-    assert uow.commits == 1
+    assert uow.commits == 2 and uow.accounts.touches == 1  # its first use is recorded
 
 
 async def test_sessions_expire_with_the_clock() -> None:

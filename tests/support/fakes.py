@@ -11,8 +11,8 @@ from dataclasses import replace
 from enum import IntEnum
 from types import TracebackType
 
-from core.accounts.model import Account, SecretScheme, User, UserKind
-from core.accounts.ports import AccountRepository, AccountsUnitOfWork
+from core.accounts.model import Account, AccountChanges, ApiToken, SecretScheme, User, UserKind
+from core.accounts.ports import AccountDirectory, AccountRepository, AccountsUnitOfWork
 from core.resellers.errors import RucTaken
 from core.resellers.model import (
     IntegrationType,
@@ -22,13 +22,18 @@ from core.resellers.model import (
     ValidatorEntity,
 )
 from core.resellers.ports import ResellerRepository, ResellersUnitOfWork
-from core.shared.errors import Conflict
+from core.shared.errors import Conflict, ServiceUnavailable
 
 
 class FakeAccountRepository(AccountRepository):
     def __init__(self) -> None:
         self.accounts: dict[int, Account] = {}
-        self.tokens: dict[str, tuple[int, int]] = {}
+        self.tokens: dict[str, ApiToken] = {}
+        """By hash, as storage finds them."""
+        self.touches = 0
+        """Writes of a token's last use that changed a row."""
+        self.unavailable_for_touches = False
+        """Makes recording a token's use fail as a busy database does."""
         self.users: dict[int, User] = {}
         self.sessions: dict[str, dict[str, int | None]] = {}
 
@@ -58,17 +63,83 @@ class FakeAccountRepository(AccountRepository):
     async def get(self, account_id: int) -> Account | None:
         return self.accounts.get(account_id)
 
-    async def add_token(self, account_id: int, token_hash: str, name: str, now: int) -> int:
-        token_id = len(self.tokens) + 1
-        self.tokens[token_hash] = (account_id, token_id)
-        return token_id
+    async def update(self, account_id: int, changes: AccountChanges, now: int) -> Account | None:
+        account = self.accounts.get(account_id)
+        if account is None:
+            return None
+        values = {k: v for k, v in vars(changes).items() if v is not None}
+        updated = replace(account, **values, updated_at=now)
+        self.accounts[account_id] = updated
+        return updated
 
-    async def account_for_token(self, token_hash: str) -> tuple[Account, int] | None:
+    def _token_by_id(self, account_id: int, token_id: int) -> tuple[str, ApiToken] | None:
+        return next(
+            (
+                (digest, t)
+                for digest, t in self.tokens.items()
+                if t.id == token_id and t.account_id == account_id
+            ),
+            None,
+        )
+
+    async def add_token(
+        self, account_id: int, token_hash: str, label: str, now: int, expires_at: int | None = None
+    ) -> ApiToken:
+        token = ApiToken(len(self.tokens) + 1, account_id, label, now, expires_at)
+        self.tokens[token_hash] = token
+        return token
+
+    async def account_for_token(
+        self, token_hash: str, now: int
+    ) -> tuple[Account, int, int | None] | None:
         found = self.tokens.get(token_hash)
-        return (self.accounts[found[0]], found[1]) if found else None
+        if found is None or found.state(now).value != "active":
+            return None
+        return self.accounts[found.account_id], found.id, found.last_used_at
+
+    async def touch_token(
+        self, account_id: int, token_id: int, now: int, stale_before: int
+    ) -> None:
+        if self.unavailable_for_touches:
+            raise ServiceUnavailable("the database is busy (write lock)")
+        found = self._token_by_id(account_id, token_id)
+        if found is None:
+            return
+        digest, token = found
+        if token.last_used_at is None or token.last_used_at < stale_before:
+            self.tokens[digest] = replace(token, last_used_at=now)
+            self.touches += 1
+
+    async def get_token(self, account_id: int, token_id: int) -> ApiToken | None:
+        found = self._token_by_id(account_id, token_id)
+        return found[1] if found else None
+
+    async def tokens_page(
+        self, account_id: int, after_id: int | None, limit: int
+    ) -> list[ApiToken]:
+        mine = sorted(
+            (t for t in self.tokens.values() if t.account_id == account_id), key=lambda t: t.id
+        )
+        return [t for t in mine if after_id is None or t.id > after_id][:limit]
 
     async def count_tokens(self, account_id: int) -> int:
-        return sum(1 for a, _ in self.tokens.values() if a == account_id)
+        return sum(1 for t in self.tokens.values() if t.account_id == account_id)
+
+    async def count_active_tokens(self, account_id: int, now: int) -> int:
+        return sum(
+            1
+            for t in self.tokens.values()
+            if t.account_id == account_id and t.state(now).value == "active"
+        )
+
+    async def revoke_token(self, account_id: int, token_id: int, now: int) -> ApiToken | None:
+        found = self._token_by_id(account_id, token_id)
+        if found is None:
+            return None
+        digest, token = found
+        if token.revoked_at is None:
+            token = self.tokens[digest] = replace(token, revoked_at=now)
+        return token
 
     async def add_users(
         self, rows: Sequence[tuple[int, str, UserKind, SecretScheme, str]], now: int
@@ -287,6 +358,17 @@ class FakeResellerRepository(ResellerRepository):
         return (row.external_ose_username, self.secrets.get(account_id)) if row else None
 
 
+class FakeAccountDirectory(AccountDirectory):
+    """Every account of a fake account repository, for the operator."""
+
+    def __init__(self, accounts: FakeAccountRepository) -> None:
+        self._accounts = accounts
+
+    async def page(self, after_id: int | None, limit: int) -> list[Account]:
+        ids = sorted(i for i in self._accounts.accounts if after_id is None or i > after_id)
+        return [self._accounts.accounts[i] for i in ids[:limit]]
+
+
 class FakeUnitOfWork(AccountsUnitOfWork, ResellersUnitOfWork):
     """One in-memory unit of work for the accounts and resellers ports, and its own factory
     (``uow()`` / ``uow(read_only=True)`` return it). Commits are counted; nothing is rolled
@@ -296,6 +378,7 @@ class FakeUnitOfWork(AccountsUnitOfWork, ResellersUnitOfWork):
     def __init__(self, accounts: FakeAccountRepository | None = None) -> None:
         self._accounts = accounts or FakeAccountRepository()
         self._resellers = FakeResellerRepository(self._accounts)
+        self._directory = FakeAccountDirectory(self._accounts)
         self.commits = 0
 
     @property
@@ -305,6 +388,10 @@ class FakeUnitOfWork(AccountsUnitOfWork, ResellersUnitOfWork):
     @property
     def resellers(self) -> FakeResellerRepository:
         return self._resellers
+
+    @property
+    def directory(self) -> FakeAccountDirectory:
+        return self._directory
 
     def __call__(self, *, read_only: bool = False) -> FakeUnitOfWork:
         return self

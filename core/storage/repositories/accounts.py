@@ -3,11 +3,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.accounts.model import Account, SecretScheme, User, UserKind
+from core.accounts.model import Account, AccountChanges, ApiToken, SecretScheme, User, UserKind
 from core.shared.errors import Conflict
 from core.storage.tables.accounts import accounts, api_tokens, sessions, users
 
@@ -21,10 +21,42 @@ def account_from_row(row: Any) -> Account:
 # Every request authenticates: these run prebuilt, bound per call, rows read by position.
 _ACCOUNT_WIDTH = len(_ACCOUNT_COLS)
 _ACCOUNT_FOR_TOKEN = (
-    select(*_ACCOUNT_COLS, api_tokens.c.id)
+    select(*_ACCOUNT_COLS, api_tokens.c.id, api_tokens.c.last_used_at)
     .join(api_tokens, api_tokens.c.account_id == accounts.c.id)
-    .where(api_tokens.c.token_hash == bindparam("token_hash"), api_tokens.c.revoked_at.is_(None))
+    .where(
+        api_tokens.c.token_hash == bindparam("token_hash"),
+        api_tokens.c.revoked_at.is_(None),
+        or_(api_tokens.c.expires_at.is_(None), api_tokens.c.expires_at > bindparam("now")),
+    )
 )
+# Once a minute per token at most: the WHERE makes concurrent requests write it once.
+_TOUCH_TOKEN = (
+    update(api_tokens)
+    .where(
+        api_tokens.c.id == bindparam("t_id"),
+        api_tokens.c.account_id == bindparam("t_account_id"),
+        or_(
+            api_tokens.c.last_used_at.is_(None),
+            api_tokens.c.last_used_at < bindparam("t_stale_before"),
+        ),
+    )
+    .values(last_used_at=bindparam("t_now"))
+)
+_TOKEN_COLS = [
+    api_tokens.c.id,
+    api_tokens.c.account_id,
+    api_tokens.c.name.label("label"),
+    api_tokens.c.created_at,
+    api_tokens.c.expires_at,
+    api_tokens.c.last_used_at,
+    api_tokens.c.revoked_at,
+]
+
+
+def _token(row: Any) -> ApiToken:
+    return ApiToken(**row._mapping)
+
+
 _SESSION_PRINCIPAL = (
     select(*_ACCOUNT_COLS, sessions.c.id, sessions.c.user_id)
     .join(sessions, sessions.c.account_id == accounts.c.id)
@@ -68,19 +100,88 @@ class _SqlAccountCore:
         ).first()
         return account_from_row(row) if row else None
 
-    async def add_token(self, account_id: int, token_hash: str, name: str, now: int) -> int:
+    async def update(self, account_id: int, changes: AccountChanges, now: int) -> Account | None:
+        values: dict[str, object] = {"updated_at": now}
+        if changes.name is not None:
+            values["name"] = changes.name
+        if changes.is_reseller is not None:
+            values["is_reseller"] = changes.is_reseller
+        if changes.strict_tax_ids is not None:
+            values["strict_tax_ids"] = changes.strict_tax_ids
+        row = (
+            await self._conn.execute(
+                update(accounts)
+                .where(accounts.c.id == account_id)
+                .values(values)
+                .returning(*_ACCOUNT_COLS)
+            )
+        ).first()
+        return account_from_row(row) if row else None
+
+
+class SqlTokenMixin:
+    """API tokens of the account repository."""
+
+    _conn: AsyncConnection
+
+    async def add_token(
+        self, account_id: int, token_hash: str, label: str, now: int, expires_at: int | None = None
+    ) -> ApiToken:
         result = await self._conn.execute(
             insert(api_tokens)
-            .values(account_id=account_id, token_hash=token_hash, name=name, created_at=now)
-            .returning(api_tokens.c.id)
+            .values(
+                account_id=account_id,
+                token_hash=token_hash,
+                name=label,
+                created_at=now,
+                expires_at=expires_at,
+            )
+            .returning(*_TOKEN_COLS)
         )
-        return int(result.scalar_one())
+        return _token(result.one())
 
-    async def account_for_token(self, token_hash: str) -> tuple[Account, int] | None:
-        row = (await self._conn.execute(_ACCOUNT_FOR_TOKEN, {"token_hash": token_hash})).first()
+    async def account_for_token(
+        self, token_hash: str, now: int
+    ) -> tuple[Account, int, int | None] | None:
+        row = (
+            await self._conn.execute(_ACCOUNT_FOR_TOKEN, {"token_hash": token_hash, "now": now})
+        ).first()
         if row is None:
             return None
-        return Account(*row[:_ACCOUNT_WIDTH]), int(row[_ACCOUNT_WIDTH])
+        width = _ACCOUNT_WIDTH
+        return Account(*row[:width]), int(row[width]), row[width + 1]
+
+    async def touch_token(
+        self, account_id: int, token_id: int, now: int, stale_before: int
+    ) -> None:
+        await self._conn.execute(
+            _TOUCH_TOKEN,
+            {
+                "t_id": token_id,
+                "t_account_id": account_id,
+                "t_now": now,
+                "t_stale_before": stale_before,
+            },
+        )
+
+    async def get_token(self, account_id: int, token_id: int) -> ApiToken | None:
+        row = (
+            await self._conn.execute(
+                select(*_TOKEN_COLS).where(
+                    api_tokens.c.account_id == account_id, api_tokens.c.id == token_id
+                )
+            )
+        ).first()
+        return _token(row) if row else None
+
+    async def tokens_page(
+        self, account_id: int, after_id: int | None, limit: int
+    ) -> list[ApiToken]:
+        stmt = select(*_TOKEN_COLS).where(api_tokens.c.account_id == account_id)
+        if after_id is not None:
+            stmt = stmt.where(api_tokens.c.id > after_id)
+        rows = await self._conn.execute(stmt.order_by(api_tokens.c.id).limit(limit))
+        return [_token(r) for r in rows]
 
     async def count_tokens(self, account_id: int) -> int:
         return int(
@@ -90,6 +191,26 @@ class _SqlAccountCore:
                 )
             ).scalar_one()
         )
+
+    async def count_active_tokens(self, account_id: int, now: int) -> int:
+        stmt = select(func.count()).where(
+            api_tokens.c.account_id == account_id,
+            api_tokens.c.revoked_at.is_(None),
+            or_(api_tokens.c.expires_at.is_(None), api_tokens.c.expires_at > now),
+        )
+        return int((await self._conn.execute(stmt)).scalar_one())
+
+    async def revoke_token(self, account_id: int, token_id: int, now: int) -> ApiToken | None:
+        await self._conn.execute(
+            update(api_tokens)
+            .where(
+                api_tokens.c.account_id == account_id,
+                api_tokens.c.id == token_id,
+                api_tokens.c.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
+        )
+        return await self.get_token(account_id, token_id)
 
 
 def _user(row: Any) -> User:
@@ -207,5 +328,19 @@ class SqlUserMixin:
         )
 
 
-class SqlAccountRepository(_SqlAccountCore, SqlUserMixin):
+class SqlAccountRepository(_SqlAccountCore, SqlTokenMixin, SqlUserMixin):
     """Accounts, API tokens, users and sessions."""
+
+
+class SqlAccountDirectory:
+    """Every account, for the operator (see ``core.accounts.ports.AccountDirectory``)."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def page(self, after_id: int | None, limit: int) -> list[Account]:
+        stmt = select(*_ACCOUNT_COLS)
+        if after_id is not None:
+            stmt = stmt.where(accounts.c.id > after_id)
+        rows = await self._conn.execute(stmt.order_by(accounts.c.id).limit(limit))
+        return [account_from_row(r) for r in rows]

@@ -24,9 +24,15 @@ api_tokens = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
+    # The token's label. The column keeps its first name so that instances of the previous
+    # release keep working against a migrated database (a rename would break them mid-deploy).
     Column("name", String(100), nullable=False),
     Column("created_at", BigInteger, nullable=False),
     Column("revoked_at", BigInteger, nullable=True),
+    # Added by 0004: a token stops authenticating at expires_at; last_used_at is written at
+    # most once a minute per token (core.accounts.last_use.LAST_USED_RESOLUTION).
+    Column("expires_at", BigInteger, nullable=True),
+    Column("last_used_at", BigInteger, nullable=True),
 )
 Index("ix_api_tokens_account", api_tokens.c.account_id)
 
