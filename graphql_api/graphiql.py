@@ -60,6 +60,12 @@ query FirstClients {
       // ?q=...&variables=...&headers=... prefill the editors (shareable links). Not
       // ?query=: a GET with `query` is a GraphQL request, not a page.
       const params = new URLSearchParams(window.location.search);
+      // The headers (the token) survive a refresh of the tab: kept in sessionStorage, which
+      // dies with the tab (never localStorage).
+      const HEADERS_KEY = "clientgate:headers";
+      if (params.get("headers")) {
+        window.sessionStorage.setItem(HEADERS_KEY, params.get("headers"));
+      }
       const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
 
       function App() {
@@ -71,12 +77,13 @@ query FirstClients {
           defaultQuery: EXAMPLE_QUERY,
           query: params.get("q") || undefined,
           variables: params.get("variables") || undefined,
-          headers: params.get("headers") || undefined,
+          headers: window.sessionStorage.getItem(HEADERS_KEY) || undefined,
+          onEditHeaders: (value) => window.sessionStorage.setItem(HEADERS_KEY, value),
           isHeadersEditorEnabled: true,
-          // Editor state (tabs hold the headers, hence the token) lives in sessionStorage:
-          // it dies with the tab instead of staying in localStorage.
+          // Editor state, headers (the token) included, lives in sessionStorage: it survives
+          // a refresh of the tab and dies with it, never staying in localStorage.
           storage: window.sessionStorage,
-          shouldPersistHeaders: false,
+          shouldPersistHeaders: true,
         });
       }
       ReactDOM.createRoot(document.getElementById("graphiql")).render(React.createElement(App));

@@ -115,6 +115,15 @@ def test_graphiql_runs_a_clients_query_offline(server: LiveServer, tmp_path: Pat
         )
         result = driver.find_element(By.CSS_SELECTOR, ".graphiql-response").text
         assert "Zoila" in result and "errors" not in result
+        # Back on /graphql in the same tab (no prefill in the link): the tab's editors come
+        # back from sessionStorage, token included, and the query runs again.
+        driver.get(f"{server.base_url}/graphql")
+        run = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, ".graphiql-execute-button")))
+        run.click()
+        wait.until(
+            lambda d: "Navegadora" in d.find_element(By.CSS_SELECTOR, ".graphiql-response").text
+        )
+        session = driver.execute_script("return JSON.stringify(Object.assign({}, sessionStorage))")
         resources = driver.execute_script(
             "return performance.getEntriesByType('resource').map(e => e.name)"
         )
@@ -129,6 +138,7 @@ def test_graphiql_runs_a_clients_query_offline(server: LiveServer, tmp_path: Pat
     finally:
         driver.quit()
     assert token not in stored
+    assert token in session  # kept for the tab only
     assert any(s.endswith("/static/graphiql/graphiql.min.js") for s in scripts), scripts
     for loaded in [*scripts, *resources]:
         # Inline data: URLs (the empty favicon) involve no network.
