@@ -32,6 +32,7 @@ typecheck: $(STAMP)
 
 # make bench BENCH_ARGS="--small --graphql-only" (see python -m bench --help)
 bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { echo "make bench needs wrk: apt-get install wrk (Debian/Ubuntu) or brew install wrk" >&2; exit 2; }
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # GraphiQL's assets come from the npm registry (committed package-lock.json) when npm is
