@@ -184,4 +184,5 @@ def face(
         WebSocketRoute("/graphql", view),
         *static_routes(),
     ]
-    return Face("graphql", routes, (Dialect("graphql", ("/graphql",), error_body),))
+    # "/graphql" and what is under "/graphql/"; "/graphqlx" is no GraphQL path.
+    return Face("graphql", routes, (Dialect("graphql", ("/graphql/",), error_body),))

@@ -197,3 +197,12 @@ async def test_an_unknown_static_file_is_a_json_404(http: httpx.AsyncClient) -> 
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/json"
     assert response.json() == {"error": "Not found."}
+
+
+async def test_only_graphql_paths_answer_graphql_errors(http: httpx.AsyncClient) -> None:
+    under = await http.get("/graphql/x")
+    assert under.status_code == 404
+    assert under.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    beside = await http.get("/graphqlx")
+    assert beside.status_code == 404
+    assert beside.json() == {"error": "Not found."}
