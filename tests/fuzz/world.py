@@ -286,6 +286,7 @@ async def build_world(http: httpx.AsyncClient, services: Services) -> World:
         "Contact": [x["id"] for c in clients for x in c["contacts"]],
         "Address": [x["id"] for c in clients for x in c["addresses"]],
         "Item": item_gids,
+        "Document": [document["createDocument"]["document"]["id"]],
         "BusinessPartner": partner_gids,
         "Company": [catalogs["co"]["company"]["id"]],
         "OnboardedAccount": [e["node"]["id"] for e in onboarded["onboardedAccounts"]["edges"]],
