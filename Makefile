@@ -50,4 +50,4 @@ schema: $(STAMP)
 	$(BIN)/clientgate export-schema -o schema.graphql
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -47,6 +47,7 @@ _GET_REFUSAL = "not allowed when using GET"
 # escape in the document or inside a variable, instead of failing deep in the database.
 _NUL_ESCAPE = re.compile(r"\\u0000|\\u\{0+\}")
 NUL_REFUSAL = "text must not contain NUL (\\u0000) characters"
+BODY_NOT_OBJECT = "The GraphQL request body must be a JSON object."
 
 
 def _has_nul(value: object) -> bool:
@@ -104,6 +105,15 @@ class GraphQLApp(GraphQL[Context, None]):
     def decode_json(self, data: str | bytes) -> object:
         # orjson.JSONDecodeError subclasses json.JSONDecodeError: Strawberry's 400 still applies.
         return orjson.loads(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        parsed = super().parse_json(data)
+        # A POSTed body (bytes) must be an object, or a list for a batch: Strawberry reads any
+        # other JSON value with ``.get`` (a 500). GET's ``variables`` arrive as text and
+        # Strawberry checks them itself.
+        if isinstance(data, bytes) and not isinstance(parsed, dict | list):
+            raise HTTPException(400, BODY_NOT_OBJECT)
+        return parsed
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -234,4 +244,5 @@ def face(
         WebSocketRoute("/graphql", view),
         *static_routes(),
     ]
-    return Face("graphql", routes, (Dialect("graphql", ("/graphql",), error_body),))
+    # "/graphql" and what is under "/graphql/"; "/graphqlx" is no GraphQL path.
+    return Face("graphql", routes, (Dialect("graphql", ("/graphql/",), error_body),))

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 from strawberry.http.ides import get_graphql_ide_html
 
@@ -109,7 +110,7 @@ def static_routes(node_modules: Path = NODE_MODULES) -> list[Route]:
         rel = ASSETS.get(request.path_params["name"])
         path = node_modules / rel if rel else None
         if path is None or not path.is_file():
-            return PlainTextResponse("not found", status_code=404)
+            raise HTTPException(404)  # answered by the root, in the path's dialect
         media = "text/css" if path.suffix == ".css" else "text/javascript"
         # Versions are pinned by package-lock.json; a day of caching is safe.
         return FileResponse(

@@ -7,6 +7,7 @@ from enum import Enum
 from typing import Any, NewType
 
 import strawberry
+from graphql import GraphQLError
 
 from core.shared.ids import is_ascii_digits
 
@@ -15,13 +16,15 @@ Long = NewType("Long", int)
 
 
 def _parse_long(value: object) -> int:
+    # GraphQLError, as the built-in scalars raise: graphql-core reports it as the caller's
+    # mistake; any other exception in a literal (``number: "x"``) reads as a server bug.
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValueError("Long must be an integer")
+        raise GraphQLError("Long must be an integer")
     if isinstance(value, str) and not is_ascii_digits(value.removeprefix("-")):
-        raise ValueError("Long must be written with the digits 0-9")
+        raise GraphQLError("Long must be written with the digits 0-9")
     number = int(value)
     if not -(2**63) <= number < 2**63:
-        raise ValueError("Long must fit in 64 bits")
+        raise GraphQLError("Long must fit in 64 bits")
     return number
 
 

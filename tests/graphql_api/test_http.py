@@ -166,3 +166,46 @@ def test_websocket_route_speaks_graphql_transport_ws(services: Any) -> None:
         assert ws.receive_json() == {"type": "connection_ack"}
         ws.send_json({"type": "ping"})
         assert ws.receive_json()["type"] == "pong"
+
+
+async def test_a_body_that_is_json_but_not_an_object_is_400(
+    http: httpx.AsyncClient, make_account: Any
+) -> None:
+    acc = await make_account("PE")
+    for body in (b"null", b"1", b'"{ paymentTypes { name } }"', b"true"):
+        response = await http.post(
+            "/graphql",
+            content=body,
+            headers={"access_token": acc.token, "content-type": "application/json"},
+        )
+        assert response.status_code == 400, (body, response.text)
+        assert response.json() == {
+            "errors": [
+                {
+                    "message": "The GraphQL request body must be a JSON object.",
+                    "extensions": {"code": "BAD_REQUEST"},
+                }
+            ]
+        }
+    # GET's variables keep Strawberry's own message.
+    response = await http.get(
+        "/graphql", params={"query": QUERY, "variables": "1"}, headers={"access_token": acc.token}
+    )
+    assert response.status_code == 400
+    assert "`variables` must be an object" in response.json()["errors"][0]["message"]
+
+
+async def test_an_unknown_static_file_is_a_json_404(http: httpx.AsyncClient) -> None:
+    response = await http.get("/static/graphiql/%C2%B2")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"error": "Not found."}
+
+
+async def test_only_graphql_paths_answer_graphql_errors(http: httpx.AsyncClient) -> None:
+    under = await http.get("/graphql/x")
+    assert under.status_code == 404
+    assert under.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    beside = await http.get("/graphqlx")
+    assert beside.status_code == 404
+    assert beside.json() == {"error": "Not found."}
