@@ -415,8 +415,10 @@ def money(field: str, raw: object, errors: list[FieldError]) -> Decimal:
         errors.append(FieldError(field, "must be a number", "WRONG_TYPE"))
         return Decimal(0)
     if not value.is_finite() or value <= 0 or value > MAX_AMOUNT:
+        # Refused before rounding: quantize() cannot hold 1e400 (it would raise).
         errors.append(FieldError(field, "must be a positive amount", "OUT_OF_RANGE"))
-    return value.quantize(Decimal("0.01")) if value.is_finite() else Decimal(0)
+        return Decimal(0)
+    return value.quantize(Decimal("0.01"))
 
 
 def checked_document(

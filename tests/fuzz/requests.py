@@ -5,6 +5,7 @@ body of the route) so that most requests get past the first check and reach deep
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -134,14 +135,15 @@ def _mutation(draw: st.DrawFn, value: Any) -> Any:
     path = draw(st.sampled_from(_paths(value)))
     old = _parent(value, path)[path[-1]] if path else value
     op = draw(st.sampled_from(["same", "same", "same", "other", "delete", "add", "wrap", "long"]))
-    new: Any = {
+    makers: dict[str, Callable[[], Any]] = {
         "same": lambda: draw(_same_type(old)),
         "other": lambda: draw(junk_json),
         "wrap": lambda: [copy.deepcopy(old)],
         "long": lambda: "z" * draw(st.sampled_from([256, 70_000])),
         "delete": lambda: None,
         "add": lambda: None,
-    }[op]()
+    }
+    new = makers[op]()
     if not path:
         return value if op in ("delete", "add") else new
     parent = _parent(value, path)
@@ -199,7 +201,7 @@ def _query(pairs: list[tuple[str, str]]) -> str:
 _query_name = st.integers(0, 3).flatmap(
     lambda n: st.text(max_size=8) if n == 0 else st.sampled_from(QUERY_NAMES)
 )
-_query_pairs = st.one_of(
+_query_pairs: st.SearchStrategy[list[tuple[str, str]]] = st.one_of(
     st.just([]),
     st.lists(
         st.tuples(_query_name, st.one_of(st.sampled_from(QUERY_VALUES), odd_string)),

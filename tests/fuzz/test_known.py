@@ -10,16 +10,14 @@ from tests.fuzz.known import KNOWN_FAILURES, Known
 from tests.fuzz.shapes import OffShape, check_answer
 from tests.fuzz.world import World
 
+CASES = [
+    pytest.param(k, id=k.name, marks=pytest.mark.xfail(strict=True, raises=OffShape, reason=k.why))
+    for k in KNOWN_FAILURES
+]
 
-@pytest.mark.parametrize(
-    "entry",
-    [
-        pytest.param(
-            k, id=k.name, marks=pytest.mark.xfail(strict=True, raises=OffShape, reason=k.why)
-        )
-        for k in KNOWN_FAILURES
-    ],
-)
+
+# Defined only while there is something to replay: no skipped placeholder when the list is empty.
+@pytest.mark.parametrize("entry", CASES)
 async def test_a_known_wrong_answer_is_still_wrong(
     entry: Known, world: World, fuzz_http: httpx.AsyncClient
 ) -> None:
@@ -36,3 +34,7 @@ async def test_a_known_wrong_answer_is_still_wrong(
         # Still wrong, and in the way the entry describes (else the entry needs a look).
         assert entry.matches(response), (response.status_code, response.text)
         raise
+
+
+if not CASES:
+    del test_a_known_wrong_answer_is_still_wrong
