@@ -20,6 +20,7 @@ import core.storage.repositories
 
 CROSS_TENANT_PORTS = {
     "SqlPartnerQueue": "the partner creation queue's worker side: claims any tenant's message",
+    "SqlAccountDirectory": "the operator's list of accounts (clientgate accounts list)",
 }
 _REGISTRY = "the accounts registry: looks up who is calling, before any tenant is known"
 _RESELLER = "scoped by reseller_account_id (the calling reseller), not account_id"
@@ -37,6 +38,7 @@ KNOWN: dict[tuple[str, str], str] = {
     },
     ("SqlAccountRepository", "add"): _REGISTRY,
     ("SqlAccountRepository", "account_for_token"): _REGISTRY,
+    ("SqlTokenMixin", "account_for_token"): _REGISTRY,
     **{
         ("SqlResellerRepository", method): _RESELLER
         for method in (
