@@ -208,3 +208,35 @@ def test_migrate_on_a_fresh_postgresql_database(tmp_path: Path) -> None:
         again = run_cli(env, "migrate")
         assert again.returncode == 0, again.stderr
         assert sorted(asyncio.run(inspect())[0]) == sorted(heads)
+
+
+def test_demo_tokens_belong_to_their_database(tmp_path: Path) -> None:
+    """Two databases, one var dir: each keeps its own demo tokens; with its tokens file gone,
+    a database's demo is not loaded again and gets fresh tokens that work."""
+    env_a = base_env(f"sqlite+aiosqlite:///{tmp_path / 'a.db'}", tmp_path)
+    env_b = base_env(f"sqlite+aiosqlite:///{tmp_path / 'b.db'}", tmp_path)
+
+    def demo(env: dict[str, str]) -> dict[str, str]:
+        done = run_cli(env, "demo", "--json")
+        assert done.returncode == 0, done.stderr
+        return {k: v["token"] for k, v in json.loads(done.stdout).items()}
+
+    tokens_a = demo(env_a)
+    loaded_a = _rows(env_a["CLIENTGATE_DATABASE_URL"])
+    tokens_b = demo(env_b)
+    assert set(tokens_a.values()).isdisjoint(tokens_b.values())
+    assert demo(env_a) == tokens_a  # B's run neither overwrote nor lost A's tokens
+    for saved in tmp_path.glob("demo-tokens-*.json"):
+        saved.unlink()
+    fresh_a = demo(env_a)
+    assert fresh_a.keys() == tokens_a.keys() and set(fresh_a.values()).isdisjoint(tokens_a.values())
+    assert _rows(env_a["CLIENTGATE_DATABASE_URL"]) == loaded_a  # not loaded twice
+    server = start_server(env_a, tmp_path)
+    try:
+        for token in fresh_a.values():
+            answer = httpx.get(
+                server.base_url + "/v1/clients.json", headers={"access_token": token}, timeout=10
+            )
+            assert answer.status_code == 200, answer.text
+    finally:
+        server.assert_clean_exit()
