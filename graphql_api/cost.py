@@ -184,14 +184,15 @@ def requested_cost(
 
 
 def actual_cost(data: object) -> int:
-    """The objects an answer's ``data`` holds (the root object itself is free)."""
+    """The objects an answer's ``data`` holds (the root object itself is free). Only objects
+    and lists are visited: scalars, most of an answer, are skipped where they stand."""
     count = 0
     stack: list[object] = [data]
     while stack:
         value = stack.pop()
-        if isinstance(value, dict):
+        if type(value) is dict:
             count += 1
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-    return max(0, count - 1) if isinstance(data, dict) else count
+            stack.extend(v for v in value.values() if type(v) is dict or type(v) is list)
+        elif type(value) is list:
+            stack.extend(v for v in value if type(v) is dict or type(v) is list)
+    return max(0, count - 1) if type(data) is dict else count
