@@ -19,7 +19,7 @@ import strawberry
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 
-from core.shared.errors import FieldError, InvalidInput
+from core.shared.errors import InvalidInput
 from core.shared.ids import as_id
 
 if TYPE_CHECKING:
@@ -54,10 +54,6 @@ def local_id(global_id: str, expected_type: str, field: str = "id") -> int:
     if number is None:
         raise InvalidInput.single(field, f"not a {expected_type} id", "INVALID")
     return number
-
-
-def rename_field(exc: InvalidInput, field: str) -> InvalidInput:
-    return InvalidInput([FieldError(field, e.message, e.code) for e in exc.errors])
 
 
 # -- Node -------------------------------------------------------------------------------------

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-from core.shared.errors import InvalidInput
-
 # Up to 18 digits always fits a signed 64-bit column (BIGINT): larger would overflow it.
 MAX_ID_DIGITS = 18
 MAX_ID = 10**MAX_ID_DIGITS - 1
@@ -28,11 +26,3 @@ def as_id(text: str) -> int | None:
         return None
     number = int(text)
     return number if number > 0 else None
-
-
-def parse_id(text: str, field: str = "id") -> int:
-    """The id ``text`` spells; InvalidInput naming ``field`` otherwise."""
-    number = as_id(text)
-    if number is None:
-        raise InvalidInput.single(field, "must be a positive whole number of up to 18 digits")
-    return number
