@@ -16,6 +16,9 @@ from typing import Any
 
 from core.accounts.model import Account, Principal, PrincipalKind
 from core.accounts.ports import AccountRepository
+from core.history.model import PendingChange
+from core.history.ports import ChangeRecorder
+from core.history.recorder import ChangeBuffer
 from core.partners import ports
 from core.partners.inputs import (
     ContactInput,
@@ -162,6 +165,11 @@ class FakePartnersUnitOfWork(ports.PartnersUnitOfWork):
         self._read_only = read_only
         self._tables = copy.deepcopy(world.tables)
         self._storage = FakePartnerStorage(self._tables)
+        self._history = ChangeBuffer()
+
+    @property
+    def history(self) -> ChangeRecorder:
+        return self._history
 
     @property
     def accounts(self) -> AccountRepository:
@@ -187,11 +195,13 @@ class FakePartnersUnitOfWork(ports.PartnersUnitOfWork):
             raise RuntimeError("read-only unit of work cannot commit")
         self._world.tables = self._tables
         self._world.commits += 1
+        self._world.changes.extend(self._history.take())
         # Keep working on a copy: later writes need another commit.
         self._tables = copy.deepcopy(self._tables)
         self._storage = FakePartnerStorage(self._tables)
 
     async def rollback(self) -> None:
+        self._history.discard()
         self._tables = copy.deepcopy(self._world.tables)
         self._storage = FakePartnerStorage(self._tables)
 
@@ -204,6 +214,8 @@ class FakePartnerWorld:
     accounts: FakeAccountRepository = field(default_factory=FakeAccountRepository)
     tables: PartnerTables = field(default_factory=PartnerTables)
     commits: int = 0
+    changes: list[PendingChange] = field(default_factory=list)
+    """Changes recorded by committed units of work, in commit order."""
 
     def __call__(self, *, read_only: bool = False) -> FakePartnersUnitOfWork:
         return FakePartnersUnitOfWork(self, read_only=read_only)
