@@ -16,6 +16,7 @@ from clientgate.settings import Settings
 from core.accounts.service import AccountService
 from core.accounts.tokens import TokenService
 from core.clients.service import ClientService
+from core.history.service import HistoryService
 from core.idempotency.sealing import FernetSealer
 from core.idempotency.service import IdempotencyService
 from core.partners.service import PartnerService
@@ -46,6 +47,7 @@ class Services:
     clients: ClientService
     resellers: ResellerService
     partners: PartnerService
+    history: HistoryService
     idempotency: IdempotencyService
     rate_limiter: Limiter | None
     cost_limiter: Limiter | None
@@ -111,6 +113,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         tokens=TokenService(uow, hasher, clock),
         clients=ClientService(uow, clock),
         partners=partners,
+        history=HistoryService(uow, clock, settings.history_retention_days),
         resellers=ResellerService(
             uow,
             accounts,

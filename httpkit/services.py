@@ -8,6 +8,7 @@ from typing import Protocol
 from core.accounts.service import AccountService
 from core.accounts.tokens import TokenService
 from core.clients.service import ClientService
+from core.history.service import HistoryService
 from core.partners.service import PartnerService
 from core.resellers.service import ResellerService
 
@@ -27,3 +28,6 @@ class FaceServices(Protocol):
 
     @property
     def partners(self) -> PartnerService: ...
+
+    @property
+    def history(self) -> HistoryService: ...
