@@ -16,7 +16,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from graphql_api import accounts, clients, partners, resellers
+from graphql_api import accounts, clients, history, partners, resellers
 from graphql_api.config import GraphQLConfig
 from graphql_api.execution import FastLeafExecutionContext
 from graphql_api.extensions import schema_extensions
@@ -29,6 +29,7 @@ QUERIES: tuple[type, ...] = (
     *resellers.QUERIES,
     *partners.QUERIES,
     *accounts.QUERIES,
+    *history.QUERIES,
 )
 MUTATIONS: tuple[type, ...] = (
     clients.ClientMutation,
