@@ -227,7 +227,8 @@ async def test_the_changes_feed_pages_in_commit_order_and_filters_on_subjects(
     await gql(
         http,
         account.token,
-        'mutation { createCompany(input: {idRemote: "ACME", companyName: "Acme"}) { company { id } } }',
+        'mutation { createCompany(input: {idRemote: "ACME", companyName: "Acme"}) '
+        "{ company { id } } }",
     )
     await gql(http, account.token, UPDATE, input={"id": first["id"], "note": "x"})
 
