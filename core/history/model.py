@@ -2,9 +2,8 @@
 account's change feed. Plain data; timestamps are Unix seconds (UTC).
 
 A change is recorded by the use case that makes it, inside the same unit of work, so it is
-committed (or rolled back) with the write itself. The change feed reads an account's changes
-in ``FeedPosition`` order, in which nothing can become visible behind what a reader has seen
-(see ``core/storage/repositories/history.py`` and docs/history.md).
+committed (or rolled back) with the write itself. Positions in the feed are given at commit,
+in commit order per account (see ``core/storage/repositories/history.py`` and docs/history.md).
 """
 
 from __future__ import annotations
@@ -13,11 +12,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from core.accounts.model import FaceName, Principal, PrincipalKind
-
-FeedPosition = tuple[int, int]
-"""Where a change sits in the feed: (writing transaction's id, change id); (0, 0) is the start.
-The transaction id is PostgreSQL's (0 on SQLite, whose writers are serialized)."""
-FEED_START: FeedPosition = (0, 0)
 
 JsonValue = str | int | float | bool | None
 """A field's old or new value as stored: JSON scalars (decimals and dates as strings)."""
@@ -142,11 +136,11 @@ class PendingChange:
 
 @dataclass(frozen=True)
 class ChangeEvent:
-    """A committed change. ``id`` is unique across accounts and grows with time (histories are
-    read newest first by it); ``feed_position`` orders the change feed."""
+    """A committed change. ``position`` orders an account's changes in commit order (the
+    change feed's cursor); ``id`` is unique across accounts."""
 
     id: int
-    txid: int
+    position: int
     account_id: int
     entity_type: EntityType
     entity_id: int
@@ -158,10 +152,6 @@ class ChangeEvent:
     request_id: str | None
     at: int
     fields: tuple[FieldChange, ...] = field(default_factory=tuple)
-
-    @property
-    def feed_position(self) -> FeedPosition:
-        return self.txid, self.id
 
 
 @dataclass(frozen=True)

@@ -5,20 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Protocol
 
-from core.history.model import (
-    AuditFilter,
-    Author,
-    Change,
-    ChangeEvent,
-    EntityType,
-    FeedPosition,
-)
+from core.history.model import AuditFilter, Author, Change, ChangeEvent, EntityType
 
 
 class ChangeRecorder(Protocol):
     """Held by every writing unit of work as ``uow.history``. Recorded changes are written
-    when the unit of work commits, in the same transaction; a unit of work that rolls back
-    writes none."""
+    when the unit of work commits, in the same transaction, and get their feed positions
+    then; a unit of work that rolls back writes none."""
 
     def record(self, account_id: int, author: Author, change: Change, at: int) -> None: ...
 
@@ -29,13 +22,12 @@ class HistoryRepository(Protocol):
     async def changes_after(
         self,
         account_id: int,
-        after: FeedPosition,
+        after_position: int,
         limit: int,
         types: Collection[EntityType] | None = None,
     ) -> list[ChangeEvent]:
-        """Up to ``limit`` changes after the feed position ``after``, in feed order, among
-        those no change can anymore be committed behind; ``types`` keeps those whose subject
-        is of one of the types."""
+        """Up to ``limit`` changes with position > ``after_position``, in position (commit)
+        order; ``types`` keeps those whose subject is of one of the types."""
         ...
 
     async def for_subjects(
@@ -43,17 +35,17 @@ class HistoryRepository(Protocol):
         account_id: int,
         subject_type: EntityType,
         subject_ids: Collection[int],
-        before_id: int | None,
+        after_position: int | None,
         limit: int,
     ) -> dict[int, list[ChangeEvent]]:
         """The latest ``limit`` changes of each subject (its parts' too), newest first, with
-        ids < ``before_id`` when given; in one statement."""
+        positions < ``after_position`` when given; in one statement."""
         ...
 
     async def search(
-        self, account_id: int, flt: AuditFilter, before_id: int | None, limit: int
+        self, account_id: int, flt: AuditFilter, after_position: int | None, limit: int
     ) -> list[ChangeEvent]:
-        """Changes matching ``flt``, newest first, ids < ``before_id`` when given."""
+        """Changes matching ``flt``, newest first, positions < ``after_position`` when given."""
         ...
 
 

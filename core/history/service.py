@@ -8,14 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 from core.accounts.model import Principal
-from core.history.model import (
-    FEED_START,
-    SUBJECT_TYPES,
-    AuditFilter,
-    ChangeEvent,
-    EntityType,
-    FeedPosition,
-)
+from core.history.model import SUBJECT_TYPES, AuditFilter, ChangeEvent, EntityType
 from core.history.ports import HistoryUnitOfWork
 from core.shared.clock import Clock
 from core.shared.errors import FieldError, InvalidInput
@@ -56,10 +49,10 @@ class HistoryService:
         subject_ids: Collection[int],
         *,
         first: int,
-        before_id: int | None = None,
+        before_position: int | None = None,
     ) -> dict[int, EventPage]:
         """The history of many subjects (newest first) in one statement: ``first`` changes
-        each, older than the change ``before_id`` when given. Another tenant's ids have none."""
+        each, older than ``before_position`` when given. Another tenant's ids have none."""
         check_first(first, maximum=MAX_PAGE)
         if subject_type not in SUBJECT_TYPES:
             raise InvalidInput.single("type", "not a subject of a history", "INVALID")
@@ -67,7 +60,7 @@ class HistoryService:
             return {}
         async with self._uow(read_only=True) as uow:
             found = await uow.history_reads.for_subjects(
-                caller.account_id, subject_type, subject_ids, before_id, first + 1
+                caller.account_id, subject_type, subject_ids, before_position, first + 1
             )
         return {subject_id: _page(rows, first) for subject_id, rows in found.items()}
 
@@ -77,7 +70,7 @@ class HistoryService:
         flt: AuditFilter,
         *,
         first: int,
-        before_id: int | None = None,
+        before_position: int | None = None,
     ) -> EventPage:
         """The account's changes matching ``flt``, newest first."""
         check_first(first, maximum=MAX_PAGE)
@@ -86,32 +79,36 @@ class HistoryService:
         if flt.entity_types is not None and len(flt.entity_types) > MAX_TYPES:
             raise InvalidInput.single("entityTypes", f"at most {MAX_TYPES}", "OUT_OF_RANGE")
         async with self._uow(read_only=True) as uow:
-            rows = await uow.history_reads.search(caller.account_id, flt, before_id, first + 1)
+            rows = await uow.history_reads.search(
+                caller.account_id, flt, before_position, first + 1
+            )
         return _page(rows, first)
 
     async def changes(
         self,
         caller: Principal,
         *,
-        after: FeedPosition = FEED_START,
+        after_position: int = 0,
         first: int,
         types: Collection[EntityType] | None = None,
     ) -> EventPage:
-        """The change feed: the account's changes after the position ``after``, in feed order
-        (``types``: of those subjects only). A reader that keeps the position of the last
-        change it saw and asks again never misses a change and never gets one twice."""
+        """The change feed: the account's changes after ``after_position`` in commit order
+        (``types``: of those subjects only). A reader that keeps the last position it saw and
+        asks again never misses a change and never gets one twice."""
         errors: list[FieldError] = []
         if not 1 <= first <= MAX_PAGE:
             errors.append(FieldError("first", f"must be between 1 and {MAX_PAGE}", "OUT_OF_RANGE"))
         if types is not None and not set(types) <= SUBJECT_TYPES:
             names = ", ".join(sorted(t.value for t in SUBJECT_TYPES))
             errors.append(FieldError("types", f"must be among {names}", "INVALID"))
-        if min(after) < 0:
+        if after_position < 0:
             errors.append(FieldError("after", "must not be negative", "OUT_OF_RANGE"))
         if errors:
             raise InvalidInput(errors)
         async with self._uow(read_only=True) as uow:
-            rows = await uow.history_reads.changes_after(caller.account_id, after, first + 1, types)
+            rows = await uow.history_reads.changes_after(
+                caller.account_id, after_position, first + 1, types
+            )
         return _page(rows, first)
 
     # -- the operator's (CLI) ---------------------------------------------------------------

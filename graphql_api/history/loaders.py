@@ -34,7 +34,7 @@ async def history(
         found: dict[tuple[EntityType, int, int | None], dict[int, EventPage]] = {}
         for (kind, size, position), ids in groups.items():
             found[kind, size, position] = await info.context.services.history.histories(
-                caller, kind, ids, first=size, before_id=position
+                caller, kind, ids, first=size, before_position=position
             )
         return [found[k, size, p].get(sid, _EMPTY) for k, sid, size, p in keys]
 

@@ -8,29 +8,16 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from core.history.model import FEED_START, AuditFilter, FeedPosition
+from core.history.model import AuditFilter
 from core.history.service import MAX_PAGE
 from core.shared.errors import InvalidInput
 from graphql_api.context import Context
 from graphql_api.history import types as t
-from graphql_api.relay import decode_cursor, decode_id_cursor
+from graphql_api.relay import decode_id_cursor
 
 GqlInfo = Info[Context, None]
 AUDIT_CURSOR = "audit"
 FEED_CURSOR = "feed"
-
-
-def feed_position(cursor: str) -> FeedPosition:
-    """The feed position inside a ``changes`` cursor (``[kind, txid, id]``)."""
-    kind, txid, last_id = decode_cursor(cursor, 3)
-    numbers = (txid, last_id)
-    if kind != FEED_CURSOR or not all(
-        isinstance(n, int) and not isinstance(n, bool) for n in numbers
-    ):
-        raise InvalidInput.single("after", "not a valid cursor", "INVALID")
-    if min(txid, last_id) < 0:
-        raise InvalidInput.single("after", "not a valid cursor", "INVALID")
-    return int(txid), int(last_id)
 
 
 @strawberry.input(description="`auditEvents` filters; each one left out matches any change.")
@@ -74,7 +61,7 @@ class HistoryQuery:
         before = None if after is None else decode_id_cursor(after, AUDIT_CURSOR)
         flt = AuditFilter() if filter is None else filter.to_core()
         page = await info.context.services.history.audit_events(
-            caller, flt, first=first, before_id=before
+            caller, flt, first=first, before_position=before
         )
         return t.event_connection(
             AUDIT_CURSOR, list(page.items), has_next=page.has_next, has_previous=before is not None
@@ -95,21 +82,17 @@ class HistoryQuery:
         types: list[t.ChangeEntityType] | None = None,  # type: ignore[valid-type]
     ) -> t.ChangeEventConnection:
         caller = await info.context.principal()
-        position = FEED_START if after is None else feed_position(after)
+        position = 0 if after is None else decode_id_cursor(after, FEED_CURSOR)
         if types is not None and len(types) > MAX_PAGE:
             raise InvalidInput.single("types", "too many types", "OUT_OF_RANGE")
         page = await info.context.services.history.changes(
             caller,
-            after=position,
+            after_position=position,
             first=first,
             types=None if types is None else frozenset(types),
         )
         connection = t.event_connection(
-            FEED_CURSOR,
-            list(page.items),
-            has_next=page.has_next,
-            has_previous=after is not None,
-            feed=True,
+            FEED_CURSOR, list(page.items), has_next=page.has_next, has_previous=position > 0
         )
         if not connection.edges and after is not None:
             # Nothing new: the reader's cursor stays where it was.

@@ -76,7 +76,7 @@ class ChangeActor:
 
 @strawberry.type(description="A recorded change: who, through which face, when, what.")
 class ChangeEvent(Node):
-    feed_position: strawberry.Private[tuple[int, int]]
+    position: strawberry.Private[int]
     entity_type: ChangeEntityType  # type: ignore[valid-type]
     entity_database_id: int = strawberry.field(description="The changed record's numeric id.")
     subject_type: ChangeEntityType  # type: ignore[valid-type]
@@ -98,7 +98,7 @@ class ChangeEvent(Node):
         node_type = _NODE_TYPES.get(e.subject_type)
         return cls(
             id=to_global_id(TYPE_NAME, e.id),
-            feed_position=e.feed_position,
+            position=e.position,
             entity_type=e.entity_type,
             entity_database_id=e.entity_id,
             subject_type=e.subject_type,
@@ -132,21 +132,11 @@ class ChangeEventConnection:
 
 
 def event_connection(
-    kind: str,
-    events: list[m.ChangeEvent],
-    *,
-    has_next: bool,
-    has_previous: bool,
-    feed: bool = False,
+    kind: str, events: list[m.ChangeEvent], *, has_next: bool, has_previous: bool
 ) -> ChangeEventConnection:
-    """The connection of ``events`` (in the page's order); cursors ``[kind, id]``, or for the
-    feed ``[kind, txid, id]`` (its position)."""
+    """The connection of ``events`` (in the page's order); cursors ``[kind, position]``."""
     nodes = [ChangeEvent.from_entity(e) for e in events]
-
-    def cursor(e: m.ChangeEvent) -> str:
-        return encode_cursor([kind, *e.feed_position] if feed else [kind, e.id])
-
-    edges = [ChangeEventEdge(cursor=cursor(e), node=n) for e, n in zip(events, nodes, strict=True)]
+    edges = [ChangeEventEdge(cursor=encode_cursor([kind, n.position]), node=n) for n in nodes]
     return ChangeEventConnection(
         edges=edges,
         nodes=nodes,

@@ -12,7 +12,7 @@ import pytest
 from clientgate.container import Services
 from core.accounts.model import FaceName, Origin, Principal, PrincipalKind
 from core.clients.model import AttributeInput, ClientChanges, PointsOperation
-from core.history.model import FEED_START, ChangeEvent
+from core.history.model import ChangeEvent
 from core.history.service import HistoryService
 from core.partners.inputs import Assignment, CompanyInput, PartnerInput
 from core.shared.clock import FixedClock
@@ -35,7 +35,7 @@ async def caller_of(services: Services, face: FaceName = FaceName.GRAPHQL) -> Pr
 
 async def feed(services: Services, caller: Principal) -> list[ChangeEvent]:
     async with services.uow(read_only=True) as uow:
-        return await uow.history_reads.changes_after(caller.account_id, FEED_START, 100)
+        return await uow.history_reads.changes_after(caller.account_id, 0, 100)
 
 
 def summary(events: list[ChangeEvent]) -> list[tuple[str, str, str]]:

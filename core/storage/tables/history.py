@@ -1,8 +1,8 @@
-"""Change history: one row per recorded change."""
+"""Change history: one row per recorded change, and each account's feed position."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 
 from core.storage.tables.base import Id, metadata
 
@@ -11,10 +11,8 @@ change_events = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
-    # The writing transaction's id on PostgreSQL (pg_current_xact_id()); 0 on SQLite, whose
-    # writers are serialized. The change feed is read in (txid, id) order, and on PostgreSQL
-    # only below the oldest running transaction (core/storage/repositories/history.py).
-    Column("txid", BigInteger, nullable=False),
+    # The account's feed position, given at commit in commit order (see account_feeds).
+    Column("position", BigInteger, nullable=False),
     Column("entity_type", String(32), nullable=False),
     Column("entity_id", BigInteger, nullable=False),
     Column("subject_type", String(32), nullable=False),
@@ -29,14 +27,24 @@ change_events = Table(
     Column("face", String(32)),
     Column("request_id", String(64)),
     Column("at", BigInteger, nullable=False),
+    UniqueConstraint("account_id", "position"),
 )
-# The change feed: an account's changes in (txid, id) order.
-Index("ix_change_events_feed", change_events.c.account_id, change_events.c.txid, change_events.c.id)
 # A subject's history (Client.history, BusinessPartner.history, OnboardedAccount.history).
 Index(
     "ix_change_events_subject",
     change_events.c.account_id,
     change_events.c.subject_type,
     change_events.c.subject_id,
-    change_events.c.id,
+    change_events.c.position,
+)
+# The prune: everything older than the retention, across accounts.
+Index("ix_change_events_at", change_events.c.at)
+
+account_feeds = Table(
+    "account_feeds",
+    metadata,
+    # One row per account that ever recorded a change: the last position given. Its row lock,
+    # taken right before commit, is what orders an account's changes by commit.
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", BigInteger, nullable=False),
 )

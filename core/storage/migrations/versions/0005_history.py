@@ -1,10 +1,10 @@
-"""history: change events
+"""history: change events and each account's feed position
 
 Revision ID: 0005_history
 Revises: 0001
 Create Date: 2026-12-01 19:00:00
 
-A new table only, so instances of the previous release keep working against a migrated
+New tables only, so instances of the previous release keep working against a migrated
 database (they record nothing).
 """
 
@@ -26,7 +26,7 @@ def upgrade() -> None:
         "change_events",
         sa.Column("id", _ID, autoincrement=True, nullable=False),
         sa.Column("account_id", _ID, nullable=False),
-        sa.Column("txid", sa.BigInteger(), nullable=False),
+        sa.Column("position", sa.BigInteger(), nullable=False),
         sa.Column("entity_type", sa.String(length=32), nullable=False),
         sa.Column("entity_id", sa.BigInteger(), nullable=False),
         sa.Column("subject_type", sa.String(length=32), nullable=False),
@@ -47,16 +47,32 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_change_events")),
+        sa.UniqueConstraint(
+            "account_id", "position", name=op.f("uq_change_events_account_id_position")
+        ),
     )
-    op.create_index("ix_change_events_feed", "change_events", ["account_id", "txid", "id"])
     op.create_index(
         "ix_change_events_subject",
         "change_events",
-        ["account_id", "subject_type", "subject_id", "id"],
+        ["account_id", "subject_type", "subject_id", "position"],
+    )
+    op.create_index("ix_change_events_at", "change_events", ["at"])
+    op.create_table(
+        "account_feeds",
+        sa.Column("account_id", _ID, nullable=False),
+        sa.Column("position", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_account_feeds_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("account_id", name=op.f("pk_account_feeds")),
     )
 
 
 def downgrade() -> None:
+    op.drop_table("account_feeds")
+    op.drop_index("ix_change_events_at", table_name="change_events")
     op.drop_index("ix_change_events_subject", table_name="change_events")
-    op.drop_index("ix_change_events_feed", table_name="change_events")
     op.drop_table("change_events")
