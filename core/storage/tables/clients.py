@@ -74,12 +74,38 @@ clients = Table(
     Column("sale_condition_id", Id, ForeignKey("sale_conditions.id")),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
+    # Normalised keys (core/clients/search.py), written with every change of their sources:
+    # accent- and case-insensitive filters, search and duplicate detection compare these.
+    Column("first_name_key", String(255)),
+    Column("last_name_key", String(255)),
+    Column("name_key", Text),
+    Column("email_key", String(254)),
+    Column("phone_key", String(16)),
+    Column("tax_id_key", String(64)),
+    Column("search_text", Text, nullable=False, default="", server_default=""),
 )
 # Keyset pagination and lookups are always within one account.
 Index("ix_clients_account_id", clients.c.account_id, clients.c.id)
 Index("ix_clients_account_code", clients.c.account_id, clients.c.code, clients.c.id)
 Index("ix_clients_account_created", clients.c.account_id, clients.c.created_at, clients.c.id)
 Index("ix_clients_account_updated", clients.c.account_id, clients.c.updated_at, clients.c.id)
+Index("ix_clients_account_tax_id_key", clients.c.account_id, clients.c.tax_id_key)
+Index("ix_clients_account_email_key", clients.c.account_id, clients.c.email_key)
+Index("ix_clients_account_phone_key", clients.c.account_id, clients.c.phone_key)
+# Search indexes the metadata cannot describe, created by migration 0005_search: on SQLite the
+# FTS5 table ``clients_fts`` (with its shadow tables and triggers), on PostgreSQL trigram GIN
+# indexes on ``search_text`` and ``name_key``.
+SEARCH_INDEX_OBJECTS = frozenset(
+    {
+        "clients_fts",
+        "clients_fts_data",
+        "clients_fts_idx",
+        "clients_fts_docsize",
+        "clients_fts_config",
+        "ix_clients_search_trgm",
+        "ix_clients_name_trgm",
+    }
+)
 
 contacts = Table(
     "client_contacts",

@@ -15,6 +15,7 @@ from core.clients.model import (
     ClientRelated,
     ClientSortField,
 )
+from core.clients.search import KEY_SOURCES, client_keys
 from core.storage.repositories.clients.client_queries import (
     count_query,
     filter_params,
@@ -33,7 +34,8 @@ class SqlClientRepository:
         self._conn = conn
 
     async def add(self, account_id: int, values: Mapping[str, object], now: int) -> Client:
-        row = {**values, "account_id": account_id, "created_at": now, "updated_at": now}
+        row = {**values, **client_keys(values)}
+        row.update(account_id=account_id, created_at=now, updated_at=now)
         result = await self._conn.execute(insert(clients).values(row).returning(*CLIENT_COLUMNS))
         return client_from_row(result.one())
 
@@ -79,7 +81,17 @@ class SqlClientRepository:
                 .returning(*CLIENT_COLUMNS)
             )
         ).first()
-        return client_from_row(row) if row else None
+        if row is None:
+            return None
+        client = client_from_row(row)
+        if KEY_SOURCES.intersection(values):
+            # The keys need every source field, and only the row written has them all.
+            await self._conn.execute(
+                update(clients)
+                .where(clients.c.account_id == account_id, clients.c.id == client_id)
+                .values(client_keys(vars(client)))
+            )
+        return client
 
     async def list_offset(
         self,
