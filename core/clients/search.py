@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from core.clients.model import Client
 from core.shared import normalise
+from core.shared.search import SearchQuery, matches, relevance
 
 # The fields the keys are computed from: a change to any of them recomputes the keys.
 KEY_SOURCES = frozenset({"first_name", "last_name", "company", "email", "phone", "code"})
@@ -59,3 +61,12 @@ def client_keys(source: Mapping[str, object]) -> dict[str, str | None]:
         "tax_id_key": tax_key,
         "search_text": doc,
     }
+
+
+def client_relevance(client: Client, query: SearchQuery) -> int:
+    """The tier of ``client`` among the matches of ``query`` (its cursor's sort value)."""
+    return relevance(client_keys(vars(client)), query)
+
+
+def client_matches(client: Client, query: SearchQuery) -> bool:
+    return matches(client_keys(vars(client))["search_text"] or "", query)

@@ -6,6 +6,8 @@ import pytest
 
 from core.clients.search import client_keys
 from core.shared import normalise
+from core.shared.errors import InvalidInput
+from core.shared.search import EXACT, NAME_PREFIX, OTHER, parse_search, relevance
 
 
 @pytest.mark.parametrize("typed", ["munoz", "MUÑOZ", "Muñoz", "  muÑoz ", "MUN\u0303OZ"])
@@ -85,3 +87,30 @@ def test_client_keys_and_document() -> None:
         "search_text": " lucia munoz m2 mail com luciam2mailcom 20123456789 51987654321 987654321 ",
     }
     assert client_keys({})["search_text"] == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("x" * 201, "TOO_LONG"),
+        ("1 a 2 b 3 c 4 d 5", "TOO_LONG"),
+        ("-- !!", "INVALID"),
+        ("a\x00", "INVALID"),
+    ],
+)
+def test_parse_search_bounds(typed: str, code: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        parse_search(typed, "q")
+    assert (info.value.errors[0].field, info.value.errors[0].code) == ("q", code)
+
+
+def test_parse_search_keys_and_relevance() -> None:
+    query = parse_search(" Lucía MUÑOZ ")
+    assert query is not None
+    assert (query.terms, query.name) == (("lucia", "munoz"), "lucia munoz")
+    assert parse_search("   ") is None and parse_search(None) is None
+    keys = client_keys({"first_name": "Lucía", "last_name": "Muñoz Soto", "code": "1-9"})
+    assert relevance(keys, query) == NAME_PREFIX
+    assert relevance({**keys, "name_key": "lucia munoz"}, query) == EXACT
+    assert relevance(keys, parse_search("soto") or query) == OTHER
+    assert relevance(keys, parse_search("1.9") or query) == EXACT  # the tax id, typed otherwise

@@ -16,6 +16,7 @@ from core.clients.model import (
     ClientSortField,
 )
 from core.clients.search import KEY_SOURCES, client_keys
+from core.shared.search import SEARCH_COUNT_BOUND
 from core.storage.repositories.clients.client_queries import (
     count_query,
     filter_params,
@@ -102,15 +103,17 @@ class SqlClientRepository:
         catalogs: Collection[CatalogKind] = (),
     ) -> tuple[list[Client], CatalogsById]:
         kinds = [k for k in CatalogKind if k in catalogs]
-        shape = filter_shape(flt)
+        shape = filter_shape(flt, self._conn.dialect.name)
         params = filter_params(account_id, flt, shape)
         params.update(f_limit=limit, f_offset=offset)
         rows = await self._conn.execute(offset_query(tuple(kinds), shape), params)
         return rows_with_catalogs(rows, kinds)
 
     async def count(self, account_id: int, flt: ClientFilter) -> int:
-        shape = filter_shape(flt)
-        result = await self._conn.execute(count_query(shape), filter_params(account_id, flt, shape))
+        shape = filter_shape(flt, self._conn.dialect.name)
+        params = filter_params(account_id, flt, shape)
+        params["f_count_bound"] = SEARCH_COUNT_BOUND
+        result = await self._conn.execute(count_query(shape), params)
         return int(result.scalar_one())
 
     async def list_keyset(
@@ -124,7 +127,7 @@ class SqlClientRepository:
         catalogs: Collection[CatalogKind] = (),
     ) -> tuple[list[Client], CatalogsById]:
         kinds = [k for k in CatalogKind if k in catalogs]
-        shape = filter_shape(flt)
+        shape = filter_shape(flt, self._conn.dialect.name)
         params = filter_params(account_id, flt, shape)
         params["f_limit"] = limit
         if after is not None:
