@@ -70,3 +70,11 @@ def client_relevance(client: Client, query: SearchQuery) -> int:
 
 def client_matches(client: Client, query: SearchQuery) -> bool:
     return matches(client_keys(vars(client))["search_text"] or "", query)
+
+
+ADDRESS_KEY_SOURCES = frozenset({"address", "city", "district"})
+
+
+def address_keys(source: Mapping[str, object]) -> dict[str, str | None]:
+    """The folded columns the address filters compare (``address_key`` ...)."""
+    return {f"{name}_key": normalise.text_key(_text(source, name)) for name in ADDRESS_KEY_SOURCES}

@@ -92,9 +92,10 @@ Index("ix_clients_account_updated", clients.c.account_id, clients.c.updated_at, 
 Index("ix_clients_account_tax_id_key", clients.c.account_id, clients.c.tax_id_key)
 Index("ix_clients_account_email_key", clients.c.account_id, clients.c.email_key)
 Index("ix_clients_account_phone_key", clients.c.account_id, clients.c.phone_key)
-# Search indexes the metadata cannot describe, created by migration 0005_search: on SQLite the
+# Search indexes the metadata cannot describe, created by migrations 0005/0006: on SQLite the
 # FTS5 table ``clients_fts`` (with its shadow tables and triggers), on PostgreSQL trigram GIN
-# indexes on ``search_text`` and ``name_key``.
+# indexes on the ``search_text`` of clients, partners and onboarded accounts and on clients'
+# ``name_key``.
 SEARCH_INDEX_OBJECTS = frozenset(
     {
         "clients_fts",
@@ -104,6 +105,8 @@ SEARCH_INDEX_OBJECTS = frozenset(
         "clients_fts_config",
         "ix_clients_search_trgm",
         "ix_clients_name_trgm",
+        "ix_bp_partners_search_trgm",
+        "ix_einvoice_settings_search_trgm",
     }
 )
 
@@ -131,6 +134,10 @@ addresses = Table(
     Column("city", String(255)),
     Column("district", String(255)),
     Column("state", SmallInteger, nullable=False, default=0),
+    # Folded copies the address filters compare (core/clients/search.py, migration 0006).
+    Column("address_key", Text),
+    Column("city_key", String(255)),
+    Column("district_key", String(255)),
 )
 Index("ix_client_addresses_client", addresses.c.client_id, addresses.c.id)
 
