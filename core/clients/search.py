@@ -41,14 +41,9 @@ def client_keys(source: Mapping[str, object]) -> dict[str, str | None]:
     email, phone, code = (_text(source, n) for n in ("email", "phone", "code"))
     tax_key = normalise.tax_id_key(code)
     phone_key = normalise.phone_key(phone)
-    email_words = normalise.words(email)
     doc = normalise.document(
-        " ".join(normalise.words(first)),
-        " ".join(normalise.words(last)),
-        " ".join(normalise.words(company)),
-        " ".join(email_words),
-        "".join(email_words),
-        tax_key.lower() if tax_key else None,
+        *(" ".join(normalise.words(text)) for text in (first, last, company, email)),
+        " ".join(normalise.words(tax_key or "")),
         normalise.phone_digits(phone),
         phone_key,
     )

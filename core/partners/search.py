@@ -13,11 +13,10 @@ KEY_SOURCES = ("contact_name", "comercial_name", "tin", "id_remote")
 def partner_search_text(row: Mapping[str, object]) -> str:
     """Contact and commercial names, the tin without separators and the remote id."""
     texts = {name: value if isinstance(value, str) else "" for name, value in row.items()}
-    tin = normalise.tax_id_key(texts.get("tin"))
+    tin = normalise.tax_id_key(texts.get("tin")) or ""
     return normalise.document(
         " ".join(normalise.words(texts.get("contact_name", ""))),
         " ".join(normalise.words(texts.get("comercial_name", ""))),
-        tin.lower() if tin else None,
+        " ".join(normalise.words(tin)),
         " ".join(normalise.words(texts.get("id_remote", ""))),
-        "".join(normalise.words(texts.get("id_remote", ""))),
     )

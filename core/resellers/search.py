@@ -11,15 +11,13 @@ KEY_SOURCES = ("ruc", "company_name", "email", "phone_number", "mobile_number")
 
 
 def onboarded_search_text(row: Mapping[str, object]) -> str:
-    """RUC, company name, e-mail (its words and compacted) and phone digits."""
+    """RUC, company name, e-mail words and phone digits."""
     texts = {name: value if isinstance(value, str) else "" for name, value in row.items()}
-    email = normalise.words(texts.get("email", ""))
     phones = [normalise.phone_digits(texts.get(n, "")) for n in ("phone_number", "mobile_number")]
     return normalise.document(
-        texts.get("ruc", "").lower(),
+        " ".join(normalise.words(texts.get("ruc", ""))),
         " ".join(normalise.words(texts.get("company_name", ""))),
-        " ".join(email),
-        "".join(email),
+        " ".join(normalise.words(texts.get("email", ""))),
         *phones,
         *(normalise.phone_key(p) for p in phones),
     )

@@ -24,7 +24,7 @@ MAX_SEARCH_CHARS = 200
 MAX_SEARCH_TERMS = 8
 EXACT, NAME_PREFIX, OTHER = 0, 1, 2
 # A search's totalCount counts at most this many matches; beyond it the answer is the bound.
-SEARCH_COUNT_BOUND = 10_000
+SEARCH_COUNT_BOUND = 1_000
 
 
 @dataclass(frozen=True)

@@ -37,15 +37,20 @@ def like_escape(value: str) -> str:
 def search_shape(dialect: str, query: SearchQuery) -> str:
     """The shape element of a search: statements differ by backend and, on PostgreSQL, by
     the number of words."""
-    if dialect == "sqlite":
-        return "search/fts"
-    return f"search/like/{len(query.terms)}"
+    kind = "fts" if dialect == "sqlite" else "like"
+    return f"search/{kind}/{len(query.terms)}"
+
+
+def like_variant(shape: str) -> str:
+    """The LIKE form of a search shape: checks a few rows found otherwise (by a key index)
+    without making the database walk every match of the FTS index."""
+    return "search/like/" + shape.rsplit("/", 1)[1]
 
 
 def search_condition(
     shape: str, fts_table: str, id_col: ColumnElement[Any], document: ColumnElement[Any]
 ) -> ColumnElement[bool]:
-    if shape == "search/fts":
+    if shape.startswith("search/fts/"):
         fts = table(fts_table, column("rowid"))
         match = literal_column(fts_table).op("MATCH")(bindparam("s_match"))
         return id_col.in_(select(fts.c.rowid).where(match))
@@ -57,15 +62,16 @@ def search_params(shape: str, query: SearchQuery) -> dict[str, Any]:
     params: dict[str, Any] = {
         "s_name": query.name,
         "s_name_prefix": like_escape(query.name) + "%",
+        # Upper bound of the names starting with s_name, in binary order (SQLite's range).
+        "s_name_high": query.name + "\U0010ffff",
         "s_tax": query.tax_id,
         "s_email": query.email,
         "s_phone": query.phone,
     }
-    if shape == "search/fts":
+    params.update({f"s_w{i}": f"% {term}%" for i, term in enumerate(query.terms)})
+    if shape.startswith("search/fts/"):
         # Terms are runs of letters and digits: nothing in them needs FTS5 escaping.
         params["s_match"] = " AND ".join(f'"{term}"*' for term in query.terms)
-    else:
-        params.update({f"s_w{i}": f"% {term}%" for i, term in enumerate(query.terms)})
     return params
 
 

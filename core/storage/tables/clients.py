@@ -92,6 +92,14 @@ Index("ix_clients_account_updated", clients.c.account_id, clients.c.updated_at, 
 Index("ix_clients_account_tax_id_key", clients.c.account_id, clients.c.tax_id_key)
 Index("ix_clients_account_email_key", clients.c.account_id, clients.c.email_key)
 Index("ix_clients_account_phone_key", clients.c.account_id, clients.c.phone_key)
+# Names starting with a search (relevance tier 1): a binary range on SQLite, LIKE 'x%' on
+# PostgreSQL, where text_pattern_ops makes it indexable under any collation.
+Index(
+    "ix_clients_account_name_key",
+    clients.c.account_id,
+    clients.c.name_key,
+    postgresql_ops={"name_key": "text_pattern_ops"},
+)
 # Search indexes the metadata cannot describe, created by migrations 0005/0006: on SQLite the
 # FTS5 table ``clients_fts`` (with its shadow tables and triggers), on PostgreSQL trigram GIN
 # indexes on the ``search_text`` of clients, partners and onboarded accounts and on clients'

@@ -1,4 +1,5 @@
-"""search: folded address columns, search documents of partners and onboarded accounts
+"""search: folded address columns, search documents of partners and onboarded accounts,
+the name index of relevance
 
 Revision ID: 0006_search_lists
 Revises: 0005_search
@@ -95,6 +96,12 @@ def upgrade() -> None:
         ["search_text"],
         lambda row: {"search_text": onboarded_search_text(row)},
     )
+    op.create_index(
+        "ix_clients_account_name_key",
+        "clients",
+        ["account_id", "name_key"],
+        postgresql_ops={"name_key": "text_pattern_ops"},
+    )
     if op.get_bind().dialect.name == "postgresql":
         for name, table in _TRGM.items():
             op.execute(f"CREATE INDEX {name} ON {table} USING gin (search_text gin_trgm_ops)")
@@ -104,6 +111,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for name in _TRGM:
             op.execute(f"DROP INDEX IF EXISTS {name}")
+    op.drop_index("ix_clients_account_name_key", table_name="clients")
     for table in ("bp_partners", "einvoice_settings"):
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_column("search_text")

@@ -15,6 +15,7 @@ from sqlalchemy import (
     bindparam,
     func,
     literal,
+    or_,
     select,
     tuple_,
 )
@@ -28,7 +29,7 @@ from core.clients.model import (
     ClientSortField,
 )
 from core.shared import normalise
-from core.shared.search import parse_search
+from core.shared.search import EXACT, NAME_PREFIX, OTHER, parse_search
 from core.storage.repositories.clients.rows import (
     CATALOG_FK,
     CATALOGS,
@@ -37,6 +38,7 @@ from core.storage.repositories.clients.rows import (
 )
 from core.storage.repositories.search_sql import (
     like_escape,
+    like_variant,
     relevance,
     search_condition,
     search_params,
@@ -152,12 +154,54 @@ def _conditions(shape: tuple[str, ...]) -> tuple[ColumnElement[bool], ...]:
     return tuple(conds)
 
 
-def _sort_column(sort: ClientSortField, shape: tuple[str, ...]) -> ColumnElement[Any]:
-    if sort is not ClientSortField.RELEVANCE:
-        return SORT_COLUMNS[sort]
-    if any(name.startswith("search/") for name in shape):
-        return relevance(clients.c.name_key, _EXACT_KEYS)
-    return literal(0)
+def _sort_column(sort: ClientSortField) -> ColumnElement[Any]:
+    # Relevance without a search: every client ties (a search pages by tier_query).
+    return literal(0) if sort is ClientSortField.RELEVANCE else SORT_COLUMNS[sort]
+
+
+def is_search(shape: tuple[str, ...]) -> bool:
+    return any(name.startswith("search/") for name in shape)
+
+
+def _tier_candidates(tier: int, shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
+    """Index-friendly conditions that find a tier's rows without walking every match."""
+    c = clients.c
+    if tier == EXACT:
+        exact = [col == bindparam(param) for param, col in _EXACT_KEYS.items()]
+        return [or_(c.name_key == bindparam("s_name"), *exact)]
+    if tier == NAME_PREFIX:
+        if any(name.startswith("search/fts/") for name in shape):  # SQLite: a binary range
+            return [c.name_key >= bindparam("s_name"), c.name_key < bindparam("s_name_high")]
+        return [c.name_key.like(bindparam("s_name_prefix"), escape="/")]  # text_pattern_ops
+    return []
+
+
+@functools.cache
+def tier_query(
+    kinds: tuple[CatalogKind, ...],
+    shape: tuple[str, ...],
+    tier: int,
+    descending: bool,
+    after: bool,
+) -> Select[Any]:
+    """One relevance tier of a search, in id order (a page walks the tiers in turn).
+
+    Exact matches and name prefixes are found through the key indexes, then checked against
+    the document with LIKE; the other matches stream from the search index in id order, so
+    a page never ranks every match of a common word."""
+    conds = list(_tier_candidates(tier, shape))
+    if tier != OTHER:
+        shape = tuple(like_variant(n) if n.startswith("search/") else n for n in shape)
+    conds += _conditions(shape)
+    conds.append(relevance(clients.c.name_key, _EXACT_KEYS) == tier)
+    if after:
+        last_id: BindParameter[int] = bindparam("k_id")
+        conds.append(clients.c.id < last_id if descending else clients.c.id > last_id)
+    # Tiers 0 and 1 are few rows found by key: ``id + 0`` keeps the planners from walking the
+    # account in id order instead (they would, for the LIMIT); tier 2 streams in id order.
+    key = clients.c.id if tier == OTHER else clients.c.id + 0
+    order = key.desc() if descending else key
+    return page_select_for(kinds).where(*conds).order_by(order).limit(bindparam("f_limit"))
 
 
 @functools.cache
@@ -174,7 +218,7 @@ def offset_query(kinds: tuple[CatalogKind, ...], shape: tuple[str, ...]) -> Sele
 @functools.cache
 def count_query(shape: tuple[str, ...]) -> Select[Any]:
     """The count of a list of this shape; a search counts at most ``f_count_bound`` rows."""
-    if not any(name.startswith("search/") for name in shape):
+    if not is_search(shape):
         return select(func.count()).select_from(clients).where(*_conditions(shape))
     bounded = select(clients.c.id).where(*_conditions(shape)).limit(bindparam("f_count_bound"))
     return select(func.count()).select_from(bounded.subquery())
@@ -188,7 +232,7 @@ def keyset_query(
     descending: bool,
     after: bool,
 ) -> Select[Any]:
-    col = _sort_column(sort, shape)
+    col = _sort_column(sort)
     conds = list(_conditions(shape))
     if after:
         last_id: BindParameter[int] = bindparam("k_id")

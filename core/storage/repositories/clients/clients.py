@@ -16,14 +16,16 @@ from core.clients.model import (
     ClientSortField,
 )
 from core.clients.search import KEY_SOURCES, client_keys
-from core.shared.search import SEARCH_COUNT_BOUND
+from core.shared.search import EXACT, NAME_PREFIX, OTHER, SEARCH_COUNT_BOUND
 from core.storage.repositories.clients.client_queries import (
     count_query,
     filter_params,
     filter_shape,
+    is_search,
     keyset_query,
     offset_query,
     rows_with_catalogs,
+    tier_query,
 )
 from core.storage.repositories.clients.related import load_related
 from core.storage.repositories.clients.rows import CLIENT_COLUMNS, client_from_row
@@ -129,12 +131,50 @@ class SqlClientRepository:
         kinds = [k for k in CatalogKind if k in catalogs]
         shape = filter_shape(flt, self._conn.dialect.name)
         params = filter_params(account_id, flt, shape)
+        if sort is ClientSortField.RELEVANCE and is_search(shape):
+            return await self._by_relevance(tuple(kinds), shape, params, descending, after, limit)
         params["f_limit"] = limit
         if after is not None:
             params["k_value"], params["k_id"] = after
         query = keyset_query(tuple(kinds), shape, sort, descending, after is not None)
         rows = await self._conn.execute(query, params)
         return rows_with_catalogs(rows, kinds)
+
+    async def _by_relevance(
+        self,
+        kinds: tuple[CatalogKind, ...],
+        shape: tuple[str, ...],
+        params: dict[str, object],
+        descending: bool,
+        after: tuple[object, int] | None,
+        limit: int,
+    ) -> tuple[list[Client], CatalogsById]:
+        """Tier by tier (``core/shared/search.py``), each in id order, until the page is full:
+        at most one statement per tier."""
+        tiers = [EXACT, NAME_PREFIX, OTHER]
+        if descending:
+            tiers.reverse()
+        if after is not None:
+            start = after[0]
+            tiers = [t for t in tiers if (t <= start if descending else t >= start)]  # type: ignore[operator]
+        items: list[Client] = []
+        found: CatalogsById = {}
+        for tier in tiers:
+            bounded = after is not None and tier == after[0]
+            query = tier_query(kinds, shape, tier, descending, bounded)
+            tier_params = {**params, "f_limit": limit - len(items)}
+            if bounded:
+                assert after is not None
+                tier_params["k_id"] = after[1]
+            rows, catalogs = rows_with_catalogs(
+                await self._conn.execute(query, tier_params), list(kinds)
+            )
+            items += rows
+            for kind, by_id in catalogs.items():
+                found.setdefault(kind, {}).update(by_id)
+            if len(items) >= limit:
+                break
+        return items, found
 
     async def related(
         self, account_id: int, items: Sequence[Client], relations: Collection[str]
