@@ -122,7 +122,7 @@ class ClientConnection:
 
     @strawberry.field(
         description="Clients matching the filter. Counted only when selected. With `search`, "
-        "matches are counted up to 10000: 10000 means at least that many."
+        "matches are counted up to 1000: 1000 means at least that many."
     )
     async def total_count(self, info: Info[Context, None]) -> int:
         caller = await info.context.principal()

@@ -135,6 +135,51 @@ async def test_search_cursors_walk_every_match_once(
     assert counts == [6, 7, 7, 7]
 
 
+BACKWARD = """
+query($search: String, $last: Int, $before: String) {
+  clients(search: $search, last: $last, before: $before) {
+    edges { node { databaseId } }
+    pageInfo { hasPreviousPage startCursor }
+  }
+}"""
+
+
+async def test_relevance_pages_cross_tiers_both_ways(
+    services: Services, make_account: Any, gql: Gql
+) -> None:
+    acc = await make_account("PE")
+    other = [
+        await _client(services, acc, first_name="Ana", email=f"rosa{n}@correo.pe") for n in range(3)
+    ]
+    prefix = [
+        await _client(services, acc, first_name="Rosa", last_name=f"Ríos {n}") for n in range(3)
+    ]
+    exact = [await _client(services, acc, first_name="ROSA") for _ in range(2)]
+    ranked = [*exact, *prefix, *other]
+    forward: list[int] = []
+    after = None
+    while True:
+        body = await gql(SEARCH, {"search": "rosa", "first": 3, "after": after}, token=acc.token)
+        conn = body["data"]["clients"]
+        forward += [e["node"]["databaseId"] for e in conn["edges"]]
+        if not conn["pageInfo"]["hasNextPage"]:
+            break
+        after = conn["pageInfo"]["endCursor"]
+    assert forward == ranked
+    assert conn["totalCount"] == 8
+
+    backward: list[int] = []
+    before = None
+    while True:
+        variables = {"search": "rosa", "last": 3, "before": before}
+        page = (await gql(BACKWARD, variables, token=acc.token))["data"]["clients"]
+        backward = [e["node"]["databaseId"] for e in page["edges"]] + backward
+        if not page["pageInfo"]["hasPreviousPage"]:
+            break
+        before = page["pageInfo"]["startCursor"]
+    assert backward == ranked
+
+
 async def test_search_cursor_is_refused_under_another_order(
     gql: Gql, people: tuple[NewAccount, dict[str, int]]
 ) -> None:
