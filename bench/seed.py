@@ -104,7 +104,9 @@ def _children(
             cts.append(
                 (account_id, cid, f"Contacto{k}", f"De{i}", f"+51 9{k}{i:07d}", f"c{k}.{i}@ej.pe")
             )
-        ads.append((account_id, cid, "Casa matriz", f"Jr. Union {i}", "Lima", "Miraflores", 0))
+        address = f"Jr. Union {i}"
+        keys = (address.lower(), "lima", "miraflores")  # folded (core/clients/search.py)
+        ads.append((account_id, cid, "Casa matriz", address, "Lima", "Miraflores", 0, *keys))
         for k, attr in enumerate(attr_ids):
             avs.append((account_id, cid, attr, f"valor {k} de {i}"))
     return cts, ads, avs
@@ -112,6 +114,7 @@ def _children(
 
 CONTACT_COLS = ["account_id", "client_id", "first_name", "last_name", "phone", "email"]
 ADDRESS_COLS = ["account_id", "client_id", "address_name", "address", "city", "district", "state"]
+ADDRESS_COLS += ["address_key", "city_key", "district_key"]
 ATTR_COLS = ["account_id", "client_id", "dynamic_attribute_id", "value"]
 
 
