@@ -14,12 +14,17 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from clientgate.container import build_services
 from core.clients.model import AddressFilter, ClientChanges, ClientFilter
 from core.storage.extensions import ExtensionUnavailable
-from core.storage.migrate import migrate
+from core.storage.migrate import database_heads, migrate, script_heads
 from tests.conftest import Backend, _pg_admin, make_settings
 from tests.support.callers import caller
 from tests.support.databases import empty_database
 
-BEFORE_SEARCH = ("accounts@head", "idempotency@head", "resellers@head", "partners@head")
+BEFORE_SEARCH = (
+    "0004_api_token_lifecycle",
+    "0004_idempotency",
+    "0002_resellers",
+    "0004_partners_payload_v1",
+)
 
 
 @pytest.fixture
@@ -80,6 +85,8 @@ async def test_existing_rows_are_keyed_and_found_after_migrating(
                 )
             )
         await migrate(services.engine)
+        async with services.engine.connect() as conn:
+            assert await database_heads(conn) == script_heads()  # /readyz: nothing pending
 
         who = caller(created.account)
         clients = services.clients

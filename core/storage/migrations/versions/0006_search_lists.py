@@ -2,7 +2,7 @@
 the name index of relevance
 
 Revision ID: 0006_search_lists
-Revises: 0005_search
+Revises: 0005_search, 0002_resellers, 0004_partners_payload_v1
 Create Date: 2026-12-01 19:40:00
 
 Client addresses get folded copies of the fields their filters compare; business partners
@@ -10,6 +10,10 @@ and onboarded accounts get a ``search_text`` document (core/partners/search.py,
 core/resellers/search.py). Existing rows are filled in; on PostgreSQL trigram GIN indexes
 serve the searches (``pg_trgm`` comes from 0005_search). The backfill uses the current
 normalisation.
+
+It changes tables of three branches, so it merges them (a merge revision, not ``depends_on``:
+Alembic drops a ``depends_on`` target from the database's heads while the scripts still list
+it, and ``/readyz`` would then see migrations pending forever).
 """
 
 from __future__ import annotations
@@ -27,9 +31,9 @@ from core.resellers.search import KEY_SOURCES as ONBOARDED_SOURCES
 from core.resellers.search import onboarded_search_text
 
 revision = "0006_search_lists"
-down_revision = "0005_search"
+down_revision = ("0005_search", "0002_resellers", "0004_partners_payload_v1")
 branch_labels = None
-depends_on = ("0002_resellers", "0003_partners")
+depends_on = None
 
 _BATCH = 2000
 _ADDRESS_KEYS = [
