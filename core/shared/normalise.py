@@ -113,6 +113,20 @@ def document(*parts: str | None) -> str:
     return f" {' '.join(seen)} " if seen else ""
 
 
+def weak_terms(text: str) -> set[str]:
+    """Words of ``text`` that cannot narrow a search by themselves, so an index should not be
+    asked for them: an e-mail's domain after a local part (``correo``, ``pe`` of
+    ``lucia@correo.pe``: every client of that domain has them), single letters (``k`` of
+    ``12.345.678-K``). They are still checked on the rows the other words find."""
+    weak: set[str] = set()
+    for raw in text.split():
+        local, at, domain = raw.partition("@")
+        if at and words(local):
+            weak.update(words(domain))
+    weak.update(term for term in search_terms(text) if len(term) == 1)
+    return weak
+
+
 def search_terms(text: str) -> list[str]:
     """The words a typed search stands for, each to match a word prefix of the document.
 

@@ -30,7 +30,9 @@ SEARCH_COUNT_BOUND = 1_000
 @dataclass(frozen=True)
 class SearchQuery:
     terms: tuple[str, ...]
-    """Words each matching a word prefix of the document."""
+    """Words each matching a word prefix of the document, asked of the search index."""
+    checks: tuple[str, ...]
+    """Words that must match too, checked on the rows the ``terms`` find (``weak_terms``)."""
     name: str
     """The folded query, compared with name keys (tiers 0 and 1)."""
     tax_id: str | None
@@ -55,8 +57,11 @@ def parse_search(text: str | None, field: str = "search") -> SearchQuery | None:
     if len(terms) > MAX_SEARCH_TERMS:
         raise InvalidInput.single(field, f"must have at most {MAX_SEARCH_TERMS} words", "TOO_LONG")
     name = normalise.fold(text)
+    weak = normalise.weak_terms(text)
+    strong = [term for term in terms if term not in weak] or terms
     return SearchQuery(
-        terms=tuple(terms),
+        terms=tuple(strong),
+        checks=tuple(term for term in terms if term not in strong),
         name=name,
         tax_id=normalise.tax_id_key(name),
         email=normalise.email_key(text),
@@ -81,4 +86,4 @@ def relevance(keys: Mapping[str, str | None], query: SearchQuery) -> int:
 def matches(document: str, query: SearchQuery) -> bool:
     """Whether a search document (``normalise.document``) matches: every term is a prefix of
     one of its words. The databases' indexes answer the same question."""
-    return all(f" {term}" in document for term in query.terms)
+    return all(f" {term}" in document for term in (*query.terms, *query.checks))

@@ -116,3 +116,16 @@ def test_parse_search_keys_and_relevance() -> None:
     assert relevance({**keys, "name_key": "lucia munoz"}, query) == EXACT
     assert relevance(keys, parse_search("soto") or query) == OTHER
     assert relevance(keys, parse_search("1.9") or query) == EXACT  # the tax id, typed otherwise
+
+
+def test_weak_words_are_checked_not_indexed() -> None:
+    query = parse_search("lucia.munoz84@correo.pe")
+    assert query is not None
+    assert (query.terms, query.checks) == (("lucia", "munoz", "84"), ("correo", "pe"))
+    rut = parse_search("12.345.678-K")
+    assert rut is not None and (rut.terms, rut.checks) == (("12345678",), ("k",))
+    domain = parse_search("@correo.pe")  # nothing else to go by: the domain is the search
+    assert domain is not None and (domain.terms, domain.checks) == (("correo", "pe"), ())
+    assert normalise.weak_terms("k") == {"k"}
+    only = parse_search("k")
+    assert only is not None and only.terms == ("k",)

@@ -103,7 +103,7 @@ def _where(reseller_account_id: int, filters: OnboardedFilter) -> list[ColumnEle
     query = parse_search(filters.search)
     if query is not None:
         # Each word a word prefix of the document (trigram GIN on PostgreSQL).
-        clauses += [s.c.search_text.like(f"% {term}%") for term in query.terms]
+        clauses += [s.c.search_text.like(f"% {term}%") for term in (*query.terms, *query.checks)]
     return clauses
 
 

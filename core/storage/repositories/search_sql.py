@@ -38,24 +38,32 @@ def search_shape(dialect: str, query: SearchQuery) -> str:
     """The shape element of a search: statements differ by backend and, on PostgreSQL, by
     the number of words."""
     kind = "fts" if dialect == "sqlite" else "like"
-    return f"search/{kind}/{len(query.terms)}"
+    return f"search/{kind}/{len(query.terms)}/{len(query.checks)}"
 
 
 def like_variant(shape: str) -> str:
     """The LIKE form of a search shape: checks a few rows found otherwise (by a key index)
     without making the database walk every match of the FTS index."""
-    return "search/like/" + shape.rsplit("/", 1)[1]
+    return shape.replace("search/fts/", "search/like/", 1)
+
+
+def _counts(shape: str) -> tuple[int, int]:
+    terms, checks = shape.rsplit("/", 2)[1:]
+    return int(terms), int(checks)
 
 
 def search_condition(
     shape: str, fts_table: str, id_col: ColumnElement[Any], document: ColumnElement[Any]
 ) -> ColumnElement[bool]:
+    terms, checks = _counts(shape)
+    # Checked words never reach an index: on PostgreSQL ``|| ''`` keeps the trigram index
+    # from reading their (huge) posting lists; they filter the rows the terms found.
+    checked = [(document + "").like(bindparam(f"s_c{j}")) for j in range(checks)]
     if shape.startswith("search/fts/"):
         fts = table(fts_table, column("rowid"))
         match = literal_column(fts_table).op("MATCH")(bindparam("s_match"))
-        return id_col.in_(select(fts.c.rowid).where(match))
-    count = int(shape.rsplit("/", 1)[1])
-    return and_(*(document.like(bindparam(f"s_w{i}")) for i in range(count)))
+        return and_(id_col.in_(select(fts.c.rowid).where(match)), *checked)
+    return and_(*(document.like(bindparam(f"s_w{i}")) for i in range(terms)), *checked)
 
 
 def search_params(shape: str, query: SearchQuery) -> dict[str, Any]:
@@ -69,6 +77,7 @@ def search_params(shape: str, query: SearchQuery) -> dict[str, Any]:
         "s_phone": query.phone,
     }
     params.update({f"s_w{i}": f"% {term}%" for i, term in enumerate(query.terms)})
+    params.update({f"s_c{j}": f"% {term}%" for j, term in enumerate(query.checks)})
     if shape.startswith("search/fts/"):
         # Terms are runs of letters and digits: nothing in them needs FTS5 escaping.
         params["s_match"] = " AND ".join(f'"{term}"*' for term in query.terms)

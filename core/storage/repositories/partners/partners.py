@@ -53,7 +53,7 @@ def partner_conditions(account_id: int, flt: PartnerFilter) -> list[ColumnElemen
     query = parse_search(flt.search)
     if query is not None:
         # Every word a word prefix of the search document, or the exact idRemote.
-        words = and_(*(p.search_text.like(f"% {term}%") for term in query.terms))
+        words = and_(*(p.search_text.like(f"% {term}%") for term in (*query.terms, *query.checks)))
         conds.append(or_(words, p.id_remote == flt.search.strip()) if flt.search else words)
     return conds
 
