@@ -10,12 +10,14 @@ bounded ``totalCount``, for each kind of query a person types, and prints p50/p9
 
   flock /tmp/bench.lock .venv/bin/python -m bench.search                  # both, 1M
   flock /tmp/bench.lock .venv/bin/python -m bench.search --clients 100000 --backend sqlite
+  flock /tmp/bench.lock .venv/bin/python -m bench.search --keep /tmp/cg-search  # seed once
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import sqlite3
 import statistics
@@ -27,7 +29,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from bench.db import fresh_database
+from bench.db import PG_ADMIN_URL, _pg_admin, fresh_database
 from bench.seed import SECRET_KEY, client_code, pg_dsn, seed
 from clientgate.container import build_services
 from clientgate.settings import Settings
@@ -409,19 +411,55 @@ async def measure(url: str, token: str, kinds: dict[str, list[str]], var_dir: Pa
     return lines
 
 
-async def run_backend(backend: str, n: int, per_kind: int) -> list[str]:
+async def _seeded(backend: str, url: str, n: int, workdir: Path) -> str:
+    """Seed the database at ``url``; its bench token."""
+    started = time.perf_counter()
+    seeded = await seed(url, 0, workdir, full=False)
+    if make_url(url).get_backend_name() == "sqlite":
+        _load_sqlite(str(make_url(url).database), seeded.account_id, n)
+    else:
+        await _load_pg(url, seeded.account_id, n)
+    print(f"{backend}: {n:,} clients seeded in {time.perf_counter() - started:.0f} s", flush=True)
+    return seeded.token
+
+
+def _kept_paths(backend: str, n: int, keep: Path) -> tuple[str, Path, str | None]:
+    """Where a kept database lives, its marker file, and its token when already seeded."""
+    keep.mkdir(parents=True, exist_ok=True)
+    marker = keep / f"search-{backend}-{n}.json"
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{keep / f'search-{n}.db'}"
+    else:
+        url = f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/clientgate_bench_search_{n}"
+    token = str(json.loads(marker.read_text())["token"]) if marker.exists() else None
+    return url, marker, token
+
+
+async def _kept(backend: str, n: int, keep: Path) -> tuple[str, str]:
+    """A seeded database kept in (or named after) ``keep`` between runs, and its token: a
+    second run measures again without seeding 1,000,000 rows again."""
+    url, marker, token = _kept_paths(backend, n, keep)
+    if token is not None:
+        return url, token
+    if backend == "postgresql":
+        name = url.rsplit("/", 1)[1]
+        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await _pg_admin(f'CREATE DATABASE "{name}"')
+    token = await _seeded(backend, url, n, keep)
+    marker.write_text(json.dumps({"url": url, "token": token}))
+    return url, token
+
+
+async def run_backend(backend: str, n: int, per_kind: int, keep: Path | None) -> list[str]:
+    kinds = queries(n, per_kind)
+    if keep is not None:
+        url, token = await _kept(backend, n, keep)
+        return await measure(url, token, kinds, keep)
     with tempfile.TemporaryDirectory(prefix="cg-search-bench-") as tmp:
         workdir = Path(tmp)
         async with fresh_database(backend, workdir, "search") as url:
-            started = time.perf_counter()
-            seeded = await seed(url, 0, workdir, full=False)
-            if make_url(url).get_backend_name() == "sqlite":
-                _load_sqlite(str(make_url(url).database), seeded.account_id, n)
-            else:
-                await _load_pg(url, seeded.account_id, n)
-            header = f"{backend}: {n:,} clients seeded in {time.perf_counter() - started:.0f} s"
-            print(header, flush=True)
-            return [header, *await measure(url, seeded.token, queries(n, per_kind), workdir)]
+            token = await _seeded(backend, url, n, workdir)
+            return await measure(url, token, kinds, workdir)
 
 
 def main() -> None:
@@ -429,10 +467,17 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=50, help="queries per kind")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep the seeded databases (SQLite file and token in this directory, PostgreSQL "
+        "database clientgate_bench_search_<N>) and reuse them on the next run",
+    )
     args = parser.parse_args()
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     for backend in backends:
-        asyncio.run(run_backend(backend, args.clients, args.queries))
+        print(f"{backend}:", flush=True)
+        asyncio.run(run_backend(backend, args.clients, args.queries, args.keep))
 
 
 if __name__ == "__main__":
