@@ -257,3 +257,26 @@ async def test_blank_search_lists_everything(
 ) -> None:
     acc, ids = people
     assert await _ids(gql, acc, search="   ") == sorted(ids.values())
+
+
+async def test_a_search_page_costs_a_bounded_number_of_statements(
+    services: Services, make_account: Any, gql: Gql, count_statements: Any
+) -> None:
+    """At most one statement per relevance tier, one for the count, whatever the page size,
+    and the related rows in bulk as for any page."""
+    acc = await make_account("PE")
+    for n in range(12):
+        await _client(services, acc, first_name="Rosa" if n % 3 else "Ana", email=f"rosa{n}@x.pe")
+    query = """query($first: Int) { clients(search: "rosa", first: $first) {
+      totalCount nodes { databaseId contacts { firstName } addresses { city } } } }"""
+    counts = []
+    for first in (2, 12):
+        with count_statements() as counter:
+            body = await gql(query, {"first": first}, token=acc.token)
+        assert len(body["data"]["clients"]["nodes"]) == first
+        counts.append(counter.count)
+    # Page 2: the exact tier fills it (1 page statement); page 12 walks all three tiers.
+    # Page of 2: the exact tier fills it. Page of 12: all three tiers. Both: the count, one
+    # statement per relation, and at most two to authenticate the caller.
+    assert counts[0] <= 1 + 1 + 2 + 2, counts
+    assert counts[1] <= 3 + 1 + 2 + 2, counts
