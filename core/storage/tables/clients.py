@@ -100,10 +100,10 @@ Index(
     clients.c.name_key,
     postgresql_ops={"name_key": "text_pattern_ops"},
 )
-# Search indexes the metadata cannot describe, created by migrations 0005/0006: on SQLite the
-# FTS5 table ``clients_fts`` (with its shadow tables and triggers), on PostgreSQL trigram GIN
-# indexes on the ``search_text`` of clients, partners and onboarded accounts and on clients'
-# ``name_key``.
+# Search indexes the metadata cannot describe, created by migrations 0005-0007: on SQLite the
+# FTS5 table ``clients_fts`` (with its shadow tables and triggers); on PostgreSQL a full-text
+# GIN index on clients' ``search_text``, trigram GIN indexes on the ``search_text`` of partners
+# and onboarded accounts and on clients' ``name_key``.
 SEARCH_INDEX_OBJECTS = frozenset(
     {
         "clients_fts",
@@ -112,6 +112,7 @@ SEARCH_INDEX_OBJECTS = frozenset(
         "clients_fts_docsize",
         "clients_fts_config",
         "ix_clients_search_trgm",
+        "ix_clients_search_tsv",
         "ix_clients_name_trgm",
         "ix_bp_partners_search_trgm",
         "ix_einvoice_settings_search_trgm",
