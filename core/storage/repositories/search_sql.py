@@ -70,7 +70,7 @@ def search_condition(
         match = literal_column(fts_table).op("MATCH")(bindparam("s_match"))
         return and_(id_col.in_(select(fts.c.rowid).where(match)), *checked)
     if shape.startswith("search/tsv/"):
-        simple = literal_column("'simple'::regconfig")
+        simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
         vector = func.to_tsvector(simple, document)  # the GIN index's expression, verbatim
         query = func.to_tsquery(simple, bindparam("s_tsquery"))
         return and_(vector.op("@@")(query), *checked)
