@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 from core.accounts.model import Principal
 from core.clients import rules
-from core.clients.errors import ClientNotFound
+from core.clients.errors import ClientMerged, ClientNotFound, DuplicateTaxId
 from core.clients.model import INACTIVE, Client, ClientChanges, ClientFilter
 from core.clients.ports import ClientsUnitOfWork
 from core.clients.usecase import UseCase
@@ -48,10 +48,15 @@ class Clients(UseCase):
         return client
 
     async def get(self, caller: Principal, client_id: int) -> Client:
+        """The client; ``ClientMerged`` (a ``ClientNotFound`` naming the survivor) when it was
+        merged into another."""
         async with self._uow(read_only=True) as uow:
             client = await uow.clients.get(caller.account_id, client_id)
-        if client is None:
-            raise ClientNotFound(client_id)
+            if client is None:
+                survivor = await uow.merges.survivor_of(caller.account_id, client_id)
+                if survivor is not None:
+                    raise ClientMerged(client_id, survivor)
+                raise ClientNotFound(client_id)
         return client
 
     async def get_many(self, caller: Principal, ids: Collection[int]) -> dict[int, Client]:
@@ -94,7 +99,26 @@ class Clients(UseCase):
             rules.check_attributes(changes.attributes, known, errors)
         if errors:
             raise InvalidInput(errors)
+        await self._check_unique_tax_id(uow, caller, values, current)
         return values
+
+    @staticmethod
+    async def _check_unique_tax_id(
+        uow: ClientsUnitOfWork, caller: Principal, values: dict[str, object], current: Client | None
+    ) -> None:
+        """The account's ``unique_tax_ids``: a client may not take a valid tax id another
+        (live) client of the account holds. Checked once, here, for every face."""
+        code = values.get("code")
+        if not caller.account.unique_tax_ids or values.get("code_valid") is not True:
+            return
+        if not isinstance(code, str) or (current is not None and current.code == code):
+            return
+        found, _ = await uow.clients.list_offset(caller.account_id, ClientFilter(code=code), 2, 0)
+        other = next(
+            (c for c in found if c.code_valid and (current is None or c.id != current.id)), None
+        )
+        if other is not None:
+            raise DuplicateTaxId(code, other.id)
 
     @staticmethod
     async def _catalogs_found(

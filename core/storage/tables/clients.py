@@ -74,12 +74,16 @@ clients = Table(
     Column("sale_condition_id", Id, ForeignKey("sale_conditions.id")),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
+    # Set when the client was merged into another (the live survivor, kept current when the
+    # survivor is merged in turn): such a client leaves every list, count and lookup.
+    Column("merged_into_id", Id, nullable=True),
 )
 # Keyset pagination and lookups are always within one account.
 Index("ix_clients_account_id", clients.c.account_id, clients.c.id)
 Index("ix_clients_account_code", clients.c.account_id, clients.c.code, clients.c.id)
 Index("ix_clients_account_created", clients.c.account_id, clients.c.created_at, clients.c.id)
 Index("ix_clients_account_updated", clients.c.account_id, clients.c.updated_at, clients.c.id)
+Index("ix_clients_merged_into_id", clients.c.merged_into_id)
 
 contacts = Table(
     "client_contacts",
@@ -174,3 +178,24 @@ payments = Table(
     Column("paid_at", BigInteger, nullable=False),
 )
 Index("ix_document_payments_document", payments.c.document_id)
+
+# One row per client merged into another: who merged it, when, and which fields came from
+# which client (JSON). A merged client is merged once (it leaves every list), hence unique.
+client_merges = Table(
+    "client_merges",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    _account(),
+    Column("survivor_id", Id, ForeignKey("clients.id"), nullable=False),
+    Column("merged_id", Id, ForeignKey("clients.id"), nullable=False, unique=True),
+    Column("principal_kind", String(20), nullable=False),
+    Column("principal_id", Id, nullable=False),
+    Column("merged_at", BigInteger, nullable=False),
+    Column("field_choices", Text, nullable=False),
+)
+Index(
+    "ix_client_merges_survivor",
+    client_merges.c.account_id,
+    client_merges.c.survivor_id,
+    client_merges.c.id,
+)

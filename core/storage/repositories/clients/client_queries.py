@@ -100,7 +100,11 @@ def filter_params(account_id: int, flt: ClientFilter, shape: tuple[str, ...]) ->
 
 @functools.cache
 def _conditions(shape: tuple[str, ...]) -> tuple[ColumnElement[bool], ...]:
-    conds: list[ColumnElement[bool]] = [clients.c.account_id == bindparam("f_account_id")]
+    # Merged clients leave every list and count.
+    conds: list[ColumnElement[bool]] = [
+        clients.c.account_id == bindparam("f_account_id"),
+        clients.c.merged_into_id.is_(None),
+    ]
     for name in shape:
         if name in _TEXT_FILTERS:
             conds.append(clients.c[name].ilike(bindparam(f"f_{name}"), escape="/"))
