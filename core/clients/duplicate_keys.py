@@ -1,7 +1,7 @@
 """Pure rules of duplicate detection: the keys two clients are compared on.
 
-- tax id: the stored code (the country's canonical form when valid), except the empty code and
-  the generic foreigner RUT;
+- tax id: the stored code without ``TAX_ID_SEPARATORS``, upper case (so ``20.100.070-970``
+  and ``20100070970`` match), except the empty code and the generic foreigner RUT;
 - e-mail: trimmed, lower case;
 - phone: its ASCII digits, when there are at least ``MIN_PHONE_DIGITS`` of them;
 - name and city: first and last name (or the company when neither is set) and the city, both
@@ -24,6 +24,8 @@ MAX_GROUP_PAGE = 50
 """Most duplicate groups per page."""
 MAX_GROUP_MEMBERS = 20
 """Most clients listed per group (its size says how many hold the key)."""
+TAX_ID_SEPARATORS = " .-/"
+"""What a tax id key leaves out (dots, hyphens, check-digit separators, spaces)."""
 PHONE_PUNCTUATION = " -+().,/"
 """What the SQL side strips from a phone (it has no portable regular expressions); a phone
 holding anything else never matches there."""
@@ -38,7 +40,11 @@ def _text(value: str | None) -> str:
 
 def tax_id_key(code: str | None) -> str | None:
     code = (code or "").strip()
-    return None if not code or code == FOREIGNER_RUT else code
+    if not code or code == FOREIGNER_RUT:
+        return None
+    for ch in TAX_ID_SEPARATORS:
+        code = code.replace(ch, "")
+    return code.upper() or None
 
 
 def email_key(email: str | None) -> str | None:

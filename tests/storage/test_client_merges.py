@@ -96,7 +96,9 @@ async def test_merge_moves_everything_and_hides_the_merged(
     assert info.value.survivor_id == survivor
     assert str(survivor) in info.value.message
     assert await svc.count(who, ClientFilter(first_name="anna")) == 0
-    assert [c.id for c in (await svc.list_clients(who, ClientFilter(), 50, 0))[0].items] == [survivor]
+    assert [c.id for c in (await svc.list_clients(who, ClientFilter(), 50, 0))[0].items] == [
+        survivor
+    ]
     page, _ = await svc.page(who, ClientFilter(), ClientSortField.ID, False, None, 10)
     assert [c.id for c in page.items] == [survivor]
     assert await svc.get_many(who, [survivor, merged]) == {survivor: result.result}
@@ -163,9 +165,7 @@ async def test_a_survivor_merged_in_turn_passes_its_merged_clients_on(
     assert (await services.clients.merge_record(who, a)).survivor_id == b  # as recorded
 
 
-async def test_points_balance_never_goes_below_zero(
-    services: Services, make_account: Any
-) -> None:
+async def test_points_balance_never_goes_below_zero(services: Services, make_account: Any) -> None:
     acc = (await make_account("PE")).account
     who = caller(acc)
     a, b = [await _client(services, acc, first_name=n) for n in ("a", "b")]

@@ -1,9 +1,9 @@
 """SQL repository of duplicate candidates: the keys of ``core.clients.duplicate_keys``
 computed in SQL the same way on SQLite and PostgreSQL, over live (not merged) clients.
 
-The keys are expressions, not indexed columns yet: the tax id uses ``(account_id, code)``;
-the others scan the account's clients. (Normalised, indexed key columns are the search work's;
-these expressions move onto them when it lands.)
+The keys are expressions, not indexed columns yet: they scan the account's clients.
+(Normalised, indexed key columns are the search work's; these expressions move onto them
+when it lands.)
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, and_, case, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.clients.duplicate_keys import MIN_PHONE_DIGITS, PHONE_PUNCTUATION
+from core.clients.duplicate_keys import MIN_PHONE_DIGITS, PHONE_PUNCTUATION, TAX_ID_SEPARATORS
 from core.clients.model import Client, DuplicateKeys, DuplicateReason
 from core.shared.taxid import FOREIGNER_RUT
 from core.storage.repositories.clients.rows import CLIENT_COLUMNS, client_from_row
@@ -27,6 +27,13 @@ def _spaces_collapsed(expr: Any) -> Any:
     for _ in range(3):
         expr = func.replace(expr, "  ", " ")
     return func.trim(expr)
+
+
+def _tax_id() -> Any:
+    expr: Any = func.trim(clients.c.code)
+    for ch in TAX_ID_SEPARATORS:
+        expr = func.replace(expr, ch, "")
+    return func.upper(expr)
 
 
 def _phone_digits() -> Any:
@@ -51,7 +58,7 @@ def _name() -> Any:
     return func.lower(_spaces_collapsed(raw))
 
 
-_TAX = clients.c.code
+_TAX = _tax_id()
 _EMAIL = func.lower(func.trim(func.coalesce(clients.c.email, "")))
 _PHONE = _phone_digits()
 _NAME = _name()
@@ -65,7 +72,7 @@ _KEY: dict[DuplicateReason, Any] = {
 }
 # When a client has a key at all (the Python side's None).
 _HAS_KEY: dict[DuplicateReason, ColumnElement[bool]] = {
-    DuplicateReason.TAX_ID: and_(_TAX != "", _TAX != FOREIGNER_RUT),
+    DuplicateReason.TAX_ID: and_(_TAX != "", func.trim(clients.c.code) != FOREIGNER_RUT),
     DuplicateReason.EMAIL: _EMAIL != "",
     DuplicateReason.PHONE: and_(
         func.length(_PHONE) >= MIN_PHONE_DIGITS, _without_digits(_PHONE) == ""
