@@ -6,10 +6,10 @@ from collections.abc import Collection
 
 from core.accounts.model import Principal
 from core.clients import rules
-from core.clients.errors import ClientMerged, ClientNotFound, DuplicateTaxId
+from core.clients.errors import ClientNotFound, DuplicateTaxId
 from core.clients.model import INACTIVE, Client, ClientChanges, ClientFilter
 from core.clients.ports import ClientsUnitOfWork
-from core.clients.usecase import UseCase
+from core.clients.usecase import UseCase, missing_client
 from core.shared.errors import FieldError, InvalidInput
 
 
@@ -26,7 +26,7 @@ class Clients(UseCase):
         async with self._uow() as uow:
             current = await uow.clients.get_for_update(caller.account_id, client_id)
             if current is None:
-                raise ClientNotFound(client_id)
+                raise await missing_client(uow, caller.account_id, client_id)
             values = await self._validated(uow, caller, changes, current)
             client = await uow.clients.update(
                 caller.account_id, client_id, values, self._clock.now()
@@ -43,7 +43,7 @@ class Clients(UseCase):
                 caller.account_id, client_id, {"state": INACTIVE}, self._clock.now()
             )
             if client is None:
-                raise ClientNotFound(client_id)
+                raise await missing_client(uow, caller.account_id, client_id)
             await uow.commit()
         return client
 
@@ -51,13 +51,13 @@ class Clients(UseCase):
         """The client; ``ClientMerged`` (a ``ClientNotFound`` naming the survivor) when it was
         merged into another."""
         async with self._uow(read_only=True) as uow:
-            client = await uow.clients.get(caller.account_id, client_id)
-            if client is None:
-                survivor = await uow.merges.survivor_of(caller.account_id, client_id)
-                if survivor is not None:
-                    raise ClientMerged(client_id, survivor)
-                raise ClientNotFound(client_id)
-        return client
+            return await self._require_client(uow, caller.account_id, client_id)
+
+    async def not_found(self, caller: Principal, client_id: int) -> ClientNotFound:
+        """The error to answer for a client id a read did not find (``ClientMerged`` when it
+        was merged into another): for faces that read clients through a list."""
+        async with self._uow(read_only=True) as uow:
+            return await missing_client(uow, caller.account_id, client_id)
 
     async def get_many(self, caller: Principal, ids: Collection[int]) -> dict[int, Client]:
         if not ids:

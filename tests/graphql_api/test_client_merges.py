@@ -56,7 +56,11 @@ async def test_preview_then_merge_then_the_merged_id_is_gone(
         expiration_date=2,
         total_amount="10",
     )
-    choice = {"survivorId": gid(a), "mergedIds": [gid(b)], "fieldsFrom": [{"field": "EMAIL", "clientId": gid(b)}]}
+    choice = {
+        "survivorId": gid(a),
+        "mergedIds": [gid(b)],
+        "fieldsFrom": [{"field": "EMAIL", "clientId": gid(b)}],
+    }
 
     body = await gql(PREVIEW, {"input": choice}, token=acc.token)
     preview = body["data"]["mergeClientsPreview"]
@@ -89,7 +93,7 @@ async def test_preview_then_merge_then_the_merged_id_is_gone(
 
     gone = await gql(
         f'{{ client(id: "{gid(b)}") {{ id }} node(id: "{gid(b)}") {{ id }} '
-        f'clients(first: 10) {{ totalCount nodes {{ databaseId }} }} '
+        f"clients(first: 10) {{ totalCount nodes {{ databaseId }} }} "
         f'clientMerge(mergedId: "{gid(b)}") {{ mergedIntoId mergedAt survivor {{ databaseId email }} }} }}',
         token=acc.token,
     )
@@ -103,13 +107,15 @@ async def test_preview_then_merge_then_the_merged_id_is_gone(
     again = await gql(MERGE, {"input": choice}, token=acc.token)
     errors = again["data"]["mergeClients"]["userErrors"]
     assert errors == [
-        {"field": None, "message": f"client {b} was already merged into client {a}", "code": "CONFLICT"}
+        {
+            "field": None,
+            "message": f"client {b} was already merged into client {a}",
+            "code": "CONFLICT",
+        }
     ]
 
 
-async def test_bad_merges_are_user_errors(
-    services: Services, make_account: Any, gql: Gql
-) -> None:
+async def test_bad_merges_are_user_errors(services: Services, make_account: Any, gql: Gql) -> None:
     acc = await make_account("PE")
     other = await make_account("PE")
     a, b = await _clients(services, acc.account, {"first_name": "A"}, {"first_name": "B"})
@@ -117,7 +123,9 @@ async def test_bad_merges_are_user_errors(
 
     async def errors(survivor: str, merged: list[str], **extra: Any) -> list[dict[str, Any]]:
         body = await gql(
-            MERGE, {"input": {"survivorId": survivor, "mergedIds": merged, **extra}}, token=acc.token
+            MERGE,
+            {"input": {"survivorId": survivor, "mergedIds": merged, **extra}},
+            token=acc.token,
         )
         assert "errors" not in body, body
         assert body["data"]["mergeClients"]["client"] is None
@@ -188,7 +196,7 @@ async def test_duplicates_on_clients_payloads_and_groups(
     assert [d["reasons"] for d in dups[second]] == [["PHONE"]]
 
     groups = await gql(
-        '{ duplicateClients(reason: PHONE, first: 5) { edges { cursor node { reason key size clients { databaseId } } } pageInfo { hasNextPage } } }',
+        "{ duplicateClients(reason: PHONE, first: 5) { edges { cursor node { reason key size clients { databaseId } } } pageInfo { hasNextPage } } }",
         token=acc.token,
     )
     connection = groups["data"]["duplicateClients"]

@@ -140,6 +140,12 @@ async def test_refused_merges_write_nothing(services: Services, make_account: An
     assert (await services.clients.get(caller(stranger), theirs)).id == theirs
 
     await services.clients.merge(who, a, [b])
+    with pytest.raises(NotFound):  # another tenant learns nothing of the merge
+        await services.clients.merge_record(caller(stranger), b)
+    with pytest.raises(ClientNotFound) as hidden:
+        await services.clients.get(caller(stranger), b)
+    assert not isinstance(hidden.value, ClientMerged)
+    assert await services.clients.merges_into(caller(stranger), [a]) == {}
     with pytest.raises(AlreadyMerged) as already:
         await services.clients.merge(who, a, [b])  # a retry
     assert already.value.survivor_id == a
