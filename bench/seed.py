@@ -22,6 +22,7 @@ from bench import seed_partners
 from clientgate.container import build_services
 from clientgate.settings import Settings
 from core.clients.model import CatalogKind
+from core.clients.search import client_keys
 from core.storage.migrate import migrate
 from core.storage.tables.clients import addresses, attribute_values, clients, contacts
 
@@ -55,7 +56,7 @@ def _client_rows(
     account_id: int, first_id: int, n: int, payment_types: list[int], full: bool
 ) -> Iterator[dict[str, Any]]:
     for i in range(n):
-        yield {
+        row = {
             "id": first_id + i,
             "account_id": account_id,
             "first_name": f"Nombre{i}",
@@ -88,6 +89,7 @@ def _client_rows(
             "created_at": CREATED_AT + i,
             "updated_at": CREATED_AT + i,
         }
+        yield {**row, **client_keys(row)}
 
 
 def _children(

@@ -217,12 +217,14 @@ class ClientSortField(StrEnum):
     CREATED_AT = "created_at"
     UPDATED_AT = "updated_at"
     CODE = "code"
+    RELEVANCE = "relevance"
+    """Best search matches first (``core/shared/search.py``); all tie without a search."""
 
 
 @dataclass(frozen=True)
 class ClientFilter:
-    """Filters shared by both faces. Text filters are case-insensitive substring matches,
-    except ``code``, which matches the normalised tax id exactly."""
+    """Filters shared by both faces. Text filters are case- and accent-insensitive substring
+    matches, except ``code``, which matches the normalised tax id exactly."""
 
     code: str | None = None
     first_name: str | None = None
@@ -232,6 +234,8 @@ class ClientFilter:
     sale_condition_id: int | None = None
     state: int | None = None
     ids: tuple[int, ...] | None = None
+    search: str | None = None
+    """Words a person typed (``core/shared/search.py``): names, company, e-mail, phone, tax id."""
 
 
 @dataclass(frozen=True)

@@ -160,7 +160,10 @@ class ClientConnection:
     def nodes(self) -> list[Client]:
         return [edge.node for edge in self.edges]
 
-    @strawberry.field(description="Clients matching the filter. Counted only when selected.")
+    @strawberry.field(
+        description="Clients matching the filter. Counted only when selected. With `search`, "
+        "matches are counted up to 10000: 10000 means at least that many."
+    )
     async def total_count(self, info: Info[Context, None]) -> int:
         caller = await info.context.principal()
         return await info.context.services.clients.count(caller, self.filter)

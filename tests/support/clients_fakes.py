@@ -53,6 +53,9 @@ from core.clients.ports import (
     MergeRepository,
     PointsRepository,
 )
+from core.clients.search import client_matches, client_relevance
+from core.shared.normalise import fold
+from core.shared.search import SEARCH_COUNT_BOUND, parse_search
 
 
 @dataclass
@@ -80,7 +83,12 @@ class ClientsStore:
 
 
 def _contains(value: str | None, part: str | None) -> bool:
-    return not part or part.lower() in (value or "").lower()
+    return not part or fold(part) in fold(value or "")
+
+
+def _searched(client: Client, text: str | None) -> bool:
+    query = parse_search(text)
+    return query is None or client_matches(client, query)
 
 
 def _matches(client: Client, account_id: int, flt: ClientFilter) -> bool:
@@ -97,6 +105,7 @@ def _matches(client: Client, account_id: int, flt: ClientFilter) -> bool:
         and _contains(client.last_name, flt.last_name)
         and _contains(client.email, flt.email)
         and (flt.ids is None or client.id in flt.ids)
+        and _searched(client, flt.search)
     )
 
 
@@ -160,7 +169,8 @@ class FakeClientRepository(ClientRepository):
         return items, self._catalogs(items, catalogs)
 
     async def count(self, account_id: int, flt: ClientFilter) -> int:
-        return len(self._matching(account_id, flt))
+        found = len(self._matching(account_id, flt))
+        return found if flt.search is None else min(found, SEARCH_COUNT_BOUND)
 
     async def list_keyset(
         self,
@@ -172,7 +182,11 @@ class FakeClientRepository(ClientRepository):
         limit: int,
         catalogs: Collection[CatalogKind] = (),
     ) -> tuple[list[Client], CatalogsById]:
+        query = parse_search(flt.search)
+
         def key(c: Client) -> tuple[Any, int]:
+            if sort is ClientSortField.RELEVANCE:
+                return (0 if query is None else client_relevance(c, query), c.id)
             return (c.id if sort is ClientSortField.ID else getattr(c, sort.value), c.id)
 
         items = sorted(self._matching(account_id, flt), key=key, reverse=descending)

@@ -74,6 +74,15 @@ clients = Table(
     Column("sale_condition_id", Id, ForeignKey("sale_conditions.id")),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
+    # Normalised keys (core/clients/search.py), written with every change of their sources:
+    # accent- and case-insensitive filters, search and duplicate detection compare these.
+    Column("first_name_key", String(255)),
+    Column("last_name_key", String(255)),
+    Column("name_key", Text),
+    Column("email_key", String(254)),
+    Column("phone_key", String(16)),
+    Column("tax_id_key", String(64)),
+    Column("search_text", Text, nullable=False, default="", server_default=""),
     # Set when the client was merged into another (the live survivor, kept current when the
     # survivor is merged in turn): such a client leaves every list, count and lookup.
     Column("merged_into_id", Id, nullable=True),
@@ -84,6 +93,26 @@ Index("ix_clients_account_code", clients.c.account_id, clients.c.code, clients.c
 Index("ix_clients_account_created", clients.c.account_id, clients.c.created_at, clients.c.id)
 Index("ix_clients_account_updated", clients.c.account_id, clients.c.updated_at, clients.c.id)
 Index("ix_clients_merged_into_id", clients.c.merged_into_id)
+Index("ix_clients_account_tax_id_key", clients.c.account_id, clients.c.tax_id_key)
+Index("ix_clients_account_email_key", clients.c.account_id, clients.c.email_key)
+Index("ix_clients_account_phone_key", clients.c.account_id, clients.c.phone_key)
+# Search indexes the metadata cannot describe, created by migrations 0005/0006: on SQLite the
+# FTS5 table ``clients_fts`` (with its shadow tables and triggers), on PostgreSQL trigram GIN
+# indexes on the ``search_text`` of clients, partners and onboarded accounts and on clients'
+# ``name_key``.
+SEARCH_INDEX_OBJECTS = frozenset(
+    {
+        "clients_fts",
+        "clients_fts_data",
+        "clients_fts_idx",
+        "clients_fts_docsize",
+        "clients_fts_config",
+        "ix_clients_search_trgm",
+        "ix_clients_name_trgm",
+        "ix_bp_partners_search_trgm",
+        "ix_einvoice_settings_search_trgm",
+    }
+)
 
 contacts = Table(
     "client_contacts",
@@ -109,6 +138,10 @@ addresses = Table(
     Column("city", String(255)),
     Column("district", String(255)),
     Column("state", SmallInteger, nullable=False, default=0),
+    # Folded copies the address filters compare (core/clients/search.py, migration 0006).
+    Column("address_key", Text),
+    Column("city_key", String(255)),
+    Column("district_key", String(255)),
 )
 Index("ix_client_addresses_client", addresses.c.client_id, addresses.c.id)
 

@@ -7,7 +7,17 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, select, tuple_
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal,
+    select,
+    tuple_,
+)
 
 from core.clients.model import (
     CatalogItem,
@@ -17,11 +27,20 @@ from core.clients.model import (
     ClientFilter,
     ClientSortField,
 )
+from core.shared import normalise
+from core.shared.search import parse_search
 from core.storage.repositories.clients.rows import (
     CATALOG_FK,
     CATALOGS,
     CLIENT_COLUMNS,
     CLIENT_WIDTH,
+)
+from core.storage.repositories.search_sql import (
+    like_escape,
+    relevance,
+    search_condition,
+    search_params,
+    search_shape,
 )
 from core.storage.tables.clients import clients
 
@@ -68,30 +87,48 @@ def rows_with_catalogs(result: Any, kinds: list[CatalogKind]) -> tuple[list[Clie
     return out, found
 
 
-_TEXT_FILTERS = ("first_name", "last_name", "email")
+# Text filters compare the folded key columns: case- and accent-insensitive on both databases.
+_TEXT_FILTERS = {
+    "first_name": (clients.c.first_name_key, normalise.text_key),
+    "last_name": (clients.c.last_name_key, normalise.text_key),
+    "email": (clients.c.email_key, normalise.email_key),
+}
 _EQUAL_FILTERS = ("code", "payment_type_id", "sale_condition_id", "state")
+_EXACT_KEYS = {
+    "s_tax": clients.c.tax_id_key,
+    "s_email": clients.c.email_key,
+    "s_phone": clients.c.phone_key,
+}
 
 
 def _like_pattern(value: str) -> str:
-    """A case-insensitive substring pattern; ``/`` escapes the LIKE wildcards."""
-    escaped = value.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return f"%{escaped}%"
+    """A substring pattern; ``/`` escapes the LIKE wildcards."""
+    return f"%{like_escape(value)}%"
 
 
-def filter_shape(flt: ClientFilter) -> tuple[str, ...]:
+def filter_shape(flt: ClientFilter, dialect: str) -> tuple[str, ...]:
+    """Which filters are set (the statement cache key). ``dialect`` picks the search SQL."""
     shape = [name for name in _EQUAL_FILTERS if getattr(flt, name) is not None]
     shape += [name for name in _TEXT_FILTERS if getattr(flt, name)]
     if flt.ids is not None:
         shape.append("ids")
+    query = parse_search(flt.search)
+    if query is not None:
+        shape.append(search_shape(dialect, query))
     return tuple(shape)
 
 
 def filter_params(account_id: int, flt: ClientFilter, shape: tuple[str, ...]) -> dict[str, Any]:
     params: dict[str, Any] = {"f_account_id": account_id}
     for name in shape:
+        if name.startswith("search/"):
+            query = parse_search(flt.search)
+            assert query is not None
+            params.update(search_params(name, query))
+            continue
         value = getattr(flt, name)
         if name in _TEXT_FILTERS:
-            value = _like_pattern(value)
+            value = _like_pattern(_TEXT_FILTERS[name][1](value) or "")
         elif name == "ids":
             value = list(value)
         params[f"f_{name}"] = value
@@ -100,6 +137,8 @@ def filter_params(account_id: int, flt: ClientFilter, shape: tuple[str, ...]) ->
 
 @functools.cache
 def _conditions(shape: tuple[str, ...]) -> tuple[ColumnElement[bool], ...]:
+    """The WHERE of a client list of this shape: the one filter builder of clients (pages,
+    counts, and whoever plans queries over clients)."""
     # Merged clients leave every list and count.
     conds: list[ColumnElement[bool]] = [
         clients.c.account_id == bindparam("f_account_id"),
@@ -107,12 +146,22 @@ def _conditions(shape: tuple[str, ...]) -> tuple[ColumnElement[bool], ...]:
     ]
     for name in shape:
         if name in _TEXT_FILTERS:
-            conds.append(clients.c[name].ilike(bindparam(f"f_{name}"), escape="/"))
+            conds.append(_TEXT_FILTERS[name][0].like(bindparam(f"f_{name}"), escape="/"))
+        elif name.startswith("search/"):
+            conds.append(search_condition(name, "clients_fts", clients.c.id, clients.c.search_text))
         elif name == "ids":
             conds.append(clients.c.id.in_(bindparam("f_ids", expanding=True)))
         else:
             conds.append(clients.c[name] == bindparam(f"f_{name}"))
     return tuple(conds)
+
+
+def _sort_column(sort: ClientSortField, shape: tuple[str, ...]) -> ColumnElement[Any]:
+    if sort is not ClientSortField.RELEVANCE:
+        return SORT_COLUMNS[sort]
+    if any(name.startswith("search/") for name in shape):
+        return relevance(clients.c.name_key, _EXACT_KEYS)
+    return literal(0)
 
 
 @functools.cache
@@ -128,7 +177,11 @@ def offset_query(kinds: tuple[CatalogKind, ...], shape: tuple[str, ...]) -> Sele
 
 @functools.cache
 def count_query(shape: tuple[str, ...]) -> Select[Any]:
-    return select(func.count()).select_from(clients).where(*_conditions(shape))
+    """The count of a list of this shape; a search counts at most ``f_count_bound`` rows."""
+    if not any(name.startswith("search/") for name in shape):
+        return select(func.count()).select_from(clients).where(*_conditions(shape))
+    bounded = select(clients.c.id).where(*_conditions(shape)).limit(bindparam("f_count_bound"))
+    return select(func.count()).select_from(bounded.subquery())
 
 
 @functools.cache
@@ -139,7 +192,7 @@ def keyset_query(
     descending: bool,
     after: bool,
 ) -> Select[Any]:
-    col = SORT_COLUMNS[sort]
+    col = _sort_column(sort, shape)
     conds = list(_conditions(shape))
     if after:
         last_id: BindParameter[int] = bindparam("k_id")

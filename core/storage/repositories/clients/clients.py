@@ -15,6 +15,8 @@ from core.clients.model import (
     ClientRelated,
     ClientSortField,
 )
+from core.clients.search import KEY_SOURCES, client_keys
+from core.shared.search import SEARCH_COUNT_BOUND
 from core.storage.repositories.clients.client_queries import (
     count_query,
     filter_params,
@@ -37,7 +39,8 @@ class SqlClientRepository:
         self._conn = conn
 
     async def add(self, account_id: int, values: Mapping[str, object], now: int) -> Client:
-        row = {**values, "account_id": account_id, "created_at": now, "updated_at": now}
+        row = {**values, **client_keys(values)}
+        row.update(account_id=account_id, created_at=now, updated_at=now)
         result = await self._conn.execute(insert(clients).values(row).returning(*CLIENT_COLUMNS))
         return client_from_row(result.one())
 
@@ -83,7 +86,17 @@ class SqlClientRepository:
                 .returning(*CLIENT_COLUMNS)
             )
         ).first()
-        return client_from_row(row) if row else None
+        if row is None:
+            return None
+        client = client_from_row(row)
+        if KEY_SOURCES.intersection(values):
+            # The keys need every source field, and only the row written has them all.
+            await self._conn.execute(
+                update(clients)
+                .where(clients.c.account_id == account_id, clients.c.id == client_id)
+                .values(client_keys(vars(client)))
+            )
+        return client
 
     async def list_offset(
         self,
@@ -94,15 +107,17 @@ class SqlClientRepository:
         catalogs: Collection[CatalogKind] = (),
     ) -> tuple[list[Client], CatalogsById]:
         kinds = [k for k in CatalogKind if k in catalogs]
-        shape = filter_shape(flt)
+        shape = filter_shape(flt, self._conn.dialect.name)
         params = filter_params(account_id, flt, shape)
         params.update(f_limit=limit, f_offset=offset)
         rows = await self._conn.execute(offset_query(tuple(kinds), shape), params)
         return rows_with_catalogs(rows, kinds)
 
     async def count(self, account_id: int, flt: ClientFilter) -> int:
-        shape = filter_shape(flt)
-        result = await self._conn.execute(count_query(shape), filter_params(account_id, flt, shape))
+        shape = filter_shape(flt, self._conn.dialect.name)
+        params = filter_params(account_id, flt, shape)
+        params["f_count_bound"] = SEARCH_COUNT_BOUND
+        result = await self._conn.execute(count_query(shape), params)
         return int(result.scalar_one())
 
     async def list_keyset(
@@ -116,7 +131,7 @@ class SqlClientRepository:
         catalogs: Collection[CatalogKind] = (),
     ) -> tuple[list[Client], CatalogsById]:
         kinds = [k for k in CatalogKind if k in catalogs]
-        shape = filter_shape(flt)
+        shape = filter_shape(flt, self._conn.dialect.name)
         params = filter_params(account_id, flt, shape)
         params["f_limit"] = limit
         if after is not None:
