@@ -235,3 +235,31 @@ async def test_unique_tax_ids_refuses_with_duplicate(
             "code": "DUPLICATE",
         }
     ]
+
+
+async def test_duplicate_fields_load_in_bulk(
+    services: Services, make_account: Any, gql: Gql, count_statements: Any
+) -> None:
+    """possibleDuplicates on a page of clients and the clients of duplicate groups cost the
+    same statements at any page size (no N+1)."""
+    acc = await make_account("PE")
+    for i in range(24):
+        ids = await _clients(
+            services,
+            acc.account,
+            {"first_name": f"P{i}", "email": f"p{i}@x.pe"},
+            {"first_name": f"Q{i}", "email": f"P{i}@x.pe"},
+        )
+        await services.clients.add_contact(caller(acc.account), ids[1], {"first_name": f"K{i}"})
+    page = "query($n: Int!) { clients(first: $n) { nodes { possibleDuplicates { reasons client { firstName contacts { firstName } } } } } }"
+    groups = "query($n: Int!) { duplicateClients(reason: EMAIL, first: $n) { nodes { key clients { firstName contacts { firstName } } } } }"
+    for query in (page, groups):
+        await gql(query, {"n": 1}, token=acc.token)  # warm per-process caches
+        counts = []
+        for n in (3, 20):
+            with count_statements() as counter:
+                body = await gql(query, {"n": n}, token=acc.token)
+            assert "errors" not in body, body
+            counts.append(counter.count)
+        assert counts[0] == counts[1], (query, counts)
+        assert counts[1] <= 5, (query, counts)

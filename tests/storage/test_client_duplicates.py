@@ -11,6 +11,7 @@ from clientgate.container import Services
 from core.accounts.model import Account
 from core.clients.model import ClientChanges, DuplicateReason
 from core.shared.errors import InvalidInput
+from tests.conftest import Backend
 from tests.support.callers import caller
 
 
@@ -105,3 +106,41 @@ async def test_groups_of_every_reason(services: Services, make_account: Any) -> 
     for reason, key in expected.items():
         page, _ = await services.clients.duplicate_groups(who, reason, 10, None)
         assert [(g.key, [c.id for c in g.clients]) for g in page] == [(key, [one, two])], reason
+
+
+async def test_close_names_in_the_same_city(
+    services: Services, make_account: Any, backend: Backend
+) -> None:
+    """PostgreSQL finds close names (pg_trgm similarity >= 0.6); SQLite the same folded name."""
+    acc = (await make_account("PE")).account
+    me = await _client(services, acc, first_name="Ana", last_name="Perez", city="Lima")
+    close = await _client(services, acc, first_name="ANA", last_name="Peres", city="lima")
+    same = await _client(services, acc, first_name="Aña", last_name="PÉREZ", city="Lima ")
+    await _client(services, acc, first_name="Ana", last_name="Peres", city="Cusco")
+    await _client(services, acc, first_name="Juan", last_name="Perez", city="Lima")
+    found = (await services.clients.possible_duplicates(caller(acc), [me]))[me]
+    expected = [close, same] if backend.name == "postgresql" else [same]
+    assert [c.client.id for c in found] == expected
+    assert all(c.reasons == (DuplicateReason.NAME_AND_CITY,) for c in found)
+
+
+async def test_the_pure_similarity_is_pg_trgm(services: Services, backend: Backend) -> None:
+    from sqlalchemy import text
+
+    from core.clients.duplicate_keys import similarity
+
+    assert similarity("ana perez", "ana peres") == 8 / 12
+    if backend.name != "postgresql":
+        return  # pg_trgm is PostgreSQL's; SQLite compares exact names
+    pairs = [
+        ("ana perez", "ana peres"),
+        ("juan perez", "ana perez"),
+        ("rosa", "rosa m"),
+        ("a b", ""),
+    ]
+    async with services.uow(read_only=True) as uow:
+        for a, b in pairs:
+            found = await uow.connection.execute(
+                text("SELECT similarity(:a, :b)"), {"a": a, "b": b}
+            )
+            assert abs(float(found.scalar_one()) - similarity(a, b)) < 1e-6, (a, b)

@@ -18,7 +18,7 @@ from core.clients.model import Client, DuplicateKeys, DuplicateReason
 from core.storage.repositories.clients.rows import CLIENT_COLUMNS, client_from_row
 from core.storage.tables.clients import clients
 
-_CITY = func.lower(func.trim(func.coalesce(clients.c.city, "")))
+_CITY: Any = func.lower(func.trim(func.coalesce(clients.c.city, "")))
 _KEY: dict[DuplicateReason, Any] = {
     DuplicateReason.TAX_ID: clients.c.tax_id_key,
     DuplicateReason.EMAIL: clients.c.email_key,
@@ -54,7 +54,7 @@ class SqlDuplicateRepository:
                 and_(
                     clients.c.name_key.op("%")(name),
                     func.similarity(clients.c.name_key, name) >= NAME_SIMILARITY,
-                    _CITY == city,
+                    city == _CITY,
                 )
                 for name, city in names
             )
