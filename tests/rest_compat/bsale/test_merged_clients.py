@@ -47,7 +47,7 @@ async def test_a_merged_id_is_gone_and_names_its_survivor(
     r = await http.get("/v1/clients/unpaid_documents.json?code=20100070970", headers=t.headers)
     assert r.status_code == 200, r.text
     r = await http.get(f"/v1/clients/unpaid_documents.json?clientid={b.id}", headers=t.headers)
-    assert r.status_code == 404
+    assert (r.status_code, r.json()) == (404, {"error": gone})
 
     stranger = await make_tenant("PE")
     r = await http.get(f"/v1/clients/{b.id}.json", headers=stranger.headers)
