@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from core.accounts.model import Principal
 from core.clients import rules
@@ -99,26 +99,8 @@ class Clients(UseCase):
             rules.check_attributes(changes.attributes, known, errors)
         if errors:
             raise InvalidInput(errors)
-        await self._check_unique_tax_id(uow, caller, values, current)
+        await check_unique_tax_id(uow, caller, values, current)
         return values
-
-    @staticmethod
-    async def _check_unique_tax_id(
-        uow: ClientsUnitOfWork, caller: Principal, values: dict[str, object], current: Client | None
-    ) -> None:
-        """The account's ``unique_tax_ids``: a client may not take a valid tax id another
-        (live) client of the account holds. Checked once, here, for every face."""
-        code = values.get("code")
-        if not caller.account.unique_tax_ids or values.get("code_valid") is not True:
-            return
-        if not isinstance(code, str) or (current is not None and current.code == code):
-            return
-        found, _ = await uow.clients.list_offset(caller.account_id, ClientFilter(code=code), 2, 0)
-        other = next(
-            (c for c in found if c.code_valid and (current is None or c.id != current.id)), None
-        )
-        if other is not None:
-            raise DuplicateTaxId(code, other.id)
 
     @staticmethod
     async def _catalogs_found(
@@ -139,3 +121,27 @@ class Clients(UseCase):
                 client_id,
                 {a.dynamic_attribute_id: a.value for a in changes.attributes},
             )
+
+
+async def check_unique_tax_id(
+    uow: ClientsUnitOfWork,
+    caller: Principal,
+    values: Mapping[str, object],
+    current: Client | None,
+    ignore: Collection[int] = (),
+) -> None:
+    """The account's ``unique_tax_ids``: a client may not take a valid tax id another live
+    client of the account holds (``ignore``: clients a merge is about to hide). The one place
+    of the rule, for every face and for merges."""
+    code = values.get("code")
+    if not caller.account.unique_tax_ids or values.get("code_valid") is not True:
+        return
+    if not isinstance(code, str) or (current is not None and current.code == code):
+        return
+    skip = {*ignore, *([current.id] if current is not None else [])}
+    found, _ = await uow.clients.list_offset(
+        caller.account_id, ClientFilter(code=code), len(skip) + 1, 0
+    )
+    other = next((c for c in found if c.code_valid and c.id not in skip), None)
+    if other is not None:
+        raise DuplicateTaxId(code, other.id)

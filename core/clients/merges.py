@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from core.accounts.model import Principal
 from core.clients import merge_plan
+from core.clients.clients import check_unique_tax_id
 from core.clients.errors import AlreadyMerged, ClientNotFound
 from core.clients.model import Client, MergeCounts, MergePlan, MergeRecord
 from core.clients.ports import ClientsUnitOfWork
@@ -36,7 +37,10 @@ class Merges(UseCase):
         async with self._uow(read_only=True) as uow:
             survivor, merged = await _live_clients(uow, caller, survivor_id, merged_ids, False)
             counts = await uow.merges.counts(caller.account_id, merged_ids)
-        return merge_plan.plan(survivor, merged, choices, counts)
+            planned = merge_plan.plan(survivor, merged, choices, counts)
+            values = merge_plan.survivor_values(planned.result, survivor)
+            await check_unique_tax_id(uow, caller, values, survivor, merged_ids)
+        return planned
 
     async def merge(
         self,
@@ -52,10 +56,11 @@ class Merges(UseCase):
         account_id = caller.account_id
         async with self._uow() as uow:
             survivor, merged = await _live_clients(uow, caller, survivor_id, merged_ids, True)
-            counts = await uow.merges.move_children(account_id, merged_ids, survivor_id)
-            planned = merge_plan.plan(survivor, merged, choices, counts)
-            now = self._clock.now()
+            planned = merge_plan.plan(survivor, merged, choices, MergeCounts())
             values = merge_plan.survivor_values(planned.result, survivor)
+            await check_unique_tax_id(uow, caller, values, survivor, merged_ids)
+            counts = await uow.merges.move_children(account_id, merged_ids, survivor_id)
+            now = self._clock.now()
             if "points" in values:
                 values["points_updated"] = now
             result = await uow.clients.update(account_id, survivor_id, values, now)

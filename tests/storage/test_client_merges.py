@@ -225,3 +225,24 @@ async def test_unique_tax_ids_refuses_a_second_valid_code(
     assert await services.clients.count(who, ClientFilter(code="20100070970")) == 1
     await services.clients.merge(who, second, [first])
     await services.clients.update(who, second, ClientChanges({"code": "20100070970"}))
+
+
+async def test_a_merge_keeps_unique_tax_ids(services: Services, make_account: Any) -> None:
+    from core.accounts.model import AccountChanges
+    from core.clients.errors import DuplicateTaxId
+
+    created = await make_account("PE")
+    survivor = await _client(services, created.account, first_name="S")
+    held = await _client(services, created.account, first_name="B", code="20100070970")
+    also = await _client(services, created.account, first_name="C", code="20100070970")
+    acc = await services.accounts.update_account(
+        created.account.id, AccountChanges(unique_tax_ids=True)
+    )
+    who = caller(acc)
+    with pytest.raises(DuplicateTaxId):  # C would still hold it
+        await services.clients.preview_merge(who, survivor, [held], {"code": held})
+    with pytest.raises(DuplicateTaxId):
+        await services.clients.merge(who, survivor, [held], {"code": held})
+    assert (await services.clients.get(who, held)).id == held  # nothing written
+    result, _ = await services.clients.merge(who, survivor, [held, also], {"code": held})
+    assert (result.result.code, result.result.code_valid) == ("20100070970", True)
