@@ -246,3 +246,23 @@ async def test_a_merge_keeps_unique_tax_ids(services: Services, make_account: An
     assert (await services.clients.get(who, held)).id == held  # nothing written
     result, _ = await services.clients.merge(who, survivor, [held, also], {"code": held})
     assert (result.result.code, result.result.code_valid) == ("20100070970", True)
+
+
+async def test_a_merge_runs_a_fixed_number_of_statements(
+    services: Services, make_account: Any, count_statements: Any
+) -> None:
+    """Whatever the rows moved: lock 1, children 4, attribute values 2, survivor 1 (its
+    search keys a second one when a name, e-mail, phone or code changes), mark 1, records 1."""
+    acc = (await make_account("PE")).account
+    who = caller(acc)
+    attr = (await services.clients.add_attribute_definition(who, "segment")).id
+    counts = []
+    for size in (1, 3):
+        ids = [await _full_client(services, acc, f"n{size}{i}", attr) for i in range(2)]
+        for client_id in ids:
+            for i in range(size):
+                await services.clients.add_contact(who, client_id, {"first_name": f"k{i}"})
+        with count_statements() as counter:
+            await services.clients.merge(who, ids[0], ids[1:])
+        counts.append(counter.count)
+    assert counts == [10, 10], counts
