@@ -25,13 +25,13 @@ from httpkit.metrics import Metrics
 from httpkit.ratelimit import Limiter
 
 QUERIES: tuple[type, ...] = (
-    clients.ClientQuery,
+    *clients.QUERIES,
     *resellers.QUERIES,
     *partners.QUERIES,
     *accounts.QUERIES,
 )
 MUTATIONS: tuple[type, ...] = (
-    clients.ClientMutation,
+    *clients.MUTATIONS,
     *resellers.MUTATIONS,
     *partners.MUTATIONS,
     *accounts.MUTATIONS,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
-from core.clients.errors import ClientNotFound
+from core.clients.errors import ClientMerged, ClientNotFound
 from core.clients.model import Client
 from core.clients.ports import ClientsUnitOfWork
 from core.shared.clock import Clock
@@ -25,5 +25,12 @@ class UseCase:
     async def _require_client(uow: ClientsUnitOfWork, account_id: int, client_id: int) -> Client:
         client = await uow.clients.get(account_id, client_id)
         if client is None:
-            raise ClientNotFound(client_id)
+            raise await missing_client(uow, account_id, client_id)
         return client
+
+
+async def missing_client(uow: ClientsUnitOfWork, account_id: int, client_id: int) -> ClientNotFound:
+    """The error for a client id that is not (or no longer) there: ``ClientMerged`` naming
+    the survivor when the client was merged into another (one statement, on misses only)."""
+    survivor = await uow.merges.survivor_of(account_id, client_id)
+    return ClientNotFound(client_id) if survivor is None else ClientMerged(client_id, survivor)

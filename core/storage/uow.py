@@ -23,6 +23,8 @@ from core.storage.repositories.clients import (
     SqlClientRepository,
     SqlContactRepository,
     SqlDocumentRepository,
+    SqlDuplicateRepository,
+    SqlMergeRepository,
     SqlPointsRepository,
 )
 from core.storage.repositories.idempotency import SqlIdempotencyRepository
@@ -120,6 +122,8 @@ class SqlUnitOfWork:
         self.catalogs = SqlCatalogRepository(conn)
         self.points = SqlPointsRepository(conn)
         self.documents = SqlDocumentRepository(conn)
+        self.merges = SqlMergeRepository(conn)
+        self.duplicates = SqlDuplicateRepository(conn)
         self.resellers = SqlResellerRepository(conn)
         self.partners = SqlPartnerStorage(conn)
         self.idempotency = SqlIdempotencyRepository(conn)

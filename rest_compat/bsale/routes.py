@@ -11,7 +11,6 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from core.accounts.model import Principal
-from core.clients.errors import ClientNotFound
 from core.clients.model import AddressFilter, CatalogKind, ClientFilter
 from core.clients.rules import merge_district
 from core.shared.errors import InvalidInput
@@ -147,7 +146,7 @@ class BsaleApi:
             caller, ClientFilter(ids=(client_id,)), 2, 0, expand
         )
         if not page.items:
-            raise ClientNotFound(client_id)
+            raise await self.clients.not_found(caller, client_id)  # names a merge's survivor
         d = out.client(page.items[0], related, expand)
         if fields is not None:
             d = {k: d[k] for k in _kept(fields, expand) if k in d}

@@ -83,12 +83,16 @@ clients = Table(
     Column("phone_key", String(16)),
     Column("tax_id_key", String(64)),
     Column("search_text", Text, nullable=False, default="", server_default=""),
+    # Set when the client was merged into another (the live survivor, kept current when the
+    # survivor is merged in turn): such a client leaves every list, count and lookup.
+    Column("merged_into_id", Id, nullable=True),
 )
 # Keyset pagination and lookups are always within one account.
 Index("ix_clients_account_id", clients.c.account_id, clients.c.id)
 Index("ix_clients_account_code", clients.c.account_id, clients.c.code, clients.c.id)
 Index("ix_clients_account_created", clients.c.account_id, clients.c.created_at, clients.c.id)
 Index("ix_clients_account_updated", clients.c.account_id, clients.c.updated_at, clients.c.id)
+Index("ix_clients_merged_into_id", clients.c.merged_into_id)
 Index("ix_clients_account_tax_id_key", clients.c.account_id, clients.c.tax_id_key)
 Index("ix_clients_account_email_key", clients.c.account_id, clients.c.email_key)
 Index("ix_clients_account_phone_key", clients.c.account_id, clients.c.phone_key)
@@ -216,3 +220,24 @@ payments = Table(
     Column("paid_at", BigInteger, nullable=False),
 )
 Index("ix_document_payments_document", payments.c.document_id)
+
+# One row per client merged into another: who merged it, when, and which fields came from
+# which client (JSON). A merged client is merged once (it leaves every list), hence unique.
+client_merges = Table(
+    "client_merges",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    _account(),
+    Column("survivor_id", Id, ForeignKey("clients.id"), nullable=False),
+    Column("merged_id", Id, ForeignKey("clients.id"), nullable=False, unique=True),
+    Column("principal_kind", String(20), nullable=False),
+    Column("principal_id", Id, nullable=False),
+    Column("merged_at", BigInteger, nullable=False),
+    Column("field_choices", Text, nullable=False),
+)
+Index(
+    "ix_client_merges_survivor",
+    client_merges.c.account_id,
+    client_merges.c.survivor_id,
+    client_merges.c.id,
+)

@@ -141,7 +141,11 @@ def filter_params(account_id: int, flt: ClientFilter, shape: tuple[str, ...]) ->
 def _conditions(shape: tuple[str, ...]) -> tuple[ColumnElement[bool], ...]:
     """The WHERE of a client list of this shape: the one filter builder of clients (pages,
     counts, and whoever plans queries over clients)."""
-    conds: list[ColumnElement[bool]] = [clients.c.account_id == bindparam("f_account_id")]
+    # Merged clients leave every list and count.
+    conds: list[ColumnElement[bool]] = [
+        clients.c.account_id == bindparam("f_account_id"),
+        clients.c.merged_into_id.is_(None),
+    ]
     for name in shape:
         if name in _TEXT_FILTERS:
             conds.append(_TEXT_FILTERS[name][0].like(bindparam(f"f_{name}"), escape="/"))

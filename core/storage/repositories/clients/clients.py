@@ -31,6 +31,10 @@ from core.storage.repositories.clients.related import load_related
 from core.storage.repositories.clients.rows import CLIENT_COLUMNS, client_from_row
 from core.storage.tables.clients import clients
 
+# A merged client is gone: no lookup, change or lock reaches it (``client_queries`` filters
+# lists and counts the same way).
+_LIVE = clients.c.merged_into_id.is_(None)
+
 
 class SqlClientRepository:
     def __init__(self, conn: AsyncConnection) -> None:
@@ -46,7 +50,7 @@ class SqlClientRepository:
         row = (
             await self._conn.execute(
                 select(*CLIENT_COLUMNS).where(
-                    clients.c.account_id == account_id, clients.c.id == client_id
+                    clients.c.account_id == account_id, clients.c.id == client_id, _LIVE
                 )
             )
         ).first()
@@ -56,7 +60,7 @@ class SqlClientRepository:
         row = (
             await self._conn.execute(
                 select(*CLIENT_COLUMNS)
-                .where(clients.c.account_id == account_id, clients.c.id == client_id)
+                .where(clients.c.account_id == account_id, clients.c.id == client_id, _LIVE)
                 .with_for_update()
             )
         ).first()
@@ -66,7 +70,7 @@ class SqlClientRepository:
         row = (
             await self._conn.execute(
                 select(*CLIENT_COLUMNS)
-                .where(clients.c.account_id == account_id, clients.c.code == code)
+                .where(clients.c.account_id == account_id, clients.c.code == code, _LIVE)
                 .order_by(clients.c.id)
                 .limit(1)
             )
@@ -79,7 +83,7 @@ class SqlClientRepository:
         row = (
             await self._conn.execute(
                 update(clients)
-                .where(clients.c.account_id == account_id, clients.c.id == client_id)
+                .where(clients.c.account_id == account_id, clients.c.id == client_id, _LIVE)
                 .values({**values, "updated_at": now})
                 .returning(*CLIENT_COLUMNS)
             )
