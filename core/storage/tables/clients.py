@@ -174,3 +174,12 @@ payments = Table(
     Column("paid_at", BigInteger, nullable=False),
 )
 Index("ix_document_payments_document", payments.c.document_id)
+
+# How many clients each account has: kept exact by triggers on ``clients``
+# (core/storage/counter_triggers.py, migration 0005_counts); the unfiltered count reads it.
+client_counts = Table(
+    "client_counts",
+    metadata,
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)
