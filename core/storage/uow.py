@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import cached_property
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
@@ -111,19 +112,56 @@ class SqlUnitOfWork:
                 raise
             raise ServiceUnavailable(reason) from exc
         self._conn = conn
-        self.accounts = SqlAccountRepository(conn)
-        self.directory = SqlAccountDirectory(conn)
-        self.clients = SqlClientRepository(conn)
-        self.contacts = SqlContactRepository(conn)
-        self.addresses = SqlAddressRepository(conn)
-        self.attributes = SqlAttributeRepository(conn)
-        self.catalogs = SqlCatalogRepository(conn)
-        self.points = SqlPointsRepository(conn)
-        self.documents = SqlDocumentRepository(conn)
-        self.resellers = SqlResellerRepository(conn)
-        self.partners = SqlPartnerStorage(conn)
-        self.idempotency = SqlIdempotencyRepository(conn)
         return self
+
+    # Repositories are built on first use: a request touches one or two of them.
+    @cached_property
+    def accounts(self) -> SqlAccountRepository:
+        return SqlAccountRepository(self.connection)
+
+    @cached_property
+    def directory(self) -> SqlAccountDirectory:
+        return SqlAccountDirectory(self.connection)
+
+    @cached_property
+    def clients(self) -> SqlClientRepository:
+        return SqlClientRepository(self.connection)
+
+    @cached_property
+    def contacts(self) -> SqlContactRepository:
+        return SqlContactRepository(self.connection)
+
+    @cached_property
+    def addresses(self) -> SqlAddressRepository:
+        return SqlAddressRepository(self.connection)
+
+    @cached_property
+    def attributes(self) -> SqlAttributeRepository:
+        return SqlAttributeRepository(self.connection)
+
+    @cached_property
+    def catalogs(self) -> SqlCatalogRepository:
+        return SqlCatalogRepository(self.connection)
+
+    @cached_property
+    def points(self) -> SqlPointsRepository:
+        return SqlPointsRepository(self.connection)
+
+    @cached_property
+    def documents(self) -> SqlDocumentRepository:
+        return SqlDocumentRepository(self.connection)
+
+    @cached_property
+    def resellers(self) -> SqlResellerRepository:
+        return SqlResellerRepository(self.connection)
+
+    @cached_property
+    def partners(self) -> SqlPartnerStorage:
+        return SqlPartnerStorage(self.connection)
+
+    @cached_property
+    def idempotency(self) -> SqlIdempotencyRepository:
+        return SqlIdempotencyRepository(self.connection)
 
     @property
     def connection(self) -> AsyncConnection:

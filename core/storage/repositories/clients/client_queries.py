@@ -82,13 +82,17 @@ def filter_shape(flt: ClientFilter) -> tuple[str, ...]:
     shape = [name for name in _EQUAL_FILTERS if getattr(flt, name) is not None]
     shape += [name for name in _TEXT_FILTERS if getattr(flt, name)]
     if flt.ids is not None:
-        shape.append("ids")
+        # One id (GET one): a plain equality, no expanding IN to render per execution.
+        shape.append("id" if len(flt.ids) == 1 else "ids")
     return tuple(shape)
 
 
 def filter_params(account_id: int, flt: ClientFilter, shape: tuple[str, ...]) -> dict[str, Any]:
     params: dict[str, Any] = {"f_account_id": account_id}
     for name in shape:
+        if name == "id":
+            params["f_id"] = flt.ids[0]  # type: ignore[index]
+            continue
         value = getattr(flt, name)
         if name in _TEXT_FILTERS:
             value = _like_pattern(value)
@@ -106,6 +110,8 @@ def _conditions(shape: tuple[str, ...]) -> tuple[ColumnElement[bool], ...]:
             conds.append(clients.c[name].ilike(bindparam(f"f_{name}"), escape="/"))
         elif name == "ids":
             conds.append(clients.c.id.in_(bindparam("f_ids", expanding=True)))
+        elif name == "id":
+            conds.append(clients.c.id == bindparam("f_id"))
         else:
             conds.append(clients.c[name] == bindparam(f"f_{name}"))
     return tuple(conds)
