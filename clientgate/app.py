@@ -23,6 +23,7 @@ from clientgate.worker import Worker
 from core.storage.migrate import migrate
 from graphql_api.config import GraphQLConfig
 from graphql_api.idempotency import MutationRequests, mutation_succeeded
+from httpkit.base_url import base_url
 from httpkit.cors import PathCORS
 from httpkit.dialects import Dialects
 from httpkit.face import Face
@@ -103,7 +104,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             await services.close()
 
     async def index(request: Request) -> Response:
-        base = str(request.base_url).rstrip("/")
+        base = base_url(request)
         return JSONResponse(
             {
                 "name": "clientgate",
