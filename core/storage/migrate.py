@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -23,16 +24,41 @@ def alembic_config(url: str) -> Config:
 
 async def migrate(engine: AsyncEngine, revision: str = "heads") -> None:
     """Upgrade the database behind ``engine`` to ``revision``. Each bounded context after the
-    foundation has its own Alembic branch (``branch_labels``), so the default is every head."""
+    foundation has its own Alembic branch (``branch_labels``), so the default is every head.
+
+    On SQLite, foreign keys are off while migrations run: a batch migration rebuilds a table
+    (copy, DROP, rename), and with them on the DROP would cascade to every row referencing it
+    (rebuilding ``accounts`` would delete every client). They are checked before the commit
+    instead, and turned back on."""
     url = engine.url.render_as_string(hide_password=False)
 
-    def _upgrade(connection: object) -> None:
+    def _upgrade(connection: Connection) -> None:
         config = alembic_config(url)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        if connection.dialect.name == "sqlite":
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left rows with broken foreign keys: {broken[:5]}")
 
-    async with engine.begin() as conn:
-        await conn.run_sync(_upgrade)
+    async with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            await conn.run_sync(_sqlite_foreign_keys, False)
+        try:
+            async with conn.begin():
+                await conn.run_sync(_upgrade)
+        finally:
+            if sqlite:
+                await conn.run_sync(_sqlite_foreign_keys, True)
+
+
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    # On the driver's connection, outside any transaction (SQLite ignores the pragma inside
+    # one, and the engine's BEGIN hook would open one for a statement sent through Core).
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    cursor.close()
 
 
 @cache

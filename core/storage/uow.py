@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import cached_property
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
@@ -38,8 +39,9 @@ class InlineConnection:
     """The part of ``AsyncConnection`` repositories use, over a synchronous connection whose
     statements run inline (SQLite reads, see ``create_sqlite_read_engine``)."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, reads: InlineReads) -> None:
         self._sync = conn
+        self._reads = reads
 
     @property
     def dialect(self) -> Dialect:
@@ -69,7 +71,49 @@ class InlineConnection:
         self._sync.rollback()
 
     async def close(self) -> None:
-        self._sync.close()
+        self._reads.give_back(self._sync)
+
+
+class InlineReads:
+    """SQLite's read connections (``create_sqlite_read_engine``), kept open between units of
+    work: checking one out of the pool, wrapping it in a ``Connection`` and handing it back
+    cost more than the short indexed reads most units of work make. A connection is given back
+    rolled back (its snapshot released); one that failed or was invalidated is closed."""
+
+    def __init__(self, engine: Engine, keep: int = 16) -> None:
+        self.engine = engine
+        self._keep = keep
+        self._idle: list[Connection] = []
+
+    def take(self) -> InlineConnection:
+        sync = self._idle.pop() if self._idle else self.engine.connect()
+        try:
+            sync.begin()
+        except BaseException:
+            sync.close()
+            raise
+        return InlineConnection(sync, self)
+
+    def give_back(self, sync: Connection) -> None:
+        try:
+            if sync.in_transaction():
+                sync.rollback()
+        except BaseException:
+            sync.close()
+            raise
+        if sync.closed or sync.invalidated or len(self._idle) >= self._keep:
+            sync.close()
+        else:
+            self._idle.append(sync)
+
+    @property
+    def idle(self) -> int:
+        return len(self._idle)
+
+    def dispose(self) -> None:
+        while self._idle:
+            self._idle.pop().close()
+        self.engine.dispose()
 
 
 class SqlUnitOfWork:
@@ -81,22 +125,31 @@ class SqlUnitOfWork:
     """
 
     def __init__(
-        self, engine: AsyncEngine, *, read_only: bool = False, read_engine: Engine | None = None
+        self,
+        engine: AsyncEngine,
+        *,
+        read_only: bool = False,
+        reads: InlineReads | None = None,
+        autocommit: AsyncEngine | None = None,
     ) -> None:
         self._engine = engine
         self._read_only = read_only
-        self._read_engine = read_engine
+        self._reads = reads
+        self._autocommit = autocommit
         self._conn: AsyncConnection | None = None
 
     async def _open(self) -> AsyncConnection:
-        if self._read_only and self._read_engine is not None:
-            sync = self._read_engine.connect()
-            sync.begin()
+        if self._read_only and self._reads is not None:
             # Same surface as AsyncConnection for everything repositories call.
-            return cast(AsyncConnection, InlineConnection(sync))
-        conn = await self._engine.connect()
+            return cast(AsyncConnection, self._reads.take())
         if self._read_only:
-            return await conn.execution_options(isolation_level="AUTOCOMMIT", read_only=True)
+            # The engine's autocommit view: its connections check out in AUTOCOMMIT with
+            # read_only set, in one hand-off to the driver instead of two.
+            view = self._autocommit or self._engine.execution_options(
+                isolation_level="AUTOCOMMIT", read_only=True
+            )
+            return await view.connect()
+        conn = await self._engine.connect()
         try:
             await conn.begin()
         except BaseException:
@@ -113,21 +166,64 @@ class SqlUnitOfWork:
                 raise
             raise ServiceUnavailable(reason) from exc
         self._conn = conn
-        self.accounts = SqlAccountRepository(conn)
-        self.directory = SqlAccountDirectory(conn)
-        self.clients = SqlClientRepository(conn)
-        self.contacts = SqlContactRepository(conn)
-        self.addresses = SqlAddressRepository(conn)
-        self.attributes = SqlAttributeRepository(conn)
-        self.catalogs = SqlCatalogRepository(conn)
-        self.points = SqlPointsRepository(conn)
-        self.documents = SqlDocumentRepository(conn)
-        self.merges = SqlMergeRepository(conn)
-        self.duplicates = SqlDuplicateRepository(conn)
-        self.resellers = SqlResellerRepository(conn)
-        self.partners = SqlPartnerStorage(conn)
-        self.idempotency = SqlIdempotencyRepository(conn)
         return self
+
+    # Repositories are built on first use: a request touches one or two of them.
+    @cached_property
+    def accounts(self) -> SqlAccountRepository:
+        return SqlAccountRepository(self.connection)
+
+    @cached_property
+    def directory(self) -> SqlAccountDirectory:
+        return SqlAccountDirectory(self.connection)
+
+    @cached_property
+    def clients(self) -> SqlClientRepository:
+        return SqlClientRepository(self.connection)
+
+    @cached_property
+    def contacts(self) -> SqlContactRepository:
+        return SqlContactRepository(self.connection)
+
+    @cached_property
+    def addresses(self) -> SqlAddressRepository:
+        return SqlAddressRepository(self.connection)
+
+    @cached_property
+    def attributes(self) -> SqlAttributeRepository:
+        return SqlAttributeRepository(self.connection)
+
+    @cached_property
+    def catalogs(self) -> SqlCatalogRepository:
+        return SqlCatalogRepository(self.connection)
+
+    @cached_property
+    def points(self) -> SqlPointsRepository:
+        return SqlPointsRepository(self.connection)
+
+    @cached_property
+    def documents(self) -> SqlDocumentRepository:
+        return SqlDocumentRepository(self.connection)
+
+    @cached_property
+    def merges(self) -> SqlMergeRepository:
+        return SqlMergeRepository(self.connection)
+
+    @cached_property
+    def duplicates(self) -> SqlDuplicateRepository:
+        return SqlDuplicateRepository(self.connection)
+
+    @cached_property
+    def resellers(self) -> SqlResellerRepository:
+        return SqlResellerRepository(self.connection)
+
+    @cached_property
+    def partners(self) -> SqlPartnerStorage:
+        return SqlPartnerStorage(self.connection)
+
+    @cached_property
+    def idempotency(self) -> SqlIdempotencyRepository:
+        return SqlIdempotencyRepository(self.connection)
 
     @property
     def connection(self) -> AsyncConnection:
@@ -186,11 +282,19 @@ class UnitOfWorkFactory:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         url = engine.url.render_as_string(hide_password=False)
-        self.read_engine = create_sqlite_read_engine(url) if is_sqlite(url) else None
+        self.reads = InlineReads(create_sqlite_read_engine(url)) if is_sqlite(url) else None
+        # Read-only units of work on PostgreSQL: the same pool, in autocommit.
+        self.autocommit = engine.execution_options(isolation_level="AUTOCOMMIT", read_only=True)
+
+    @property
+    def read_engine(self) -> Engine | None:
+        return self.reads.engine if self.reads is not None else None
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, read_only=read_only, read_engine=self.read_engine)
+        return SqlUnitOfWork(
+            self.engine, read_only=read_only, reads=self.reads, autocommit=self.autocommit
+        )
 
     async def dispose(self) -> None:
-        if self.read_engine is not None:
-            self.read_engine.dispose()
+        if self.reads is not None:
+            self.reads.dispose()

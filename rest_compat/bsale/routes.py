@@ -16,6 +16,7 @@ from core.clients.rules import merge_district
 from core.shared.errors import InvalidInput
 from core.shared.pagination import OffsetPage
 from httpkit.auth import authenticate
+from httpkit.base_url import base_url
 from httpkit.json import JSONResponse, json_body
 from httpkit.services import FaceServices
 from rest_compat.bsale import bodies
@@ -81,7 +82,7 @@ class Call:
 
     @classmethod
     def of(cls, request: Request, caller: Principal) -> Call:
-        v1 = str(request.base_url).rstrip("/") + "/v1"
+        v1 = base_url(request) + "/v1"
         return cls(caller, Out(v1, Flavour.of(caller.account.country)))
 
 

@@ -241,3 +241,12 @@ Index(
     client_merges.c.survivor_id,
     client_merges.c.id,
 )
+
+# How many clients each account has: kept exact by triggers on ``clients``
+# (core/storage/counter_triggers.py, migration 0005_counts); the unfiltered count reads it.
+client_counts = Table(
+    "client_counts",
+    metadata,
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)

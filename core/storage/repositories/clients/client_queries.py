@@ -113,7 +113,8 @@ def filter_shape(flt: ClientFilter, dialect: str) -> tuple[str, ...]:
     shape = [name for name in _EQUAL_FILTERS if getattr(flt, name) is not None]
     shape += [name for name in _TEXT_FILTERS if getattr(flt, name)]
     if flt.ids is not None:
-        shape.append("ids")
+        # One id (GET one): a plain equality, no expanding IN to render per execution.
+        shape.append("id" if len(flt.ids) == 1 else "ids")
     query = parse_search(flt.search)
     if query is not None:
         shape.append(search_shape(dialect, query))
@@ -127,6 +128,9 @@ def filter_params(account_id: int, flt: ClientFilter, shape: tuple[str, ...]) ->
             query = parse_search(flt.search)
             assert query is not None
             params.update(search_params(name, query))
+            continue
+        if name == "id":
+            params["f_id"] = flt.ids[0]  # type: ignore[index]
             continue
         value = getattr(flt, name)
         if name in _TEXT_FILTERS:
@@ -153,6 +157,8 @@ def _conditions(shape: tuple[str, ...]) -> tuple[ColumnElement[bool], ...]:
             conds.append(search_condition(name, "clients_fts", clients.c.id, clients.c.search_text))
         elif name == "ids":
             conds.append(clients.c.id.in_(bindparam("f_ids", expanding=True)))
+        elif name == "id":
+            conds.append(clients.c.id == bindparam("f_id"))
         else:
             conds.append(clients.c[name] == bindparam(f"f_{name}"))
     return tuple(conds)
