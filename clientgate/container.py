@@ -18,12 +18,15 @@ from core.accounts.tokens import TokenService
 from core.clients.service import ClientService
 from core.idempotency.sealing import FernetSealer
 from core.idempotency.service import IdempotencyService
+from core.notify.local import LocalNotificationBus
+from core.notify.ports import NotificationBus
 from core.partners.service import PartnerService
 from core.resellers.secretbox import FernetSecretBox
 from core.resellers.service import ResellerService
 from core.shared.clock import Clock, SystemClock
 from core.shared.secrets import SecretHasher
-from core.storage.engine import Timeouts, create_engine
+from core.storage.engine import Timeouts, create_engine, is_sqlite
+from core.storage.notify import PgNotificationBus
 from core.storage.uow import UnitOfWorkFactory
 from httpkit.metrics import Metrics
 from httpkit.ratelimit import REDIS_TIMEOUT_SECONDS, Limiter, parse_limits, storage_uri
@@ -39,6 +42,8 @@ class Services:
     settings: Settings
     engine: AsyncEngine
     uow: UnitOfWorkFactory
+    bus: NotificationBus
+    """Wake-ups between writers and followers (LISTEN/NOTIFY on PostgreSQL)."""
     clock: Clock
     hasher: SecretHasher
     accounts: AccountService
@@ -57,6 +62,7 @@ class Services:
         for limiter in (self.rate_limiter, self.cost_limiter):
             if limiter is not None:
                 await limiter.close()
+        await self.bus.close()
         await self.uow.dispose()
         await self.engine.dispose()
 
@@ -96,15 +102,23 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     engine = create_engine(
         settings.database_url, pool_size=settings.db_pool_size, timeouts=timeouts
     )
-    uow = UnitOfWorkFactory(engine)
+    bus: NotificationBus
+    if is_sqlite(settings.database_url):
+        local = LocalNotificationBus()
+        uow = UnitOfWorkFactory(engine, deliver=local.deliver)
+        bus = local
+    else:
+        uow = UnitOfWorkFactory(engine)
+        bus = PgNotificationBus(settings.database_url)
     clock = clock or SystemClock()
     hasher = SecretHasher(derive_key(settings.secret_key, "secret-hash"))
     accounts = AccountService(uow, hasher, clock, session_ttl=settings.session_ttl_seconds)
-    partners = PartnerService(uow, clock)
+    partners = PartnerService(uow, clock, bus, resync_seconds=settings.subscription_resync_seconds)
     return Services(
         settings=settings,
         engine=engine,
         uow=uow,
+        bus=bus,
         clock=clock,
         hasher=hasher,
         accounts=accounts,

@@ -106,6 +106,9 @@ class Settings:
     queue_lease_seconds: int = 30
     queue_max_attempts: int = 5
     queue_poll_seconds: float = 0.2
+    # Subscriptions (docs/history.md) wake on the notification bus; they re-read at least this
+    # often anyway (a worker process on the same SQLite file cannot wake them).
+    subscription_resync_seconds: float = 5.0
     # GET /metrics (docs/operations.md): off (404), on (anyone), or token (only with
     # "Authorization: Bearer <metrics_token>"; nobody while no token is set).
     metrics: MetricsMode = MetricsMode.TOKEN
@@ -157,6 +160,9 @@ class Settings:
             queue_lease_seconds=_int(env, "CLIENTGATE_QUEUE_LEASE_SECONDS", 30),
             queue_max_attempts=_int(env, "CLIENTGATE_QUEUE_MAX_ATTEMPTS", 5),
             queue_poll_seconds=float(env.get("CLIENTGATE_QUEUE_POLL_SECONDS") or 0.2),
+            subscription_resync_seconds=float(
+                env.get("CLIENTGATE_SUBSCRIPTION_RESYNC_SECONDS") or 5.0
+            ),
             metrics=_metrics_mode(env.get("CLIENTGATE_METRICS")),
             metrics_token=env.get("CLIENTGATE_METRICS_TOKEN") or None,
         )

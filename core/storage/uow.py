@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
@@ -30,6 +30,9 @@ from core.storage.repositories.partners import SqlPartnerStorage
 from core.storage.repositories.resellers import SqlResellerRepository
 
 T = TypeVar("T")
+
+Deliver = Callable[[str, str], None]
+"""Hands a committed notification to the in-process bus (SQLite)."""
 
 
 class InlineConnection:
@@ -79,12 +82,19 @@ class SqlUnitOfWork:
     """
 
     def __init__(
-        self, engine: AsyncEngine, *, read_only: bool = False, read_engine: Engine | None = None
+        self,
+        engine: AsyncEngine,
+        *,
+        read_only: bool = False,
+        read_engine: Engine | None = None,
+        deliver: Deliver | None = None,
     ) -> None:
         self._engine = engine
         self._read_only = read_only
         self._read_engine = read_engine
+        self._deliver = deliver
         self._conn: AsyncConnection | None = None
+        self._pending: list[tuple[str, str]] = []
 
     async def _open(self) -> AsyncConnection:
         if self._read_only and self._read_engine is not None:
@@ -131,12 +141,28 @@ class SqlUnitOfWork:
             raise RuntimeError("unit of work is not open")
         return self._conn
 
+    async def notify(self, channel: str, payload: str) -> None:
+        """The ``Notifier`` port: PostgreSQL sends it with the transaction (``pg_notify``
+        is delivered on commit, to every instance); SQLite hands it to the in-process bus
+        after the commit."""
+        if self._read_only:
+            raise RuntimeError("read-only unit of work cannot notify")
+        if self.connection.dialect.name == "postgresql":
+            await self.connection.execute(select(func.pg_notify(channel, payload)))
+        elif (channel, payload) not in self._pending:
+            self._pending.append((channel, payload))
+
     async def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("read-only unit of work cannot commit")
         await self.connection.commit()
+        pending, self._pending = self._pending, []
+        if self._deliver is not None:
+            for channel, payload in pending:
+                self._deliver(channel, payload)
 
     async def rollback(self) -> None:
+        self._pending = []
         await self.connection.rollback()
 
     async def __aexit__(
@@ -179,13 +205,18 @@ def timed_out(exc: BaseException | None) -> str | None:
 class UnitOfWorkFactory:
     """Callable handed to services: ``async with factory(read_only=True) as uow``."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, deliver: Deliver | None = None) -> None:
+        """``deliver``: on SQLite, where committed notifications go (the in-process bus);
+        on PostgreSQL None (they travel with the transaction)."""
         self.engine = engine
         url = engine.url.render_as_string(hide_password=False)
         self.read_engine = create_sqlite_read_engine(url) if is_sqlite(url) else None
+        self.deliver = deliver
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, read_only=read_only, read_engine=self.read_engine)
+        return SqlUnitOfWork(
+            self.engine, read_only=read_only, read_engine=self.read_engine, deliver=self.deliver
+        )
 
     async def dispose(self) -> None:
         if self.read_engine is not None:
