@@ -30,8 +30,8 @@ class AccountRepository(Protocol):
 
     async def account_for_token(
         self, token_hash: str, now: int
-    ) -> tuple[Account, int, int | None] | None:
-        """``(account, token id, last used)`` of the token with this hash when it is neither
+    ) -> tuple[Account, int, int | None, str] | None:
+        """``(account, token id, last used, label)`` of the token with this hash when it is neither
         revoked nor expired at ``now``; None otherwise."""
         ...
 

@@ -121,10 +121,12 @@ class AccountService:
             found = await uow.accounts.account_for_token(digest, now)
         if found is None:
             raise AuthenticationFailed("invalid, revoked or expired token")
-        account, token_id, last_used = found
+        account, token_id, last_used, label = found
         if self._last_use.claim(token_id, last_used, now):
             await self._record_use(account.id, token_id, now)
-        return Principal(account=account, kind=PrincipalKind.API_TOKEN, credential_id=token_id)
+        return Principal(
+            account=account, kind=PrincipalKind.API_TOKEN, credential_id=token_id, label=label
+        )
 
     async def _record_use(self, account_id: int, token_id: int, now: int) -> None:
         """Write a token's last use (the once-a-minute write of ``authenticate_token``)."""
@@ -187,7 +189,11 @@ class AccountService:
         if account is None:
             raise AuthenticationFailed("invalid username or password")
         return Principal(
-            account=account, kind=PrincipalKind.API_USER, credential_id=user.id, user_id=user.id
+            account=account,
+            kind=PrincipalKind.API_USER,
+            credential_id=user.id,
+            user_id=user.id,
+            label=user.username,
         )
 
     async def login(self, username: str, password: str) -> Session:

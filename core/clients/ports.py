@@ -25,6 +25,7 @@ from core.clients.model import (
     PointsEntry,
     PointsOperation,
 )
+from core.history.ports import ChangeRecorder
 
 
 class ClientRepository(Protocol):
@@ -210,6 +211,11 @@ class DocumentRepository(Protocol):
 
 
 class ClientsUnitOfWork(Protocol):
+    @property
+    def history(self) -> ChangeRecorder:
+        """Where every write of the context records its change (same transaction)."""
+        ...
+
     @property
     def clients(self) -> ClientRepository: ...
 

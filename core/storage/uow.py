@@ -13,6 +13,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from core.history.recorder import ChangeBuffer
+from core.notify import channels
 from core.shared.errors import ServiceUnavailable
 from core.storage.engine import create_sqlite_read_engine, is_sqlite
 from core.storage.repositories.accounts import SqlAccountDirectory, SqlAccountRepository
@@ -24,6 +26,11 @@ from core.storage.repositories.clients import (
     SqlContactRepository,
     SqlDocumentRepository,
     SqlPointsRepository,
+)
+from core.storage.repositories.history import (
+    SqlHistoryRepository,
+    SqlHistoryRetention,
+    write_pending,
 )
 from core.storage.repositories.idempotency import SqlIdempotencyRepository
 from core.storage.repositories.partners import SqlPartnerStorage
@@ -133,6 +140,9 @@ class SqlUnitOfWork:
         self.resellers = SqlResellerRepository(conn)
         self.partners = SqlPartnerStorage(conn)
         self.idempotency = SqlIdempotencyRepository(conn)
+        self.history = ChangeBuffer()
+        self.history_reads = SqlHistoryRepository(conn)
+        self.history_retention = SqlHistoryRetention(conn)
         return self
 
     @property
@@ -155,6 +165,13 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("read-only unit of work cannot commit")
+        # The changes recorded by this unit of work, numbered in commit order, in the same
+        # transaction as the write (core/storage/repositories/history.py).
+        changes = self.history.take()
+        await write_pending(self.connection, changes)
+        # Followers of the change feed (the ``changes`` subscription, webhook workers) wake.
+        for account_id in sorted({change.account_id for change in changes}):
+            await self.notify(channels.CHANGES, str(account_id))
         await self.connection.commit()
         pending, self._pending = self._pending, []
         if self._deliver is not None:
@@ -163,6 +180,7 @@ class SqlUnitOfWork:
 
     async def rollback(self) -> None:
         self._pending = []
+        self.history.discard()
         await self.connection.rollback()
 
     async def __aexit__(

@@ -47,6 +47,9 @@ from core.clients.ports import (
     DocumentRepository,
     PointsRepository,
 )
+from core.history.model import PendingChange
+from core.history.ports import ChangeRecorder
+from core.history.recorder import ChangeBuffer
 
 
 @dataclass
@@ -64,6 +67,8 @@ class ClientsStore:
     points: dict[int, PointsEntry] = field(default_factory=dict)
     documents: dict[int, Document] = field(default_factory=dict)
     payments: dict[int, Payment] = field(default_factory=dict)
+    changes: list[PendingChange] = field(default_factory=list)
+    """Changes recorded by committed units of work, in commit order."""
     last_id: int = 0
 
     def next_id(self) -> int:
@@ -486,6 +491,11 @@ class FakeClientsUnitOfWork(ClientsUnitOfWork):
         self._catalogs = FakeCatalogRepository(store)
         self._points = FakePointsRepository(store)
         self._documents = FakeDocumentRepository(store)
+        self._history = ChangeBuffer()
+
+    @property
+    def history(self) -> ChangeRecorder:
+        return self._history
 
     @property
     def clients(self) -> ClientRepository:
@@ -519,6 +529,7 @@ class FakeClientsUnitOfWork(ClientsUnitOfWork):
         if self._read_only:
             raise RuntimeError("read-only unit of work cannot commit")
         self._committed = True
+        self._store.changes.extend(self._history.take())
         self._log.append("commit")
 
     async def __aenter__(self) -> FakeClientsUnitOfWork:

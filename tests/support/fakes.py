@@ -91,11 +91,11 @@ class FakeAccountRepository(AccountRepository):
 
     async def account_for_token(
         self, token_hash: str, now: int
-    ) -> tuple[Account, int, int | None] | None:
+    ) -> tuple[Account, int, int | None, str] | None:
         found = self.tokens.get(token_hash)
         if found is None or found.state(now).value != "active":
             return None
-        return self.accounts[found.account_id], found.id, found.last_used_at
+        return self.accounts[found.account_id], found.id, found.last_used_at, found.label
 
     async def touch_token(
         self, account_id: int, token_id: int, now: int, stale_before: int

@@ -1,0 +1,34 @@
+"""The one recording mechanism: a buffer of changes bound to a unit of work.
+
+Use cases call ``record``; the unit of work hands ``take()`` to storage right before it
+commits, so the changes are written in the same transaction as the write (and lost with it
+on a rollback)."""
+
+from __future__ import annotations
+
+from core.accounts.model import Principal
+from core.history.model import Author, Change, PendingChange
+from core.history.ports import ChangeRecorder
+
+
+class ChangeBuffer:
+    """A ``ChangeRecorder`` that keeps changes until its unit of work commits."""
+
+    def __init__(self) -> None:
+        self._pending: list[PendingChange] = []
+
+    def record(self, account_id: int, author: Author, change: Change, at: int) -> None:
+        self._pending.append(PendingChange(account_id, author, change, at))
+
+    def take(self) -> list[PendingChange]:
+        """The pending changes, in the order recorded; the buffer is empty afterwards."""
+        pending, self._pending = self._pending, []
+        return pending
+
+    def discard(self) -> None:
+        self._pending.clear()
+
+
+def record(recorder: ChangeRecorder, caller: Principal, change: Change, at: int) -> None:
+    """Record ``change`` made by ``caller`` in the caller's account."""
+    recorder.record(caller.account_id, Author.of(caller), change, at)
