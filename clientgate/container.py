@@ -11,6 +11,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from clientgate.outbound import DnsResolver, HttpSender
 from clientgate.probes import probed_metrics
 from clientgate.settings import Settings
 from core.accounts.service import AccountService
@@ -28,6 +29,8 @@ from core.shared.secrets import SecretHasher
 from core.storage.engine import Timeouts, create_engine, is_sqlite
 from core.storage.notify import PgNotificationBus
 from core.storage.uow import UnitOfWorkFactory
+from core.webhooks.model import Policy
+from core.webhooks.service import WebhookService
 from httpkit.metrics import Metrics
 from httpkit.ratelimit import REDIS_TIMEOUT_SECONDS, Limiter, parse_limits, storage_uri
 
@@ -52,6 +55,8 @@ class Services:
     resellers: ResellerService
     partners: PartnerService
     idempotency: IdempotencyService
+    webhooks: WebhookService
+    sender: HttpSender
     rate_limiter: Limiter | None
     cost_limiter: Limiter | None
     """GraphQL points per credential (graphql_api/throttle.py)."""
@@ -62,6 +67,7 @@ class Services:
         for limiter in (self.rate_limiter, self.cost_limiter):
             if limiter is not None:
                 await limiter.close()
+        await self.sender.close()
         await self.bus.close()
         await self.uow.dispose()
         await self.engine.dispose()
@@ -93,6 +99,16 @@ def build_limiter(settings: Settings, *, cost: bool = False) -> Limiter | None:
     return Limiter(items, storage, settings.rate_limit_strategy, close=pool.aclose)
 
 
+def webhook_policy(settings: Settings) -> Policy:
+    return Policy(
+        allow_private=settings.webhooks_allow_private,
+        max_attempts=settings.webhooks_max_attempts,
+        backoff_seconds=settings.webhooks_backoff_seconds,
+        timeout_seconds=settings.webhooks_timeout_seconds,
+        max_endpoints=settings.webhooks_max_endpoints,
+    )
+
+
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     timeouts = Timeouts(
         pool_seconds=settings.db_pool_timeout_seconds,
@@ -113,6 +129,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     hasher = SecretHasher(derive_key(settings.secret_key, "secret-hash"))
     accounts = AccountService(uow, hasher, clock, session_ttl=settings.session_ttl_seconds)
+    resolver = DnsResolver()
+    sender = HttpSender(resolver, allow_private=settings.webhooks_allow_private)
     partners = PartnerService(uow, clock, bus, resync_seconds=settings.subscription_resync_seconds)
     return Services(
         settings=settings,
@@ -139,6 +157,15 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             ttl_seconds=settings.idempotency_ttl_seconds,
             lease_seconds=settings.idempotency_lease_seconds,
         ),
+        webhooks=WebhookService(
+            uow,
+            clock,
+            FernetSecretBox(derive_key(settings.secret_key, "webhook-secrets")),
+            resolver,
+            sender,
+            webhook_policy(settings),
+        ),
+        sender=sender,
         rate_limiter=build_limiter(settings),
         cost_limiter=build_limiter(settings, cost=True),
         metrics=probed_metrics(engine, uow, partners.queue),

@@ -34,6 +34,7 @@ class UserErrorCode(Enum):
     WRONG_PASSWORD = "WRONG_PASSWORD"  # noqa: S105 - an error code
     WEAK_PASSWORD = "WEAK_PASSWORD"  # noqa: S105 - an error code
     NOT_WEB_USER = "NOT_WEB_USER"
+    ADDRESS_REFUSED = "ADDRESS_REFUSED"
 
 
 @strawberry.type(description="An input the mutation refused. Nothing was written.")

@@ -10,6 +10,7 @@ from core.accounts.tokens import TokenService
 from core.clients.service import ClientService
 from core.partners.service import PartnerService
 from core.resellers.service import ResellerService
+from core.webhooks.service import WebhookService
 
 
 class FaceServices(Protocol):
@@ -27,3 +28,6 @@ class FaceServices(Protocol):
 
     @property
     def partners(self) -> PartnerService: ...
+
+    @property
+    def webhooks(self) -> WebhookService: ...

@@ -25,7 +25,6 @@ from core.partners.upsert import plan
 from core.shared.clock import Clock
 from core.shared.errors import DomainError
 
-
 _SETTLED = (MessageStatus.COMPLETED, MessageStatus.FAILED)
 
 

@@ -35,6 +35,7 @@ from core.storage.repositories.history import (
 from core.storage.repositories.idempotency import SqlIdempotencyRepository
 from core.storage.repositories.partners import SqlPartnerStorage
 from core.storage.repositories.resellers import SqlResellerRepository
+from core.storage.repositories.webhooks import SqlWebhookStorage
 
 T = TypeVar("T")
 
@@ -140,6 +141,7 @@ class SqlUnitOfWork:
         self.resellers = SqlResellerRepository(conn)
         self.partners = SqlPartnerStorage(conn)
         self.idempotency = SqlIdempotencyRepository(conn)
+        self.webhooks = SqlWebhookStorage(conn)
         self.history = ChangeBuffer()
         self.history_reads = SqlHistoryRepository(conn)
         self.history_retention = SqlHistoryRetention(conn)
