@@ -16,7 +16,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from graphql_api import accounts, clients, partners, resellers
+from graphql_api import accounts, clients, partners, resellers, webhooks
 from graphql_api.config import GraphQLConfig
 from graphql_api.execution import FastLeafExecutionContext
 from graphql_api.extensions import schema_extensions
@@ -29,12 +29,14 @@ QUERIES: tuple[type, ...] = (
     *resellers.QUERIES,
     *partners.QUERIES,
     *accounts.QUERIES,
+    *webhooks.QUERIES,
 )
 MUTATIONS: tuple[type, ...] = (
     clients.ClientMutation,
     *resellers.MUTATIONS,
     *partners.MUTATIONS,
     *accounts.MUTATIONS,
+    *webhooks.MUTATIONS,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (*partners.SUBSCRIPTIONS,)
 
@@ -44,6 +46,7 @@ EXTRA_TYPES: tuple[type, ...] = (
     *resellers.EXTRA_TYPES,
     *partners.EXTRA_TYPES,
     *accounts.EXTRA_TYPES,
+    *webhooks.EXTRA_TYPES,
 )
 
 

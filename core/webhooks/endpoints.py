@@ -112,6 +112,13 @@ class WebhookEndpoints:
             raise NotFound("webhook endpoint", endpoint_id)
         return found
 
+    async def delivery(self, caller: Principal, delivery_id: int) -> Delivery:
+        async with self._uow(read_only=True) as uow:
+            found = await uow.webhooks.deliveries.get(caller.account_id, delivery_id)
+        if found is None:
+            raise NotFound("webhook delivery", delivery_id)
+        return found
+
     async def page(
         self, caller: Principal, *, first: int, after_id: int | None
     ) -> tuple[Page[Endpoint], int]:
