@@ -17,6 +17,7 @@ from clientgate.settings import Settings
 from core.accounts.service import AccountService
 from core.accounts.tokens import TokenService
 from core.clients.service import ClientService
+from core.history.service import HistoryService
 from core.idempotency.sealing import FernetSealer
 from core.idempotency.service import IdempotencyService
 from core.notify.local import LocalNotificationBus
@@ -54,6 +55,7 @@ class Services:
     clients: ClientService
     resellers: ResellerService
     partners: PartnerService
+    history: HistoryService
     idempotency: IdempotencyService
     webhooks: WebhookService
     sender: HttpSender
@@ -143,6 +145,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         tokens=TokenService(uow, hasher, clock),
         clients=ClientService(uow, clock),
         partners=partners,
+        history=HistoryService(uow, clock, settings.history_retention_days),
         resellers=ResellerService(
             uow,
             accounts,

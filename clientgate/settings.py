@@ -100,6 +100,8 @@ class Settings:
     # holding a key is presumed dead (and the key taken over) after its lease.
     idempotency_ttl_seconds: int = 24 * 3600
     idempotency_lease_seconds: int = 60
+    # Change history (docs/history.md): `clientgate audit prune` deletes older changes.
+    history_retention_days: int = 365
     var_dir: Path = Path("var")
     # BusinessPartner creation queue (clientgate/worker.py).
     worker_in_serve: bool = True
@@ -162,6 +164,7 @@ class Settings:
             cors_paths=_list(env.get("CLIENTGATE_CORS_PATHS")) or ("/graphql",),
             idempotency_ttl_seconds=_int(env, "CLIENTGATE_IDEMPOTENCY_TTL_SECONDS", 24 * 3600),
             idempotency_lease_seconds=_int(env, "CLIENTGATE_IDEMPOTENCY_LEASE_SECONDS", 60),
+            history_retention_days=_int(env, "CLIENTGATE_HISTORY_RETENTION_DAYS", 365),
             var_dir=var_dir,
             worker_in_serve=_bool(env.get("CLIENTGATE_WORKER_IN_SERVE"), True),
             queue_lease_seconds=_int(env, "CLIENTGATE_QUEUE_LEASE_SECONDS", 30),

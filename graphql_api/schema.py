@@ -16,7 +16,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from graphql_api import accounts, clients, partners, resellers, webhooks
+from graphql_api import accounts, clients, history, partners, resellers, webhooks
 from graphql_api.config import GraphQLConfig
 from graphql_api.execution import FastLeafExecutionContext
 from graphql_api.extensions import schema_extensions
@@ -30,6 +30,7 @@ QUERIES: tuple[type, ...] = (
     *partners.QUERIES,
     *accounts.QUERIES,
     *webhooks.QUERIES,
+    *history.QUERIES,
 )
 MUTATIONS: tuple[type, ...] = (
     clients.ClientMutation,

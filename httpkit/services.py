@@ -8,6 +8,7 @@ from typing import Protocol
 from core.accounts.service import AccountService
 from core.accounts.tokens import TokenService
 from core.clients.service import ClientService
+from core.history.service import HistoryService
 from core.partners.service import PartnerService
 from core.resellers.service import ResellerService
 from core.webhooks.service import WebhookService
@@ -31,3 +32,6 @@ class FaceServices(Protocol):
 
     @property
     def webhooks(self) -> WebhookService: ...
+
+    @property
+    def history(self) -> HistoryService: ...

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from core.accounts.model import Account, AccountChanges, ApiToken, SecretScheme, User, UserKind
+from core.history.ports import ChangeRecorder
 
 
 class AccountRepository(Protocol):
@@ -110,6 +111,11 @@ class WithAccounts(Protocol):
 
 
 class AccountsUnitOfWork(WithAccounts, Protocol):
+    @property
+    def history(self) -> ChangeRecorder:
+        """Where every write of the context records its change (same transaction)."""
+        ...
+
     @property
     def directory(self) -> AccountDirectory: ...
 

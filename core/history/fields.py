@@ -20,6 +20,7 @@ SECRET_FIELDS = frozenset(
         "external_ose_password",
         "ose_password",
         "ose_password_encrypted",
+        "external_ose_password_enc",
     }
 )
 """Field names whose values are never recorded, whatever the entity."""

@@ -101,6 +101,10 @@ class Author:
         return cls(actor, caller.origin.face, caller.origin.request_id)
 
 
+OPERATOR = Author(Actor(PrincipalKind.OPERATOR, label="clientgate CLI"), FaceName.CLI)
+"""The author of the operator's changes (the CLI on the server: no credential)."""
+
+
 @dataclass(frozen=True)
 class Change:
     """What a use case records: the entity changed, the subject it belongs to (a client for

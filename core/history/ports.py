@@ -30,16 +30,16 @@ class HistoryRepository(Protocol):
         order; ``types`` keeps those whose subject is of one of the types."""
         ...
 
-    async def for_subject(
+    async def for_subjects(
         self,
         account_id: int,
         subject_type: EntityType,
-        subject_id: int,
+        subject_ids: Collection[int],
         after_position: int | None,
         limit: int,
-    ) -> list[ChangeEvent]:
-        """A subject's changes (its parts' too), newest first, positions < ``after_position``
-        when given."""
+    ) -> dict[int, list[ChangeEvent]]:
+        """The latest ``limit`` changes of each subject (its parts' too), newest first, with
+        positions < ``after_position`` when given; in one statement."""
         ...
 
     async def search(

@@ -32,3 +32,21 @@ class ChangeBuffer:
 def record(recorder: ChangeRecorder, caller: Principal, change: Change, at: int) -> None:
     """Record ``change`` made by ``caller`` in the caller's account."""
     recorder.record(caller.account_id, Author.of(caller), change, at)
+
+
+class ChangeLog:
+    """A recorder bound to one account, author and time: handed to code that writes in bulk
+    for one caller (the partner upsert) so it records without knowing who called."""
+
+    def __init__(self, recorder: ChangeRecorder, account_id: int, author: Author, at: int) -> None:
+        self._recorder = recorder
+        self._account_id = account_id
+        self._author = author
+        self._at = at
+
+    @classmethod
+    def of(cls, recorder: ChangeRecorder, caller: Principal, at: int) -> ChangeLog:
+        return cls(recorder, caller.account_id, Author.of(caller), at)
+
+    def add(self, change: Change) -> None:
+        self._recorder.record(self._account_id, self._author, change, self._at)

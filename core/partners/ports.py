@@ -9,6 +9,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
 from core.accounts.ports import AccountRepository
+from core.history.ports import ChangeRecorder
 from core.partners.model import (
     CatalogItem,
     CatalogKind,
@@ -291,6 +292,11 @@ class PartnerStorage(Protocol):
 
 
 class PartnersUnitOfWork(Protocol):
+    @property
+    def history(self) -> ChangeRecorder:
+        """Where every write of the context records its change (same transaction)."""
+        ...
+
     @property
     def accounts(self) -> AccountRepository: ...
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 
-from core.accounts.model import Principal
+from core.accounts.model import FaceName, Principal, PrincipalKind
+from core.history.model import Actor, Author
+from core.history.recorder import ChangeLog
 from core.notify import channels
 from core.notify.ports import NotificationBus
 from core.partners import queue_codec, rules
@@ -152,7 +154,8 @@ class CreationQueue:
             items = rules.checked_batch(queue_codec.decode(message.payload))
             catalogs = await store.catalogs.catalogs(account.id)
             planned = await plan(store, account, catalogs, items, None)
-            await apply(store, account.id, planned, self._clock.now())
+            log = ChangeLog(uow.history, account.id, worker_author(message), self._clock.now())
+            await apply(store, account.id, planned, self._clock.now(), log)
             await store.queue.finish(
                 message.id, token, MessageStatus.COMPLETED, None, self._clock.now()
             )
@@ -180,3 +183,10 @@ class CreationQueue:
                 await uow.notify(channels.PARTNER_JOBS, message.public_id)
             await uow.commit()
         return status if ok else None
+
+
+def worker_author(message: QueueMessage) -> Author:
+    """Who the worker's writes are recorded as: the worker, naming the message it applies
+    (whose id the caller got in its ``statusUrl``)."""
+    actor = Actor(PrincipalKind.WORKER, label=f"BusinessPartner message {message.public_id}")
+    return Author(actor, FaceName.WORKER, message.public_id)

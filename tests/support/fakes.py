@@ -13,6 +13,9 @@ from types import TracebackType
 
 from core.accounts.model import Account, AccountChanges, ApiToken, SecretScheme, User, UserKind
 from core.accounts.ports import AccountDirectory, AccountRepository, AccountsUnitOfWork
+from core.history.model import PendingChange
+from core.history.ports import ChangeRecorder
+from core.history.recorder import ChangeBuffer
 from core.resellers.errors import RucTaken
 from core.resellers.model import (
     IntegrationType,
@@ -379,7 +382,14 @@ class FakeUnitOfWork(AccountsUnitOfWork, ResellersUnitOfWork):
         self._accounts = accounts or FakeAccountRepository()
         self._resellers = FakeResellerRepository(self._accounts)
         self._directory = FakeAccountDirectory(self._accounts)
+        self._history = ChangeBuffer()
         self.commits = 0
+        self.changes: list[PendingChange] = []
+        """Changes recorded by committed units of work, in commit order."""
+
+    @property
+    def history(self) -> ChangeRecorder:
+        return self._history
 
     @property
     def accounts(self) -> FakeAccountRepository:
@@ -409,3 +419,4 @@ class FakeUnitOfWork(AccountsUnitOfWork, ResellersUnitOfWork):
 
     async def commit(self) -> None:
         self.commits += 1
+        self.changes.extend(self._history.take())

@@ -17,7 +17,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -148,20 +148,38 @@ class SqlHistoryRepository:
             query = query.where(e.c.subject_type.in_(sorted(t.value for t in types)))
         return await self._events(query.order_by(e.c.position).limit(limit))
 
-    async def for_subject(
+    async def for_subjects(
         self,
         account_id: int,
         subject_type: EntityType,
-        subject_id: int,
+        subject_ids: Collection[int],
         after_position: int | None,
         limit: int,
-    ) -> list[ChangeEvent]:
-        query = select(e).where(
+    ) -> dict[int, list[ChangeEvent]]:
+        if not subject_ids:
+            return {}
+        rank = (
+            func.row_number()
+            .over(partition_by=e.c.subject_id, order_by=e.c.position.desc())
+            .label("rank")
+        )
+        inner = select(e, rank).where(
             e.c.account_id == account_id,
             e.c.subject_type == subject_type.value,
-            e.c.subject_id == subject_id,
+            e.c.subject_id.in_(sorted(set(subject_ids))),
         )
-        return await self._events(_newest_first(query, after_position, limit))
+        if after_position is not None:
+            inner = inner.where(e.c.position < after_position)
+        ranked = inner.subquery()
+        query = (
+            select(*[ranked.c[c.name] for c in e.columns])
+            .where(ranked.c.rank <= limit)
+            .order_by(ranked.c.subject_id, ranked.c.position.desc())
+        )
+        found: dict[int, list[ChangeEvent]] = defaultdict(list)
+        for row in await self._conn.execute(query):
+            found[row.subject_id].append(_event(row))
+        return dict(found)
 
     async def search(
         self, account_id: int, flt: AuditFilter, after_position: int | None, limit: int
