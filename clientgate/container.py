@@ -17,6 +17,7 @@ from clientgate.settings import Settings
 from core.accounts.service import AccountService
 from core.accounts.tokens import TokenService
 from core.clients.service import ClientService
+from core.history.follow import ChangeFollower
 from core.history.service import HistoryService
 from core.idempotency.sealing import FernetSealer
 from core.idempotency.service import IdempotencyService
@@ -56,6 +57,8 @@ class Services:
     resellers: ResellerService
     partners: PartnerService
     history: HistoryService
+    feed: ChangeFollower
+    """The change feed as it commits (the ``changes`` subscription)."""
     idempotency: IdempotencyService
     webhooks: WebhookService
     sender: HttpSender
@@ -146,6 +149,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         clients=ClientService(uow, clock),
         partners=partners,
         history=HistoryService(uow, clock, settings.history_retention_days),
+        feed=ChangeFollower(uow, bus, settings.subscription_resync_seconds),
         resellers=ResellerService(
             uow,
             accounts,

@@ -39,7 +39,7 @@ MUTATIONS: tuple[type, ...] = (
     *accounts.MUTATIONS,
     *webhooks.MUTATIONS,
 )
-SUBSCRIPTIONS: tuple[type, ...] = (*partners.SUBSCRIPTIONS,)
+SUBSCRIPTIONS: tuple[type, ...] = (*partners.SUBSCRIPTIONS, *history.SUBSCRIPTIONS)
 
 # Types reachable only through an interface (``node(id:)``) must be listed explicitly.
 EXTRA_TYPES: tuple[type, ...] = (

@@ -8,6 +8,7 @@ from typing import Protocol
 from core.accounts.service import AccountService
 from core.accounts.tokens import TokenService
 from core.clients.service import ClientService
+from core.history.follow import ChangeFollower
 from core.history.service import HistoryService
 from core.partners.service import PartnerService
 from core.resellers.service import ResellerService
@@ -35,3 +36,6 @@ class FaceServices(Protocol):
 
     @property
     def history(self) -> HistoryService: ...
+
+    @property
+    def feed(self) -> ChangeFollower: ...

@@ -27,6 +27,7 @@ from core.storage.repositories.clients import (
     SqlDocumentRepository,
     SqlPointsRepository,
 )
+from core.storage.repositories.feed import SqlFeedHead
 from core.storage.repositories.history import (
     SqlHistoryRepository,
     SqlHistoryRetention,
@@ -145,6 +146,7 @@ class SqlUnitOfWork:
         self.history = ChangeBuffer()
         self.history_reads = SqlHistoryRepository(conn)
         self.history_retention = SqlHistoryRetention(conn)
+        self.feed = SqlFeedHead(conn)
         return self
 
     @property

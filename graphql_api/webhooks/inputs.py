@@ -5,12 +5,17 @@ from __future__ import annotations
 import strawberry
 
 from core.history.model import EntityType
+from core.shared.errors import InvalidInput
 from core.webhooks.model import EndpointChanges, EndpointInput
-from graphql_api.webhooks.types import WebhookEventType
+from graphql_api.history.types import ChangeEntityType
+
+MAX_TYPES = len(EntityType)
 
 
-def _types(values: list[WebhookEventType]) -> frozenset[EntityType]:
-    return frozenset(EntityType(v.value) for v in values)
+def _types(values: list[EntityType]) -> frozenset[EntityType]:
+    if len(values) > MAX_TYPES:
+        raise InvalidInput.single("event_types", "too many types", "OUT_OF_RANGE")
+    return frozenset(values)
 
 
 @strawberry.input(description="A new webhook endpoint of the calling account.")
@@ -18,7 +23,7 @@ class CreateWebhookEndpointInput:
     url: str = strawberry.field(
         description="Absolute http(s) URL, at most 2048 characters, on a public address."
     )
-    event_types: list[WebhookEventType] = strawberry.field(
+    event_types: list[ChangeEntityType] = strawberry.field(  # type: ignore[valid-type]
         default_factory=list, description="Only these types' changes; empty: every change."
     )
     description: str = ""
@@ -36,7 +41,7 @@ class CreateWebhookEndpointInput:
 @strawberry.input(description="Changes to an endpoint; omitted fields stay as they are.")
 class UpdateWebhookEndpointInput:
     url: str | None = None
-    event_types: list[WebhookEventType] | None = None
+    event_types: list[ChangeEntityType] | None = None  # type: ignore[valid-type]
     description: str | None = None
     enabled: bool | None = strawberry.field(
         default=None,

@@ -10,29 +10,16 @@ import strawberry
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from core.history.model import EntityType
 from core.webhooks import model as m
 from graphql_api.context import Context, LoaderKey
 from graphql_api.errors import UserError
+from graphql_api.history.types import ChangeEntityType
 from graphql_api.relay import Node, PageInfo, to_global_id
 from graphql_api.scalars import utc_datetime
 
 GqlInfo = Info[Context, None]
 ENDPOINT = "WebhookEndpoint"
 DELIVERY = "WebhookDelivery"
-
-
-@strawberry.enum(
-    description="What an endpoint receives: the changes of records of these types (a client's "
-    "contacts and addresses count as the client's)."
-)
-class WebhookEventType(Enum):
-    CLIENT = EntityType.CLIENT.value
-    BUSINESS_PARTNER = EntityType.BUSINESS_PARTNER.value
-    ONBOARDED_ACCOUNT = EntityType.ONBOARDED_ACCOUNT.value
-    COMPANY = EntityType.COMPANY.value
-    LOCATION = EntityType.LOCATION.value
-    API_TOKEN = EntityType.API_TOKEN.value
 
 
 @strawberry.enum(description="Where a delivery stands.")
@@ -51,8 +38,8 @@ class WebhookEndpoint(Node):
     database_id: int
     url: str
     description: str
-    event_types: list[WebhookEventType] = strawberry.field(
-        description="The types whose changes it receives; empty: every change."
+    event_types: list[ChangeEntityType] = strawberry.field(  # type: ignore[valid-type]
+        description="The subjects whose changes it receives; empty: every change."
     )
     enabled: bool
     created_at: datetime
@@ -65,9 +52,7 @@ class WebhookEndpoint(Node):
             database_id=endpoint.id,
             url=endpoint.url,
             description=endpoint.description,
-            event_types=sorted(
-                (WebhookEventType(t.value) for t in endpoint.event_types), key=lambda t: t.value
-            ),
+            event_types=sorted(endpoint.event_types),
             enabled=endpoint.enabled,
             created_at=utc_datetime(endpoint.created_at),
             updated_at=utc_datetime(endpoint.updated_at),
