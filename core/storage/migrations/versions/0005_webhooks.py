@@ -1,8 +1,7 @@
 """webhooks: endpoints, the delivery queue and the attempt log
 
 Revision ID: 0005_webhooks
-Revises: 0001
-Depends on: 0005_history (endpoints follow the account feeds)
+Revises: 0005_history (endpoints follow the account feeds: the history branch goes on here)
 Create Date: 2026-12-01 19:10:00
 
 New tables only, so instances of the previous release keep working against a migrated
@@ -15,9 +14,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_webhooks"
-down_revision = "0001"
+down_revision = "0005_history"
 branch_labels = ("webhooks",)
-depends_on = "0005_history"
+depends_on = None
 
 _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
