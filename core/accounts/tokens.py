@@ -124,10 +124,11 @@ class TokenService:
     ) -> ApiToken:
         now = self._clock.now()
         async with self._uow() as uow:
+            before = await uow.accounts.get_token(account_id, token_id)
             token = await uow.accounts.revoke_token(account_id, token_id, now)
-            if token is None:
+            if before is None or token is None:
                 raise NotFound("API token", token_id)
-            if token.revoked_at == now:  # revoked by this call (an earlier revocation stays)
+            if before.revoked_at is None:  # revoked by this call (an earlier revocation stays)
                 fields = history.changed({"revoked_at": None}, {"revoked_at": now})
                 change = Change(EntityType.API_TOKEN, token_id, Action.UPDATE, fields)
                 uow.history.record(account_id, author, change, now)

@@ -399,3 +399,21 @@ async def test_basic_credentials_are_recorded_as_the_api_user(
         ruc,
         "BSALE",
     )
+
+
+async def test_history_of_a_page_of_clients_is_one_statement_whatever_the_page_size(
+    http: httpx.AsyncClient, make_account: Callable[..., Any], count_statements: Any
+) -> None:
+    account = await make_account("PE")
+    for n in range(6):
+        await new_client(http, account.token, lastName=f"L{n}")
+    query = f"""query($first: Int!) {{ clients(first: $first) {{ nodes {{ id
+      history(first: 3) {{ nodes {{ {EVENT} }} }} }} }} }}"""
+    counts = {}
+    for size in (2, 6):
+        with count_statements() as counted:
+            data = await gql(http, account.token, query, first=size)
+        nodes = data["clients"]["nodes"]
+        assert len(nodes) == size and all(len(n["history"]["nodes"]) == 1 for n in nodes)
+        counts[size] = counted.count
+    assert counts[2] == counts[6], counts
