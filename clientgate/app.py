@@ -20,7 +20,7 @@ import rest_compat.resellers
 from clientgate.container import Services, build_services
 from clientgate.routes import AUTH_BODY_BYTES, auth_routes, health_routes
 from clientgate.settings import Settings
-from clientgate.worker import Worker
+from clientgate.worker import WebhookWorker, Worker
 from core.storage.migrate import migrate
 from graphql_api.config import GraphQLConfig
 from graphql_api.idempotency import MutationRequests, mutation_succeeded
@@ -91,17 +91,18 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         if settings.migrate_on_start:
             await migrate(services.engine)
         log.info("started", database=services.engine.url.get_backend_name())
-        worker_task = None
+        workers: list[Worker | WebhookWorker] = []
         if settings.worker_in_serve:
-            # The BusinessPartner queue worker runs beside the server unless disabled.
-            worker = Worker(services, name="serve")
-            worker_task = asyncio.create_task(worker.run())
+            # The BusinessPartner queue and webhook workers run beside the server unless
+            # disabled.
+            workers = [Worker(services, name="serve"), WebhookWorker(services, name="serve")]
+        tasks = [asyncio.create_task(worker.run()) for worker in workers]
         try:
             yield
         finally:
-            if worker_task is not None:
+            for worker in workers:
                 worker.stop()
-                await worker_task
+            await asyncio.gather(*tasks)
             await services.close()
 
     async def index(request: Request) -> Response:

@@ -11,12 +11,13 @@ another machine), fresh tokens are issued for the existing demo accounts.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from decimal import Decimal
 from hashlib import sha256
 from pathlib import Path
 
 from clientgate.container import Services
-from core.accounts.model import Account
+from core.accounts.model import Account, FaceName, Origin
 from core.clients.model import AttributeInput, CatalogKind, ClientChanges, PointsOperation
 from core.shared.errors import AuthenticationFailed
 
@@ -191,7 +192,7 @@ async def load_demo(services: Services) -> dict[str, dict[str, object]]:
 async def _load_clients(services: Services, spec: dict[str, object], token: str) -> None:
     """The demo account's catalogs, clients, contacts, addresses, documents and points."""
     now = services.clock.now()
-    caller = await services.accounts.authenticate_token(token)
+    caller = replace(await services.accounts.authenticate_token(token), origin=Origin(FaceName.CLI))
     cs = services.clients
     cash = await cs.add_catalog_item(caller, CatalogKind.PAYMENT_TYPE, "Efectivo")
     await cs.add_catalog_item(caller, CatalogKind.PAYMENT_TYPE, "Transferencia")

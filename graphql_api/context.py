@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar
 from starlette.requests import HTTPConnection
 from strawberry.dataloader import DataLoader
 
-from core.accounts.model import Account, Principal
+from core.accounts.model import Account, FaceName, Principal
 from httpkit.auth import authenticate
 from httpkit.services import FaceServices
 
@@ -54,7 +54,7 @@ class Context:
         running concurrently share one lookup."""
         if self._principal is None:
             self._principal = asyncio.ensure_future(
-                authenticate(self.request, self.services.accounts)
+                authenticate(self.request, self.services.accounts, FaceName.GRAPHQL)
             )
         return await self._principal
 

@@ -35,6 +35,7 @@ class UserErrorCode(Enum):
     WEAK_PASSWORD = "WEAK_PASSWORD"  # noqa: S105 - an error code
     NOT_WEB_USER = "NOT_WEB_USER"
     DUPLICATE = "DUPLICATE"
+    ADDRESS_REFUSED = "ADDRESS_REFUSED"
 
 
 @strawberry.type(description="An input the mutation refused. Nothing was written.")

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from starlette.requests import HTTPConnection
 
-from core.accounts.model import Principal
+from core.accounts.model import FaceName, Origin, Principal
 from core.accounts.service import AccountService
 from core.shared.errors import AuthenticationFailed
 
@@ -68,8 +68,20 @@ def remember_principal(conn: HTTPConnection, principal: Principal) -> None:
     conn.scope.setdefault("state", {})[_PRINCIPAL] = principal
 
 
-async def authenticate(conn: HTTPConnection, accounts: AccountService) -> Principal:
-    """The caller's principal, or AuthenticationFailed (never another tenant's)."""
+async def authenticate(
+    conn: HTTPConnection, accounts: AccountService, face: FaceName | None = None
+) -> Principal:
+    """The caller's principal, or AuthenticationFailed (never another tenant's). A face
+    passes itself: the principal then carries its ``Origin`` (face and the request's id),
+    which every change the call makes records."""
+    principal = await _verified(conn, accounts)
+    if face is None:
+        return principal
+    request_id = conn.scope.get("state", {}).get("request_id")
+    return replace(principal, origin=Origin(face, request_id if request_id else None))
+
+
+async def _verified(conn: HTTPConnection, accounts: AccountService) -> Principal:
     known = conn.scope.get("state", {}).get(_PRINCIPAL)
     if known is not None:
         return known  # type: ignore[no-any-return]

@@ -8,8 +8,11 @@ from typing import Protocol
 from core.accounts.service import AccountService
 from core.accounts.tokens import TokenService
 from core.clients.service import ClientService
+from core.history.follow import ChangeFollower
+from core.history.service import HistoryService
 from core.partners.service import PartnerService
 from core.resellers.service import ResellerService
+from core.webhooks.service import WebhookService
 
 
 class FaceServices(Protocol):
@@ -27,3 +30,12 @@ class FaceServices(Protocol):
 
     @property
     def partners(self) -> PartnerService: ...
+
+    @property
+    def webhooks(self) -> WebhookService: ...
+
+    @property
+    def history(self) -> HistoryService: ...
+
+    @property
+    def feed(self) -> ChangeFollower: ...

@@ -25,6 +25,7 @@ ENV_BEHIND = {
     ("serve", "--port"): "CLIENTGATE_PORT",
     ("demo", "--host"): "CLIENTGATE_HOST",
     ("demo", "--port"): "CLIENTGATE_PORT",
+    ("prune", "--older-than-days"): "CLIENTGATE_HISTORY_RETENTION_DAYS",
 }
 
 
@@ -58,7 +59,7 @@ def test_every_option_shows_its_default_and_environment_variable() -> None:
         has_options = any(a.option_strings and a.dest != "help" for a in parser._actions)
         if has_options or path[-1] in ("migrate",):
             assert "CLIENTGATE_DATABASE_URL" in (parser.epilog or "") or path == ("export-schema",)
-    assert seen_env == {"CLIENTGATE_HOST", "CLIENTGATE_PORT"}
+    assert seen_env == {"CLIENTGATE_HOST", "CLIENTGATE_PORT", "CLIENTGATE_HISTORY_RETENTION_DAYS"}
 
 
 def test_help_and_version_print(capsys: pytest.CaptureFixture[str]) -> None:
@@ -191,3 +192,19 @@ def test_unique_tax_ids_is_turned_on_and_off(cli: Cli) -> None:
     assert code == 0 and "unique tax ids no" in out
     code, _, err = cli("accounts", "update", account, "--unique-tax-ids", "yes")
     assert code == 2 and "--unique-tax-ids" in err
+
+
+def test_audit_prune_reports_what_it_deleted_and_refuses_bad_retentions(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, _ = cli("audit", "prune", "--older-than-days", "36500", "--json")
+    assert code == 0 and json.loads(out) == {"deleted": 0, "older_than_days": 36500}
+    code, out, _ = cli("audit", "prune")
+    assert code == 0 and out.endswith("older than 365 days deleted\n")
+    for bad in ("0", "-1", "²", "x"):
+        code, out, err = cli("audit", "prune", "--older-than-days", bad)
+        assert (code, out) == (2, ""), (bad, err)
+        assert "--older-than-days" in err
+    monkeypatch.setenv("CLIENTGATE_HISTORY_RETENTION_DAYS", "0")
+    code, out, err = cli("audit", "prune")
+    assert (code, out) == (2, "") and "older_than_days" in err.replace("-", "_")

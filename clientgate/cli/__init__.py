@@ -1,5 +1,5 @@
 """``clientgate`` command line: serve, migrate, worker, demo, export-schema, and the operator's
-``accounts`` and ``tokens`` commands. One module per command group."""
+``accounts``, ``tokens`` and ``audit`` commands. One module per command group."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 import textwrap
 from importlib.metadata import PackageNotFoundError, version
 
-from clientgate.cli import accounts, server, tokens
+from clientgate.cli import accounts, audit, server, tokens
 from clientgate.cli.common import ENVIRONMENT
 
 
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_commands(sub)
     accounts.add_commands(sub)
     tokens.add_commands(sub)
+    audit.add_commands(sub)
     return parser
 
 

@@ -24,17 +24,44 @@ class PrincipalKind(StrEnum):
     API_TOKEN = "api_token"  # noqa: S105 - a kind name, not a secret
     API_USER = "api_user"
     WEB_SESSION = "web_session"
+    OPERATOR = "operator"
+    """Whoever runs the CLI on the server (no credential: the machine is the credential)."""
+    WORKER = "worker"
+    """A background worker applying work a caller queued (e.g. a BusinessPartner message)."""
+
+
+class FaceName(StrEnum):
+    """Through which face a change came in (recorded with every change)."""
+
+    GRAPHQL = "graphql"
+    BSALE = "bsale"
+    RESELLERS = "resellers"
+    BUSINESS_PARTNER = "business_partner"
+    CLI = "cli"
+    WORKER = "worker"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a call comes from: the face that built the principal and its request id. Set in
+    one place per face (``httpkit.auth.authenticate`` for HTTP faces, the CLI, the worker)."""
+
+    face: FaceName | None = None
+    request_id: str | None = None
 
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the account it acts for, and through which credential."""
+    """Who is calling: the account it acts for, through which credential (and its label:
+    a token's label or a user's name, never a secret), and from which face and request."""
 
     account: Account
     kind: PrincipalKind
     credential_id: int
     user_id: int | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
+    label: str = ""
+    origin: Origin = Origin()
 
     @property
     def account_id(self) -> int:

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from core.accounts.model import Account, AccountChanges, ApiToken, SecretScheme, User, UserKind
+from core.history.ports import ChangeRecorder
 
 
 class AccountRepository(Protocol):
@@ -30,8 +31,8 @@ class AccountRepository(Protocol):
 
     async def account_for_token(
         self, token_hash: str, now: int
-    ) -> tuple[Account, int, int | None] | None:
-        """``(account, token id, last used)`` of the token with this hash when it is neither
+    ) -> tuple[Account, int, int | None, str] | None:
+        """``(account, token id, last used, label)`` of the token with this hash when it is neither
         revoked nor expired at ``now``; None otherwise."""
         ...
 
@@ -110,6 +111,11 @@ class WithAccounts(Protocol):
 
 
 class AccountsUnitOfWork(WithAccounts, Protocol):
+    @property
+    def history(self) -> ChangeRecorder:
+        """Where every write of the context records its change (same transaction)."""
+        ...
+
     @property
     def directory(self) -> AccountDirectory: ...
 

@@ -28,6 +28,8 @@ from core.accounts.model import (
     UserKind,
 )
 from core.accounts.ports import AccountsUnitOfWork, WithAccounts
+from core.history import fields as history
+from core.history.model import Action, Author, Change, EntityType
 from core.shared.clock import Clock
 from core.shared.errors import (
     AuthenticationFailed,
@@ -121,10 +123,12 @@ class AccountService:
             found = await uow.accounts.account_for_token(digest, now)
         if found is None:
             raise AuthenticationFailed("invalid, revoked or expired token")
-        account, token_id, last_used = found
+        account, token_id, last_used, label = found
         if self._last_use.claim(token_id, last_used, now):
             await self._record_use(account.id, token_id, now)
-        return Principal(account=account, kind=PrincipalKind.API_TOKEN, credential_id=token_id)
+        return Principal(
+            account=account, kind=PrincipalKind.API_TOKEN, credential_id=token_id, label=label
+        )
 
     async def _record_use(self, account_id: int, token_id: int, now: int) -> None:
         """Write a token's last use (the once-a-minute write of ``authenticate_token``)."""
@@ -187,7 +191,11 @@ class AccountService:
         if account is None:
             raise AuthenticationFailed("invalid username or password")
         return Principal(
-            account=account, kind=PrincipalKind.API_USER, credential_id=user.id, user_id=user.id
+            account=account,
+            kind=PrincipalKind.API_USER,
+            credential_id=user.id,
+            user_id=user.id,
+            label=user.username,
         )
 
     async def login(self, username: str, password: str) -> Session:
@@ -275,6 +283,7 @@ class AccountService:
             if updated is None:
                 raise NotFound("user", user.id)
             await uow.accounts.revoke_user_sessions(user.id, now)
+            _record_credentials(uow, caller, user, values, now)
             await uow.commit()
         return updated
 
@@ -313,3 +322,30 @@ class AccountService:
                 raise NotFound("account", account_id)
             await uow.commit()
         return updated
+
+
+def _record_credentials(
+    uow: AccountsUnitOfWork, caller: Principal, user: User, values: dict[str, object], now: int
+) -> None:
+    """A user's new username and/or password (only as "changed"), recorded in its account
+    and, for an onboarded account, in its reseller's (``OnboardedAccount.history``)."""
+    new: dict[str, object] = {}
+    if "username" in values:
+        new["username"] = values["username"]
+    if "secret_hash" in values:
+        new["password"] = True  # a secret: recorded only as "changed"
+    fields = history.changed({"username": user.username}, new)
+    author = Author.of(caller)
+    account = caller.account
+    change = Change(EntityType.CREDENTIALS, user.id, Action.UPDATE, fields)
+    uow.history.record(account.id, author, change, now)
+    if account.reseller_account_id is not None:
+        onboarded = Change(
+            EntityType.CREDENTIALS,
+            user.id,
+            Action.UPDATE,
+            fields,
+            EntityType.ONBOARDED_ACCOUNT,
+            account.id,
+        )
+        uow.history.record(account.reseller_account_id, author, onboarded, now)

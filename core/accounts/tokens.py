@@ -17,6 +17,8 @@ from contextlib import AbstractAsyncContextManager
 from core.accounts import rules
 from core.accounts.model import ApiToken, NewApiToken, Principal, TokenPage, TokenState
 from core.accounts.ports import AccountsUnitOfWork
+from core.history import fields as history
+from core.history.model import OPERATOR, Action, Author, Change, EntityType
 from core.shared.clock import Clock
 from core.shared.errors import Conflict, InvalidInput, NotFound
 from core.shared.secrets import SecretHasher, new_token
@@ -45,7 +47,9 @@ class TokenService:
         self, caller: Principal, label: str, *, expires_at: int | None = None
     ) -> NewApiToken:
         """A new token for the caller's account; its secret is in the answer and nowhere else."""
-        return await self.issue(caller.account_id, label, expires_at=expires_at)
+        return await self.issue(
+            caller.account_id, label, expires_at=expires_at, author=Author.of(caller)
+        )
 
     async def page(
         self, caller: Principal, *, first: int = 20, after_id: int | None = None
@@ -70,12 +74,17 @@ class TokenService:
     async def revoke(self, caller: Principal, token_id: int) -> ApiToken:
         """Revoke one of the caller's account's tokens (the one in use too). Revoking a revoked
         token changes nothing and answers it."""
-        return await self.revoke_for(caller.account_id, token_id)
+        return await self.revoke_for(caller.account_id, token_id, author=Author.of(caller))
 
     # -- for the operator (CLI): the account is named -----------------------------------------
 
     async def issue(
-        self, account_id: int, label: str, *, expires_at: int | None = None
+        self,
+        account_id: int,
+        label: str,
+        *,
+        expires_at: int | None = None,
+        author: Author = OPERATOR,
     ) -> NewApiToken:
         label = rules.checked_label(label)
         now = self._clock.now()
@@ -91,6 +100,9 @@ class TokenService:
             token = await uow.accounts.add_token(
                 account_id, self._hasher.hash(secret), label, now, expires_at
             )
+            fields = history.created({"label": label, "expires_at": expires_at, "token": True})
+            change = Change(EntityType.API_TOKEN, token.id, Action.CREATE, fields)
+            uow.history.record(account_id, author, change, now)
             await uow.commit()
         return NewApiToken(token=token, secret=secret)
 
@@ -107,10 +119,18 @@ class TokenService:
                 if len(chunk) < _CHUNK:
                     return found
 
-    async def revoke_for(self, account_id: int, token_id: int) -> ApiToken:
+    async def revoke_for(
+        self, account_id: int, token_id: int, *, author: Author = OPERATOR
+    ) -> ApiToken:
+        now = self._clock.now()
         async with self._uow() as uow:
-            token = await uow.accounts.revoke_token(account_id, token_id, self._clock.now())
-            if token is None:
+            before = await uow.accounts.get_token(account_id, token_id)
+            token = await uow.accounts.revoke_token(account_id, token_id, now)
+            if before is None or token is None:
                 raise NotFound("API token", token_id)
+            if before.revoked_at is None:  # revoked by this call (an earlier revocation stays)
+                fields = history.changed({"revoked_at": None}, {"revoked_at": now})
+                change = Change(EntityType.API_TOKEN, token_id, Action.UPDATE, fields)
+                uow.history.record(account_id, author, change, now)
             await uow.commit()
         return token

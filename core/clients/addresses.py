@@ -8,6 +8,8 @@ from core.accounts.model import Principal
 from core.clients import rules
 from core.clients.model import INACTIVE, Address, AddressFilter
 from core.clients.usecase import UseCase
+from core.history import fields as history
+from core.history.model import Action, EntityType
 from core.shared.errors import NotFound
 from core.shared.pagination import OffsetPage, check_limit_offset
 
@@ -39,6 +41,14 @@ class Addresses(UseCase):
         async with self._uow() as uow:
             await self._require_client(uow, caller.account_id, client_id)
             address = await uow.addresses.add(caller.account_id, client_id, values)
+            self._record(
+                uow,
+                caller,
+                (EntityType.CLIENT_ADDRESS, address.id),
+                Action.CREATE,
+                history.created(values),
+                client_id,
+            )
             await uow.commit()
         return address
 
@@ -46,14 +56,32 @@ class Addresses(UseCase):
         self, caller: Principal, client_id: int, address_id: int, values: Mapping[str, object]
     ) -> Address:
         rules.check_address_change(values)
-        async with self._uow() as uow:
-            address = await uow.addresses.update(caller.account_id, client_id, address_id, values)
-            if address is None:
-                raise NotFound("address", address_id)
-            await uow.commit()
-        return address
+        return await self._change_address(caller, client_id, address_id, values, Action.UPDATE)
 
     async def deactivate_address(
         self, caller: Principal, client_id: int, address_id: int
     ) -> Address:
-        return await self.update_address(caller, client_id, address_id, {"state": INACTIVE})
+        return await self._change_address(
+            caller, client_id, address_id, {"state": INACTIVE}, Action.DELETE
+        )
+
+    async def _change_address(
+        self,
+        caller: Principal,
+        client_id: int,
+        address_id: int,
+        values: Mapping[str, object],
+        action: Action,
+    ) -> Address:
+        async with self._uow() as uow:
+            current = await uow.addresses.get(caller.account_id, client_id, address_id)
+            address = await uow.addresses.update(caller.account_id, client_id, address_id, values)
+            if current is None or address is None:
+                raise NotFound("address", address_id)
+            fields = history.changed(
+                history.as_mapping(current), history.as_mapping(address), values
+            )
+            entity = (EntityType.CLIENT_ADDRESS, address_id)
+            self._record(uow, caller, entity, action, fields, client_id)
+            await uow.commit()
+        return address

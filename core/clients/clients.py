@@ -10,6 +10,8 @@ from core.clients.errors import ClientNotFound, DuplicateTaxId
 from core.clients.model import INACTIVE, Client, ClientChanges, ClientFilter
 from core.clients.ports import ClientsUnitOfWork
 from core.clients.usecase import UseCase, missing_client
+from core.history import fields as history
+from core.history.model import Action, EntityType, FieldChange
 from core.shared.errors import FieldError, InvalidInput
 
 
@@ -18,7 +20,10 @@ class Clients(UseCase):
         async with self._uow() as uow:
             values = await self._validated(uow, caller, changes, None)
             client = await uow.clients.add(caller.account_id, values, self._clock.now())
-            await self._set_attributes(uow, caller, client.id, changes)
+            fields = history.created(values) + await self._set_attributes(
+                uow, caller, client.id, changes
+            )
+            self._record(uow, caller, (EntityType.CLIENT, client.id), Action.CREATE, fields)
             await uow.commit()
         return client
 
@@ -32,18 +37,25 @@ class Clients(UseCase):
                 caller.account_id, client_id, values, self._clock.now()
             )
             assert client is not None
-            await self._set_attributes(uow, caller, client_id, changes)
+            fields = history.changed(
+                history.as_mapping(current), history.as_mapping(client), values
+            ) + await self._set_attributes(uow, caller, client_id, changes)
+            self._record(uow, caller, (EntityType.CLIENT, client_id), Action.UPDATE, fields)
             await uow.commit()
         return client
 
     async def deactivate(self, caller: Principal, client_id: int) -> Client:
         """Soft delete: the client goes to state 1 and keeps its documents."""
         async with self._uow() as uow:
+            current = await uow.clients.get_for_update(caller.account_id, client_id)
+            if current is None:
+                raise await missing_client(uow, caller.account_id, client_id)
             client = await uow.clients.update(
                 caller.account_id, client_id, {"state": INACTIVE}, self._clock.now()
             )
-            if client is None:
-                raise await missing_client(uow, caller.account_id, client_id)
+            assert client is not None
+            fields = history.changed({"state": current.state}, {"state": client.state})
+            self._record(uow, caller, (EntityType.CLIENT, client_id), Action.DELETE, fields)
             await uow.commit()
         return client
 
@@ -114,13 +126,21 @@ class Clients(UseCase):
     @staticmethod
     async def _set_attributes(
         uow: ClientsUnitOfWork, caller: Principal, client_id: int, changes: ClientChanges
-    ) -> None:
-        if changes.attributes:
-            await uow.attributes.set_values(
-                caller.account_id,
-                client_id,
-                {a.dynamic_attribute_id: a.value for a in changes.attributes},
-            )
+    ) -> tuple[FieldChange, ...]:
+        """Write the attribute values given; their changes (``attribute:<definition id>``)."""
+        if not changes.attributes:
+            return ()
+        new = {a.dynamic_attribute_id: a.value for a in changes.attributes}
+        old = {
+            v.attribute.id: v.value
+            for v in await uow.attributes.values(caller.account_id, client_id)
+            if v.attribute.id in new
+        }
+        await uow.attributes.set_values(caller.account_id, client_id, new)
+        return history.changed(
+            {f"attribute:{k}": v for k, v in old.items()},
+            {f"attribute:{k}": v for k, v in new.items()},
+        )
 
 
 async def check_unique_tax_id(

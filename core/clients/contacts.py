@@ -8,6 +8,8 @@ from core.accounts.model import Principal
 from core.clients import rules
 from core.clients.model import Contact
 from core.clients.usecase import UseCase
+from core.history import fields as history
+from core.history.model import Action, EntityType
 from core.shared.errors import NotFound
 from core.shared.pagination import OffsetPage, check_limit_offset
 
@@ -37,6 +39,14 @@ class Contacts(UseCase):
         async with self._uow() as uow:
             await self._require_client(uow, caller.account_id, client_id)
             contact = await uow.contacts.add(caller.account_id, client_id, values)
+            self._record(
+                uow,
+                caller,
+                (EntityType.CLIENT_CONTACT, contact.id),
+                Action.CREATE,
+                history.created(values),
+                client_id,
+            )
             await uow.commit()
         return contact
 
@@ -45,14 +55,26 @@ class Contacts(UseCase):
     ) -> Contact:
         rules.check_contact_change(values)
         async with self._uow() as uow:
+            current = await uow.contacts.get(caller.account_id, client_id, contact_id)
             contact = await uow.contacts.update(caller.account_id, client_id, contact_id, values)
-            if contact is None:
+            if current is None or contact is None:
                 raise NotFound("contact", contact_id)
+            fields = history.changed(
+                history.as_mapping(current), history.as_mapping(contact), values
+            )
+            entity = (EntityType.CLIENT_CONTACT, contact_id)
+            self._record(uow, caller, entity, Action.UPDATE, fields, client_id)
             await uow.commit()
         return contact
 
     async def delete_contact(self, caller: Principal, client_id: int, contact_id: int) -> None:
         async with self._uow() as uow:
-            if not await uow.contacts.delete(caller.account_id, client_id, contact_id):
+            current = await uow.contacts.get(caller.account_id, client_id, contact_id)
+            if current is None or not await uow.contacts.delete(
+                caller.account_id, client_id, contact_id
+            ):
                 raise NotFound("contact", contact_id)
+            fields = history.deleted(history.as_mapping(current))
+            entity = (EntityType.CLIENT_CONTACT, contact_id)
+            self._record(uow, caller, entity, Action.DELETE, fields, client_id)
             await uow.commit()

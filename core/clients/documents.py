@@ -11,6 +11,8 @@ from core.clients.errors import AmbiguousClientCode, ClientNotFound
 from core.clients.model import ACTIVE, Client, ClientFilter, Document, Payment, UnpaidSummary
 from core.clients.ports import ClientsUnitOfWork
 from core.clients.usecase import UseCase
+from core.history import fields as history
+from core.history.model import Action, EntityType
 from core.shared.errors import FieldError, InvalidInput, NotFound
 
 
@@ -33,6 +35,17 @@ class Documents(UseCase):
             doc = await uow.documents.add(
                 account_id, client_id, name, number, emission_date, expiration_date, amount
             )
+            fields = history.created(
+                {
+                    "name": name,
+                    "number": number,
+                    "emission_date": emission_date,
+                    "expiration_date": expiration_date,
+                    "total_amount": amount,
+                }
+            )
+            entity = (EntityType.DOCUMENT, doc.id)
+            self._record(uow, caller, entity, Action.CREATE, fields, client_id)
             await uow.commit()
         return doc
 
@@ -52,6 +65,9 @@ class Documents(UseCase):
             payment = await uow.documents.add_payment(
                 caller.account_id, document_id, value, self._clock.now()
             )
+            fields = history.created({"document_id": document_id, "amount": value})
+            entity = (EntityType.PAYMENT, payment.id)
+            self._record(uow, caller, entity, Action.CREATE, fields, doc.client_id)
             await uow.commit()
         return payment
 

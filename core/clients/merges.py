@@ -16,6 +16,8 @@ from core.clients.errors import AlreadyMerged, ClientNotFound
 from core.clients.model import Client, MergeCounts, MergePlan, MergeRecord
 from core.clients.ports import ClientsUnitOfWork
 from core.clients.usecase import UseCase
+from core.history import fields as history
+from core.history.model import Action, EntityType, FieldChange
 from core.shared.errors import NotFound
 from core.shared.pagination import check_first
 
@@ -66,6 +68,7 @@ class Merges(UseCase):
             result = await uow.clients.update(account_id, survivor_id, values, now)
             assert result is not None  # locked above
             await uow.merges.mark_merged(account_id, merged_ids, survivor_id)
+            self._record_merge(uow, caller, survivor, result, merged_ids, values)
             records = await uow.merges.add_records(
                 account_id,
                 survivor_id,
@@ -76,6 +79,25 @@ class Merges(UseCase):
             )
             await uow.commit()
         return _with_result(planned, result, counts), records
+
+    def _record_merge(
+        self,
+        uow: ClientsUnitOfWork,
+        caller: Principal,
+        before: Client,
+        after: Client,
+        merged_ids: Sequence[int],
+        values: Mapping[str, object],
+    ) -> None:
+        """A merge in the history: on the survivor, the fields it took and the clients merged
+        into it; on each merged client, the survivor it went to."""
+        fields = history.changed(history.as_mapping(before), history.as_mapping(after), values)
+        merged = FieldChange("merged_ids", None, ",".join(str(i) for i in merged_ids))
+        survivor = (EntityType.CLIENT, before.id)
+        self._record(uow, caller, survivor, Action.MERGE, (*fields, merged))
+        for merged_id in merged_ids:
+            into = (FieldChange("merged_into_id", None, before.id),)
+            self._record(uow, caller, (EntityType.CLIENT, merged_id), Action.MERGE, into)
 
     async def merge_record(self, caller: Principal, merged_id: int) -> MergeRecord:
         """How a client was merged; NotFound when it was not (or is not the caller's)."""

@@ -8,6 +8,8 @@ from core.accounts.model import Principal
 from core.clients import rules
 from core.clients.model import PointsEntry, PointsOperation
 from core.clients.usecase import UseCase, missing_client
+from core.history import fields as history
+from core.history.model import Action, EntityType
 from core.shared.pagination import check_first
 
 
@@ -36,6 +38,11 @@ class Points(UseCase):
             await uow.clients.update(
                 account_id, client_id, {"points": balance, "points_updated": now}, now
             )
+            fields = history.created(
+                {"operation": operation, "points": points, "description": description}
+            ) + history.changed({"balance": client.points}, {"balance": balance})
+            entity = (EntityType.POINTS, entry.id)
+            self._record(uow, caller, entity, Action.CREATE, fields, client_id)
             await uow.commit()
         return entry
 

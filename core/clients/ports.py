@@ -29,6 +29,7 @@ from core.clients.model import (
     PointsEntry,
     PointsOperation,
 )
+from core.history.ports import ChangeRecorder
 
 
 class ClientRepository(Protocol):
@@ -287,6 +288,11 @@ class DuplicateRepository(Protocol):
 
 
 class ClientsUnitOfWork(Protocol):
+    @property
+    def history(self) -> ChangeRecorder:
+        """Where every write of the context records its change (same transaction)."""
+        ...
+
     @property
     def clients(self) -> ClientRepository: ...
 

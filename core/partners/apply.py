@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from core.history import fields as history
+from core.history.model import Action, Change, EntityType
+from core.history.recorder import ChangeLog
 from core.partners.model import Location
 from core.partners.ports import PartnerStorage
 from core.partners.upsert import Plan, Planned, location_values, pick
@@ -29,14 +32,18 @@ _PARTNER_WRITABLE = (
 )
 
 
-async def apply(store: PartnerStorage, account_id: int, planned: Planned, now: int) -> None:
-    await _write_partners(store, account_id, planned.plans, now)
-    await _write_locations(store, account_id, planned, now)
-    await _write_contacts(store, account_id, planned.plans)
+async def apply(
+    store: PartnerStorage, account_id: int, planned: Planned, now: int, log: ChangeLog
+) -> None:
+    """Write the plans; each partner, location and contact written is recorded in ``log``
+    (in memory: recording adds no statement)."""
+    await _write_partners(store, account_id, planned.plans, now, log)
+    await _write_locations(store, account_id, planned, now, log)
+    await _write_contacts(store, account_id, planned.plans, log)
 
 
 async def _write_partners(
-    store: PartnerStorage, account_id: int, plans: Sequence[Plan], now: int
+    store: PartnerStorage, account_id: int, plans: Sequence[Plan], now: int, log: ChangeLog
 ) -> None:
     inserts = [p for p in plans if p.existing is None]
     updates = [p for p in plans if p.existing is not None]
@@ -47,6 +54,24 @@ async def _write_partners(
         p.partner_id = new_id
     if updates:
         await store.partners.update(account_id, [_full_row(p, now) for p in updates])
+    for p in plans:
+        log.add(_partner_change(p))
+
+
+def _partner_change(plan: Plan) -> Change:
+    links = None
+    if plan.locations is not None:
+        links = {
+            "locations": ",".join(str(loc.location_ref or loc.id_remote) for loc in plan.locations)
+        }
+    if plan.existing is None:
+        assert plan.partner_id is not None
+        fields = history.created({**plan.values, **(links or {})})
+        return Change(EntityType.BUSINESS_PARTNER, plan.partner_id, Action.CREATE, fields)
+    fields = history.changed(history.as_mapping(plan.existing), plan.values)
+    if links is not None:
+        fields += history.created(links)
+    return Change(EntityType.BUSINESS_PARTNER, plan.existing.id, Action.UPDATE, fields)
 
 
 def _full_row(plan: Plan, now: int) -> dict[str, object]:
@@ -59,7 +84,7 @@ def _full_row(plan: Plan, now: int) -> dict[str, object]:
 
 
 async def _write_locations(
-    store: PartnerStorage, account_id: int, planned: Planned, now: int
+    store: PartnerStorage, account_id: int, planned: Planned, now: int, log: ChangeLog
 ) -> None:
     with_locations = [p for p in planned.plans if p.locations is not None]
     if not with_locations:
@@ -71,6 +96,7 @@ async def _write_locations(
     location_ids = dict(zip(remotes, ids, strict=True))
     location_ids.update({loc.id_remote: loc.id for loc in known})
     await store.locations.update(account_id, changed)
+    _record_locations(log, new_rows, location_ids, known, changed)
     # New partners have no links yet: only existing ones need theirs removed first.
     await store.locations.replace_links(
         account_id,
@@ -99,6 +125,23 @@ def _location_rows(
     return new_rows, list(changed.values())
 
 
+def _record_locations(
+    log: ChangeLog,
+    new_rows: dict[str, dict[str, object]],
+    location_ids: dict[str, int],
+    known: Sequence[Location],
+    changed: Sequence[dict[str, object]],
+) -> None:
+    for remote, row in new_rows.items():
+        fields = history.created(row)
+        log.add(Change(EntityType.LOCATION, location_ids[remote], Action.CREATE, fields))
+    by_id = {loc.id: loc for loc in known}
+    for row in changed:
+        location_id = int(str(row["id"]))
+        fields = history.changed(history.as_mapping(by_id[location_id]), row)
+        log.add(Change(EntityType.LOCATION, location_id, Action.UPDATE, fields))
+
+
 def _links(
     plans: Sequence[Plan], known: Sequence[Location], location_ids: dict[str, int]
 ) -> list[tuple[int, int, int]]:
@@ -119,7 +162,9 @@ def _links(
     return links
 
 
-async def _write_contacts(store: PartnerStorage, account_id: int, plans: Sequence[Plan]) -> None:
+async def _write_contacts(
+    store: PartnerStorage, account_id: int, plans: Sequence[Plan], log: ChangeLog
+) -> None:
     """Contacts replaced as a whole, then their methods in one insert."""
     with_contacts = [p for p in plans if p.contacts is not None]
     if not with_contacts:
@@ -160,6 +205,19 @@ async def _write_contacts(store: PartnerStorage, account_id: int, plans: Sequenc
                 }
             )
     contact_ids = await store.contacts.insert(account_id, rows)
+    for row, contact_id in zip(rows, contact_ids, strict=True):
+        partner_id = int(str(row["partner_id"]))
+        fields = history.created({k: v for k, v in row.items() if k != "partner_id"})
+        log.add(
+            Change(
+                EntityType.PARTNER_CONTACT,
+                contact_id,
+                Action.CREATE,
+                fields,
+                EntityType.BUSINESS_PARTNER,
+                partner_id,
+            )
+        )
     await store.contacts.insert_methods(
         account_id,
         [{"contact_id": contact_ids[i], **m} for i, method_rows in methods for m in method_rows],

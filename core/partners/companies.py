@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from core.accounts.model import Principal
+from core.history import fields as history
+from core.history.model import Action, Change, EntityType
+from core.history.recorder import record
 from core.partners import rules
 from core.partners.errors import EntityNotFound
 from core.partners.inputs import CompanyInput
@@ -23,6 +26,8 @@ class CompanyService:
         rules.check_company_values(values, required=True)
         async with self._uow() as uow:
             company = await uow.partners.companies.add(caller.account_id, values, self._clock.now())
+            change = Change(EntityType.COMPANY, company.id, Action.CREATE, history.created(values))
+            record(uow.history, caller, change, self._clock.now())
             await uow.commit()
         return company
 
@@ -30,11 +35,19 @@ class CompanyService:
         values = data.values()
         rules.check_company_values(values, required=False)
         async with self._uow() as uow:
+            current = (await uow.partners.companies.by_ids(caller.account_id, [company_id])).get(
+                company_id
+            )
             company = await uow.partners.companies.update(
                 caller.account_id, company_id, values, self._clock.now()
             )
-            if company is None:
+            if current is None or company is None:
                 raise EntityNotFound("Company", company_id)
+            fields = history.changed(
+                history.as_mapping(current), history.as_mapping(company), values
+            )
+            change = Change(EntityType.COMPANY, company_id, Action.UPDATE, fields)
+            record(uow.history, caller, change, self._clock.now())
             await uow.commit()
         return company
 

@@ -9,6 +9,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
 from core.accounts.ports import AccountRepository
+from core.history.ports import ChangeRecorder
 from core.partners.model import (
     CatalogItem,
     CatalogKind,
@@ -232,8 +233,9 @@ class PartnerQueue(Protocol):
         ``attempts + 1``."""
         ...
 
-    async def give_up_exhausted(self, now: int, max_attempts: int) -> int:
-        """Messages whose last allowed attempt died with its worker (lease expired) fail."""
+    async def give_up_exhausted(self, now: int, max_attempts: int) -> list[str]:
+        """Messages whose last allowed attempt died with its worker (lease expired) fail;
+        their public ids."""
         ...
 
     async def depth(self) -> dict[MessageStatus, int]:
@@ -291,10 +293,19 @@ class PartnerStorage(Protocol):
 
 class PartnersUnitOfWork(Protocol):
     @property
+    def history(self) -> ChangeRecorder:
+        """Where every write of the context records its change (same transaction)."""
+        ...
+
+    @property
     def accounts(self) -> AccountRepository: ...
 
     @property
     def partners(self) -> PartnerStorage: ...
+
+    async def notify(self, channel: str, payload: str) -> None:
+        """The ``core.notify.ports.Notifier`` port: announced on commit."""
+        ...
 
     async def commit(self) -> None: ...
 

@@ -7,6 +7,9 @@ import json
 from collections.abc import Sequence
 
 from core.accounts.model import Principal
+from core.history import fields as history
+from core.history.model import Action, Change, EntityType
+from core.history.recorder import ChangeLog, record
 from core.partners import rules
 from core.partners.apply import apply
 from core.partners.catalogs import CatalogService
@@ -45,7 +48,7 @@ class PartnerWrites:
             partner = await find_one(store, account_id, ref)
             catalogs = await store.catalogs.catalogs(account_id)
             planned = await self._plan_update(store, caller, catalogs, changes, partner)
-            await apply(store, account_id, planned, now)
+            await apply(store, account_id, planned, now, ChangeLog.of(uow.history, caller, now))
             updated = (await store.partners.by_ids(account_id, [partner.id]))[0]
             related = await load_related(store, account_id, [updated], catalogs)
             await uow.commit()
@@ -94,6 +97,9 @@ class PartnerWrites:
             await store.partners.clear_agent(account_id, partner.id)
             await store.partners.delete(account_id, partner.id)
             deleted = await store.deletions.add(account_id, partner, snapshot, self._clock.now())
+            fields = history.deleted(history.as_mapping(partner))
+            change = Change(EntityType.BUSINESS_PARTNER, partner.id, Action.DELETE, fields)
+            record(uow.history, caller, change, self._clock.now())
             await uow.commit()
         return deleted
 
@@ -123,16 +129,20 @@ class PartnerWrites:
             store = uow.partners
             catalogs = await store.catalogs.catalogs(account_id)
             for entry in entries:
-                agent, ids = await _assignment(store, account_id, catalogs, entry)
-                await store.partners.set_agent(account_id, ids, agent.id, now)
-                assigned += len(set(ids))
+                agent, clients = await _assignment(store, account_id, catalogs, entry)
+                await store.partners.set_agent(account_id, [c.id for c in clients], agent.id, now)
+                assigned += len({c.id for c in clients})
+                for client in {c.id: c for c in clients}.values():
+                    fields = history.changed({"agent_id": client.agent_id}, {"agent_id": agent.id})
+                    change = Change(EntityType.BUSINESS_PARTNER, client.id, Action.UPDATE, fields)
+                    record(uow.history, caller, change, now)
             await uow.commit()
         return assigned
 
 
 async def _assignment(
     store: PartnerStorage, account_id: int, catalogs: Catalogs, entry: Assignment
-) -> tuple[Partner, list[int]]:
+) -> tuple[Partner, list[Partner]]:
     """The agent and its clients' ids; the agent must be an agent, each client a client of
     the agent's company."""
     agent = await find_one(store, account_id, entry.agent_ref)
@@ -145,4 +155,4 @@ async def _assignment(
             raise PartnerNotFound(remote)
         if not rules.is_client(catalogs.role(client.role_id)):
             raise RuleViolation(f"Business Partner {remote} is not a client")
-    return agent, [found[r].id for r in entry.client_remote_ids]
+    return agent, [found[r] for r in entry.client_remote_ids]

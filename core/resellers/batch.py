@@ -11,12 +11,16 @@ from datetime import UTC, datetime
 
 from core.accounts.model import UserKind
 from core.accounts.service import AccountService
+from core.history import fields as history
+from core.history.model import Action, Change, EntityType, FieldChange
+from core.history.recorder import ChangeLog
 from core.resellers.errors import BatchInvalid
 from core.resellers.model import (
     BatchResult,
     CreatedClient,
     Credentials,
     ItemError,
+    OnboardedAccount,
     OnboardItem,
     SettingsRow,
     UpdatedClient,
@@ -50,6 +54,53 @@ def settings_row(item: OnboardItem, box: SecretBox) -> SettingsRow:
     )
 
 
+def settings_change(
+    current: OnboardedAccount, row: SettingsRow, *, password_written: bool
+) -> Change:
+    """An onboarded account's e-invoicing settings overwritten by ``row`` (the OSE password
+    only as "changed", when one was written or cleared)."""
+    new = history.as_mapping(row)
+    del new["ruc"], new["external_ose_password_enc"]
+    fields = history.changed(history.as_mapping(current), new)
+    had, has = current.has_external_ose_password, row.external_ose_password_enc is not None
+    if password_written and (had or has):
+        fields += (FieldChange("external_ose_password", secret=True),)
+    return Change(
+        EntityType.E_INVOICING,
+        current.account_id,
+        Action.UPDATE,
+        fields,
+        EntityType.ONBOARDED_ACCOUNT,
+        current.account_id,
+    )
+
+
+def _onboarded(account_id: int, row: SettingsRow) -> Change:
+    values = history.as_mapping(row)
+    if values.pop("external_ose_password_enc") is not None:
+        values["external_ose_password"] = True  # a secret: recorded only as "changed"
+    fields = history.created(values)
+    return Change(EntityType.ONBOARDED_ACCOUNT, account_id, Action.CREATE, fields)
+
+
+def _credentials(client: CreatedClient) -> Change:
+    fields = history.created(
+        {
+            "api_username": client.access_api.username,
+            "web_username": client.access_web.username,
+            "password": True,  # both generated passwords: recorded only as "changed"
+        }
+    )
+    return Change(
+        EntityType.CREDENTIALS,
+        client.account_id,
+        Action.CREATE,
+        fields,
+        EntityType.ONBOARDED_ACCOUNT,
+        client.account_id,
+    )
+
+
 def _held_elsewhere(items: list[Indexed], elsewhere: set[str]) -> list[ItemError]:
     message = "RUC is already onboarded by another reseller"
     return [
@@ -69,6 +120,8 @@ class BatchWriter:
     reseller_id: int
     strict: bool
     now: int
+    log: ChangeLog
+    """Where each account created or overwritten is recorded (the reseller's history)."""
 
     async def write(self, items: list[Indexed], errors: list[ItemError]) -> BatchResult:
         """All of ``items`` or nothing (``errors`` are the rules' item errors, if any)."""
@@ -85,11 +138,12 @@ class BatchWriter:
         known = sorted((p for p in items if p[1].ruc in own), key=lambda p: p[1].ruc)
         created = await self._create(new) if new else {}
         if known:
+            rows = [(own[item.ruc], settings_row(item, self.box)) for _, item in known]
             await repo.replace_settings(
-                self.reseller_id,
-                [(own[item.ruc].account_id, settings_row(item, self.box)) for _, item in known],
-                self.now,
+                self.reseller_id, [(current.account_id, row) for current, row in rows], self.now
             )
+            for current, row in rows:
+                self.log.add(settings_change(current, row, password_written=True))
         return BatchResult(
             created=[created[i] for i in sorted(created)],
             updated=[
@@ -108,9 +162,14 @@ class BatchWriter:
         await repo.add_settings(self.reseller_id, sorted(rows, key=lambda r: r[1].ruc), self.now)
         accounts = list(zip(ids, new, strict=True))
         try:  # a Conflict rolls back only the users' insert (a savepoint), not the batch
-            return await self._users(accounts)
+            created = await self._users(accounts)
         except Conflict:
-            return await self._users_one_by_one(accounts)
+            created = await self._users_one_by_one(accounts)
+        for account_id, row in rows:
+            self.log.add(_onboarded(account_id, row))
+        for client in created.values():
+            self.log.add(_credentials(client))
+        return created
 
     async def _users(self, accounts: list[tuple[int, Indexed]]) -> dict[int, CreatedClient]:
         """The API and web user of each new account, all in one statement."""

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from core.accounts.ports import AccountRepository
+from core.history.ports import ChangeRecorder
 from core.resellers.model import OnboardedAccount, OnboardedFilter, SettingsRow
 
 
@@ -82,6 +83,11 @@ class ResellerRepository(Protocol):
 
 
 class ResellersUnitOfWork(Protocol):
+    @property
+    def history(self) -> ChangeRecorder:
+        """Where every write of the context records its change (same transaction)."""
+        ...
+
     @property
     def accounts(self) -> AccountRepository: ...
 

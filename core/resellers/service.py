@@ -10,8 +10,9 @@ from typing import TypeVar
 
 from core.accounts.model import Principal
 from core.accounts.service import AccountService
+from core.history.recorder import ChangeLog, record
 from core.resellers import rules
-from core.resellers.batch import BatchWriter, settings_row
+from core.resellers.batch import BatchWriter, settings_change, settings_row
 from core.resellers.errors import RucTaken
 from core.resellers.inputs import KEEP, MISSING, Keep, OnboardInput, SettingsChanges, Unreadable
 from core.resellers.model import (
@@ -117,8 +118,10 @@ class ResellerService:
         for _ in range(_ATTEMPTS):
             try:
                 async with self._uow() as uow:
+                    now = self._clock.now()
+                    log = ChangeLog.of(uow.history, caller, now)
                     writer = BatchWriter(
-                        uow, self._accounts, self._box, reseller_id, strict, self._clock.now()
+                        uow, self._accounts, self._box, reseller_id, strict, now, log
                     )
                     result = await writer.write(valid, errors)
                     await uow.commit()
@@ -195,6 +198,8 @@ class ResellerService:
             updated = await uow.resellers.update(reseller_id, account_id, values, self._clock.now())
             if updated is None:
                 raise NotFound("account", account_id)
+            change = settings_change(current, row, password_written=not keep_secret)
+            record(uow.history, caller, change, self._clock.now())
             await uow.commit()
         return updated
 

@@ -8,12 +8,14 @@ from functools import cached_property
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from core.history.recorder import ChangeBuffer
+from core.notify import channels
 from core.shared.errors import ServiceUnavailable
 from core.storage.engine import create_sqlite_read_engine, is_sqlite
 from core.storage.repositories.accounts import SqlAccountDirectory, SqlAccountRepository
@@ -28,11 +30,21 @@ from core.storage.repositories.clients import (
     SqlMergeRepository,
     SqlPointsRepository,
 )
+from core.storage.repositories.feed import SqlFeedHead
+from core.storage.repositories.history import (
+    SqlHistoryRepository,
+    SqlHistoryRetention,
+    write_pending,
+)
 from core.storage.repositories.idempotency import SqlIdempotencyRepository
 from core.storage.repositories.partners import SqlPartnerStorage
 from core.storage.repositories.resellers import SqlResellerRepository
+from core.storage.repositories.webhooks import SqlWebhookStorage
 
 T = TypeVar("T")
+
+Deliver = Callable[[str, str], None]
+"""Hands a committed notification to the in-process bus (SQLite)."""
 
 
 class InlineConnection:
@@ -131,12 +143,15 @@ class SqlUnitOfWork:
         read_only: bool = False,
         reads: InlineReads | None = None,
         autocommit: AsyncEngine | None = None,
+        deliver: Deliver | None = None,
     ) -> None:
         self._engine = engine
         self._read_only = read_only
         self._reads = reads
         self._autocommit = autocommit
+        self._deliver = deliver
         self._conn: AsyncConnection | None = None
+        self._pending: list[tuple[str, str]] = []
 
     async def _open(self) -> AsyncConnection:
         if self._read_only and self._reads is not None:
@@ -225,18 +240,63 @@ class SqlUnitOfWork:
     def idempotency(self) -> SqlIdempotencyRepository:
         return SqlIdempotencyRepository(self.connection)
 
+    @cached_property
+    def webhooks(self) -> SqlWebhookStorage:
+        return SqlWebhookStorage(self.connection)
+
+    @cached_property
+    def history(self) -> ChangeBuffer:
+        """The changes this unit of work records, written by ``commit``."""
+        return ChangeBuffer()
+
+    @cached_property
+    def history_reads(self) -> SqlHistoryRepository:
+        return SqlHistoryRepository(self.connection)
+
+    @cached_property
+    def history_retention(self) -> SqlHistoryRetention:
+        return SqlHistoryRetention(self.connection)
+
+    @cached_property
+    def feed(self) -> SqlFeedHead:
+        return SqlFeedHead(self.connection)
+
     @property
     def connection(self) -> AsyncConnection:
         if self._conn is None:
             raise RuntimeError("unit of work is not open")
         return self._conn
 
+    async def notify(self, channel: str, payload: str) -> None:
+        """The ``Notifier`` port: PostgreSQL sends it with the transaction (``pg_notify``
+        is delivered on commit, to every instance); SQLite hands it to the in-process bus
+        after the commit."""
+        if self._read_only:
+            raise RuntimeError("read-only unit of work cannot notify")
+        if self.connection.dialect.name == "postgresql":
+            await self.connection.execute(select(func.pg_notify(channel, payload)))
+        elif (channel, payload) not in self._pending:
+            self._pending.append((channel, payload))
+
     async def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("read-only unit of work cannot commit")
+        # The changes recorded by this unit of work, numbered in commit order, in the same
+        # transaction as the write (core/storage/repositories/history.py).
+        changes = self.history.take()
+        await write_pending(self.connection, changes)
+        # Followers of the change feed (the ``changes`` subscription, webhook workers) wake.
+        for account_id in sorted({change.account_id for change in changes}):
+            await self.notify(channels.CHANGES, str(account_id))
         await self.connection.commit()
+        pending, self._pending = self._pending, []
+        if self._deliver is not None:
+            for channel, payload in pending:
+                self._deliver(channel, payload)
 
     async def rollback(self) -> None:
+        self._pending = []
+        self.history.discard()
         await self.connection.rollback()
 
     async def __aexit__(
@@ -279,12 +339,15 @@ def timed_out(exc: BaseException | None) -> str | None:
 class UnitOfWorkFactory:
     """Callable handed to services: ``async with factory(read_only=True) as uow``."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, deliver: Deliver | None = None) -> None:
+        """``deliver``: on SQLite, where committed notifications go (the in-process bus);
+        on PostgreSQL None (they travel with the transaction)."""
         self.engine = engine
         url = engine.url.render_as_string(hide_password=False)
         self.reads = InlineReads(create_sqlite_read_engine(url)) if is_sqlite(url) else None
         # Read-only units of work on PostgreSQL: the same pool, in autocommit.
         self.autocommit = engine.execution_options(isolation_level="AUTOCOMMIT", read_only=True)
+        self.deliver = deliver
 
     @property
     def read_engine(self) -> Engine | None:
@@ -292,7 +355,11 @@ class UnitOfWorkFactory:
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(
-            self.engine, read_only=read_only, reads=self.reads, autocommit=self.autocommit
+            self.engine,
+            read_only=read_only,
+            reads=self.reads,
+            autocommit=self.autocommit,
+            deliver=self.deliver,
         )
 
     async def dispose(self) -> None:

@@ -19,6 +19,7 @@ from strawberry.types import Info
 from core.clients import model as m
 from core.clients import rules
 from core.clients.model import ClientFilter
+from core.history.model import EntityType
 from graphql_api.clients import loaders
 from graphql_api.clients.types import (
     Address,
@@ -33,6 +34,8 @@ from graphql_api.clients.types import (
     UnpaidSummary,
 )
 from graphql_api.context import Context
+from graphql_api.history import loaders as history_loaders
+from graphql_api.history.types import ChangeEventConnection
 from graphql_api.relay import Node, PageInfo
 from graphql_api.scalars import RecordState
 
@@ -95,6 +98,18 @@ class Client(Node):
     )
     def documents(self, info: Info[Context, None]) -> Awaitable[list[Document]]:
         return loaders.documents(info, self.database_id)
+
+    @strawberry.field(
+        description="Changes of this client, newest first (its contacts, addresses, "
+        "attributes, points, documents and payments too): who, through which face, when, "
+        "what. `first` at most 100."
+    )
+    async def history(
+        self, info: Info[Context, None], first: int = 20, after: str | None = None
+    ) -> ChangeEventConnection:
+        return await history_loaders.history(
+            info, EntityType.CLIENT, self.database_id, first, after
+        )
 
     @strawberry.field(
         description="Unpaid documents split at `comparisonDate` (default: now).",

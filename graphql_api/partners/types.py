@@ -12,9 +12,12 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from core.history.model import EntityType
 from core.partners import geo
 from core.partners import model as m
 from graphql_api.context import Context
+from graphql_api.history import loaders as history_loaders
+from graphql_api.history.types import ChangeEventConnection
 from graphql_api.partners import loaders
 from graphql_api.relay import Node, PageInfo, to_global_id
 from graphql_api.scalars import utc_datetime
@@ -301,6 +304,17 @@ class BusinessPartner(Node):
     async def clients(self, info: GqlInfo) -> list[BusinessPartner]:
         found = await loaders.clients(info).load(self.entity.id)
         return [BusinessPartner.from_entity(p) for p in found or []]
+
+    @strawberry.field(
+        description="Changes of this partner, newest first (its contacts too): who, through "
+        "which face, when, what. `first` at most 100."
+    )
+    async def history(
+        self, info: GqlInfo, first: int = 20, after: str | None = None
+    ) -> ChangeEventConnection:
+        return await history_loaders.history(
+            info, EntityType.BUSINESS_PARTNER, self.entity.id, first, after
+        )
 
     @classmethod
     def from_entity(cls, p: m.Partner) -> BusinessPartner:

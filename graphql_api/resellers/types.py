@@ -11,10 +11,15 @@ from datetime import datetime
 from enum import Enum
 
 import strawberry
+from strawberry.types import Info
 
 from core.accounts.model import Account, User
+from core.history.model import EntityType
 from core.resellers import model as m
+from graphql_api.context import Context
 from graphql_api.errors import UserError, UserErrorCode
+from graphql_api.history import loaders as history_loaders
+from graphql_api.history.types import ChangeEventConnection
 from graphql_api.relay import Node, PageInfo, to_global_id
 from graphql_api.scalars import utc_datetime
 
@@ -62,6 +67,17 @@ class OnboardedAccount(Node):
     integration_type: IntegrationType
     created_at: datetime
     updated_at: datetime
+
+    @strawberry.field(
+        description="Changes of this account, newest first (its e-invoicing settings and "
+        "credentials too): who, through which face, when, what. `first` at most 100."
+    )
+    async def history(
+        self, info: Info[Context, None], first: int = 20, after: str | None = None
+    ) -> ChangeEventConnection:
+        return await history_loaders.history(
+            info, EntityType.ONBOARDED_ACCOUNT, self.database_id, first, after
+        )
 
     @classmethod
     def from_entity(cls, a: m.OnboardedAccount) -> OnboardedAccount:

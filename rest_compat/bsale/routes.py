@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from core.accounts.model import Principal
+from core.accounts.model import FaceName, Principal
 from core.clients.model import AddressFilter, CatalogKind, ClientFilter
 from core.clients.rules import merge_district
 from core.shared.errors import InvalidInput
@@ -375,7 +375,7 @@ def _dispatch(services: FaceServices, handlers: dict[str, Handler]) -> Endpoint:
         handlers = {**handlers, "HEAD": handlers["GET"]}
 
     async def handle(request: Request) -> Response:
-        call = Call.of(request, await authenticate(request, services.accounts))
+        call = Call.of(request, await authenticate(request, services.accounts, FaceName.BSALE))
         try:
             return await handlers[request.method](request, call)
         except InvalidInput as exc:

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, request_response
 
-from core.accounts.model import Principal
+from core.accounts.model import FaceName, Principal
 from core.partners.model import PartnerFilter, RoleKind
 from core.partners.service import PartnerService
 from core.shared.pagination import OffsetPage
@@ -187,7 +187,9 @@ def _authenticated(
     """The handler with its caller: credentials are checked before the request is read."""
 
     async def endpoint(request: Request) -> Response:
-        return await handler(request, await authenticate(request, services.accounts))
+        return await handler(
+            request, await authenticate(request, services.accounts, FaceName.BUSINESS_PARTNER)
+        )
 
     return endpoint
 

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from core.accounts.model import FaceName
 from httpkit.auth import authenticate
 from httpkit.json import JSONResponse
 from httpkit.services import FaceServices
@@ -26,7 +27,7 @@ PATH = "/resellers/clients/batch"
 
 def reseller_routes(services: FaceServices) -> list[BaseRoute]:
     async def batch(request: Request) -> Response:
-        caller = await authenticate(request, services.accounts)
+        caller = await authenticate(request, services.accounts, FaceName.RESELLERS)
         # Refused before the body is read: a non-reseller's body is never parsed.
         services.resellers.require_reseller(caller)
         items = read_items(await read_batch(request))

@@ -522,4 +522,5 @@ async def test_statements_do_not_grow_with_the_batch(
         measured[size] = (created.count, updated.count)
     # Executemany counts as one statement here: per-item round trips would show up as growth.
     assert measured[2] == measured[40], measured
-    assert measured[40][0] <= 6 and measured[40][1] <= 5, measured
+    # + 2 for the change history: the feed position and one insert of every change.
+    assert measured[40][0] <= 8 and measured[40][1] <= 7, measured

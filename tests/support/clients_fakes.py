@@ -54,6 +54,9 @@ from core.clients.ports import (
     PointsRepository,
 )
 from core.clients.search import client_matches, client_relevance
+from core.history.model import PendingChange
+from core.history.ports import ChangeRecorder
+from core.history.recorder import ChangeBuffer
 from core.shared.normalise import fold
 from core.shared.search import SEARCH_COUNT_BOUND, parse_search
 
@@ -75,6 +78,8 @@ class ClientsStore:
     payments: dict[int, Payment] = field(default_factory=dict)
     merged_into: dict[int, int] = field(default_factory=dict)  # merged client -> survivor
     merges: dict[int, MergeRecord] = field(default_factory=dict)
+    changes: list[PendingChange] = field(default_factory=list)
+    """Changes recorded by committed units of work, in commit order."""
     last_id: int = 0
 
     def next_id(self) -> int:
@@ -688,6 +693,11 @@ class FakeClientsUnitOfWork(ClientsUnitOfWork):
         self._documents = FakeDocumentRepository(store)
         self._merges = FakeMergeRepository(store)
         self._duplicates = FakeDuplicateRepository(store)
+        self._history = ChangeBuffer()
+
+    @property
+    def history(self) -> ChangeRecorder:
+        return self._history
 
     @property
     def clients(self) -> ClientRepository:
@@ -729,6 +739,7 @@ class FakeClientsUnitOfWork(ClientsUnitOfWork):
         if self._read_only:
             raise RuntimeError("read-only unit of work cannot commit")
         self._committed = True
+        self._store.changes.extend(self._history.take())
         self._log.append("commit")
 
     async def __aenter__(self) -> FakeClientsUnitOfWork:

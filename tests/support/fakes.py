@@ -13,6 +13,9 @@ from types import TracebackType
 
 from core.accounts.model import Account, AccountChanges, ApiToken, SecretScheme, User, UserKind
 from core.accounts.ports import AccountDirectory, AccountRepository, AccountsUnitOfWork
+from core.history.model import PendingChange
+from core.history.ports import ChangeRecorder
+from core.history.recorder import ChangeBuffer
 from core.resellers.errors import RucTaken
 from core.resellers.model import (
     IntegrationType,
@@ -91,11 +94,11 @@ class FakeAccountRepository(AccountRepository):
 
     async def account_for_token(
         self, token_hash: str, now: int
-    ) -> tuple[Account, int, int | None] | None:
+    ) -> tuple[Account, int, int | None, str] | None:
         found = self.tokens.get(token_hash)
         if found is None or found.state(now).value != "active":
             return None
-        return self.accounts[found.account_id], found.id, found.last_used_at
+        return self.accounts[found.account_id], found.id, found.last_used_at, found.label
 
     async def touch_token(
         self, account_id: int, token_id: int, now: int, stale_before: int
@@ -379,7 +382,14 @@ class FakeUnitOfWork(AccountsUnitOfWork, ResellersUnitOfWork):
         self._accounts = accounts or FakeAccountRepository()
         self._resellers = FakeResellerRepository(self._accounts)
         self._directory = FakeAccountDirectory(self._accounts)
+        self._history = ChangeBuffer()
         self.commits = 0
+        self.changes: list[PendingChange] = []
+        """Changes recorded by committed units of work, in commit order."""
+
+    @property
+    def history(self) -> ChangeRecorder:
+        return self._history
 
     @property
     def accounts(self) -> FakeAccountRepository:
@@ -409,3 +419,4 @@ class FakeUnitOfWork(AccountsUnitOfWork, ResellersUnitOfWork):
 
     async def commit(self) -> None:
         self.commits += 1
+        self.changes.extend(self._history.take())

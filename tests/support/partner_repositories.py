@@ -506,7 +506,7 @@ class FakePartnerQueue(_Fake, ports.PartnerQueue):
                 return claimed
         return None
 
-    async def give_up_exhausted(self, now: int, max_attempts: int) -> int:
+    async def give_up_exhausted(self, now: int, max_attempts: int) -> list[str]:
         given_up = [
             m
             for m in self.t.messages.values()
@@ -522,7 +522,7 @@ class FakePartnerQueue(_Fake, ports.PartnerQueue):
                 claim_token=None,
                 updated_at=now,
             )
-        return len(given_up)
+        return [m.public_id for m in given_up]
 
     async def depth(self) -> dict[MessageStatus, int]:
         waiting = (MessageStatus.PENDING, MessageStatus.PROCESSING)

@@ -16,6 +16,10 @@ from typing import Any
 
 from core.accounts.model import Account, Principal, PrincipalKind
 from core.accounts.ports import AccountRepository
+from core.history.model import PendingChange
+from core.history.ports import ChangeRecorder
+from core.history.recorder import ChangeBuffer
+from core.notify.local import LocalNotificationBus
 from core.partners import ports
 from core.partners.inputs import (
     ContactInput,
@@ -162,6 +166,12 @@ class FakePartnersUnitOfWork(ports.PartnersUnitOfWork):
         self._read_only = read_only
         self._tables = copy.deepcopy(world.tables)
         self._storage = FakePartnerStorage(self._tables)
+        self._notes: list[tuple[str, str]] = []
+        self._history = ChangeBuffer()
+
+    @property
+    def history(self) -> ChangeRecorder:
+        return self._history
 
     @property
     def accounts(self) -> AccountRepository:
@@ -182,16 +192,25 @@ class FakePartnersUnitOfWork(ports.PartnersUnitOfWork):
     ) -> None:
         return None
 
+    async def notify(self, channel: str, payload: str) -> None:
+        self._notes.append((channel, payload))
+
     async def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("read-only unit of work cannot commit")
         self._world.tables = self._tables
         self._world.commits += 1
+        notes, self._notes = self._notes, []
+        for channel, payload in notes:
+            self._world.bus.deliver(channel, payload)
+        self._world.changes.extend(self._history.take())
         # Keep working on a copy: later writes need another commit.
         self._tables = copy.deepcopy(self._tables)
         self._storage = FakePartnerStorage(self._tables)
 
     async def rollback(self) -> None:
+        self._notes = []
+        self._history.discard()
         self._tables = copy.deepcopy(self._world.tables)
         self._storage = FakePartnerStorage(self._tables)
 
@@ -204,12 +223,15 @@ class FakePartnerWorld:
     accounts: FakeAccountRepository = field(default_factory=FakeAccountRepository)
     tables: PartnerTables = field(default_factory=PartnerTables)
     commits: int = 0
+    bus: LocalNotificationBus = field(default_factory=LocalNotificationBus)
+    changes: list[PendingChange] = field(default_factory=list)
+    """Changes recorded by committed units of work, in commit order."""
 
     def __call__(self, *, read_only: bool = False) -> FakePartnersUnitOfWork:
         return FakePartnersUnitOfWork(self, read_only=read_only)
 
     def service(self) -> PartnerService:
-        return PartnerService(self, self.clock)
+        return PartnerService(self, self.clock, self.bus)
 
     async def tenant(self, country: str = "PE", *, strict: bool = False) -> Principal:
         account = await self.accounts.add(

@@ -21,7 +21,7 @@ def account_from_row(row: Any) -> Account:
 # Every request authenticates: these run prebuilt, bound per call, rows read by position.
 _ACCOUNT_WIDTH = len(_ACCOUNT_COLS)
 _ACCOUNT_FOR_TOKEN = (
-    select(*_ACCOUNT_COLS, api_tokens.c.id, api_tokens.c.last_used_at)
+    select(*_ACCOUNT_COLS, api_tokens.c.id, api_tokens.c.last_used_at, api_tokens.c.name)
     .join(api_tokens, api_tokens.c.account_id == accounts.c.id)
     .where(
         api_tokens.c.token_hash == bindparam("token_hash"),
@@ -144,14 +144,14 @@ class SqlTokenMixin:
 
     async def account_for_token(
         self, token_hash: str, now: int
-    ) -> tuple[Account, int, int | None] | None:
+    ) -> tuple[Account, int, int | None, str] | None:
         row = (
             await self._conn.execute(_ACCOUNT_FOR_TOKEN, {"token_hash": token_hash, "now": now})
         ).first()
         if row is None:
             return None
         width = _ACCOUNT_WIDTH
-        return Account(*row[:width]), int(row[width]), row[width + 1]
+        return Account(*row[:width]), int(row[width]), row[width + 1], str(row[width + 2])
 
     async def touch_token(
         self, account_id: int, token_id: int, now: int, stale_before: int

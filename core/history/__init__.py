@@ -1,0 +1,1 @@
+"""Change history and the change feed: who changed what, through which face, and when."""

@@ -1,0 +1,212 @@
+"""Change events: written at commit with positions in commit order, read per account.
+
+Commit order per account: right before its unit of work commits, a writer bumps its account's
+row in ``account_feeds`` (``INSERT … ON CONFLICT DO UPDATE … RETURNING``) and numbers its changes
+from the value it gets. On PostgreSQL that row stays locked until the transaction ends, so a
+second writer of the account waits there until the first has committed (or rolled back, in
+which case its bump is undone and the numbers are given again). A writer that got a position
+has therefore seen every lower position committed: a reader that has seen position ``p`` never
+finds a change ``< p`` committed later. On SQLite writers are serialized by the database lock.
+The lock is held only for the bump, the insert of the events and the commit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Select
+
+from core.accounts.model import FaceName, PrincipalKind
+from core.history.model import (
+    Action,
+    Actor,
+    AuditFilter,
+    ChangeEvent,
+    EntityType,
+    FieldChange,
+    PendingChange,
+)
+from core.storage.tables.history import account_feeds as f
+from core.storage.tables.history import change_events as e
+
+
+def _fields_json(fields: Sequence[FieldChange]) -> str:
+    return orjson.dumps([[c.field, c.old, c.new, c.secret] for c in fields]).decode()
+
+
+def _fields(raw: str) -> tuple[FieldChange, ...]:
+    return tuple(
+        FieldChange(n, old, new, bool(secret)) for n, old, new, secret in orjson.loads(raw)
+    )
+
+
+def _event(row: Any) -> ChangeEvent:
+    return ChangeEvent(
+        id=row.id,
+        position=row.position,
+        account_id=row.account_id,
+        entity_type=EntityType(row.entity_type),
+        entity_id=row.entity_id,
+        subject_type=EntityType(row.subject_type),
+        subject_id=row.subject_id,
+        action=Action(row.action),
+        actor=Actor(
+            kind=PrincipalKind(row.actor_kind),
+            credential_id=row.actor_credential_id,
+            user_id=row.actor_user_id,
+            label=row.actor_label,
+        ),
+        face=None if row.face is None else FaceName(row.face),
+        request_id=row.request_id,
+        at=row.at,
+        fields=_fields(row.fields),
+    )
+
+
+def _row(pending: PendingChange, position: int) -> dict[str, object]:
+    change, author = pending.change, pending.author
+    subject_type, subject_id = change.subject
+    return {
+        "account_id": pending.account_id,
+        "position": position,
+        "entity_type": change.entity_type.value,
+        "entity_id": change.entity_id,
+        "subject_type": subject_type.value,
+        "subject_id": subject_id,
+        "action": change.action.value,
+        "fields": _fields_json(change.fields),
+        "actor_kind": author.actor.kind.value,
+        "actor_credential_id": author.actor.credential_id,
+        "actor_user_id": author.actor.user_id,
+        "actor_label": author.actor.label[:255],
+        "face": None if author.face is None else author.face.value,
+        "request_id": author.request_id,
+        "at": pending.at,
+    }
+
+
+async def write_pending(conn: AsyncConnection, pending: Sequence[PendingChange]) -> None:
+    """Write the changes a unit of work recorded, numbered in commit order (call right before
+    the commit). Accounts are bumped in id order, so two writers never deadlock on them."""
+    if not pending:
+        return
+    by_account: dict[int, list[PendingChange]] = defaultdict(list)
+    for change in pending:
+        by_account[change.account_id].append(change)
+    rows: list[dict[str, object]] = []
+    for account_id in sorted(by_account):
+        changes = by_account[account_id]
+        last = await _bump(conn, account_id, len(changes))
+        first = last - len(changes) + 1
+        rows.extend(_row(c, first + i) for i, c in enumerate(changes))
+    await conn.execute(insert(e), rows)
+
+
+async def _bump(conn: AsyncConnection, account_id: int, count: int) -> int:
+    """Take ``count`` positions of the account's feed (locking its row); the last one."""
+    upsert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        upsert(f)
+        .values(account_id=account_id, position=count)
+        .on_conflict_do_update(
+            index_elements=[f.c.account_id], set_={"position": f.c.position + count}
+        )
+        .returning(f.c.position)
+    )
+    return int((await conn.execute(statement)).scalar_one())
+
+
+def _newest_first(query: Select[Any], after_position: int | None, limit: int) -> Select[Any]:
+    if after_position is not None:
+        query = query.where(e.c.position < after_position)
+    return query.order_by(e.c.position.desc()).limit(limit)
+
+
+class SqlHistoryRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def _events(self, query: Select[Any]) -> list[ChangeEvent]:
+        return [_event(row) for row in await self._conn.execute(query)]
+
+    async def changes_after(
+        self,
+        account_id: int,
+        after_position: int,
+        limit: int,
+        types: Collection[EntityType] | None = None,
+    ) -> list[ChangeEvent]:
+        query = select(e).where(e.c.account_id == account_id, e.c.position > after_position)
+        if types is not None:
+            query = query.where(e.c.subject_type.in_(sorted(t.value for t in types)))
+        return await self._events(query.order_by(e.c.position).limit(limit))
+
+    async def for_subjects(
+        self,
+        account_id: int,
+        subject_type: EntityType,
+        subject_ids: Collection[int],
+        after_position: int | None,
+        limit: int,
+    ) -> dict[int, list[ChangeEvent]]:
+        if not subject_ids:
+            return {}
+        rank = (
+            func.row_number()
+            .over(partition_by=e.c.subject_id, order_by=e.c.position.desc())
+            .label("rank")
+        )
+        inner = select(e, rank).where(
+            e.c.account_id == account_id,
+            e.c.subject_type == subject_type.value,
+            e.c.subject_id.in_(sorted(set(subject_ids))),
+        )
+        if after_position is not None:
+            inner = inner.where(e.c.position < after_position)
+        ranked = inner.subquery()
+        query = (
+            select(*[ranked.c[c.name] for c in e.columns])
+            .where(ranked.c.rank <= limit)
+            .order_by(ranked.c.subject_id, ranked.c.position.desc())
+        )
+        found: dict[int, list[ChangeEvent]] = defaultdict(list)
+        for row in await self._conn.execute(query):
+            found[row.subject_id].append(_event(row))
+        return dict(found)
+
+    async def search(
+        self, account_id: int, flt: AuditFilter, after_position: int | None, limit: int
+    ) -> list[ChangeEvent]:
+        query = select(e).where(e.c.account_id == account_id)
+        if flt.entity_types is not None:
+            query = query.where(e.c.entity_type.in_(sorted(t.value for t in flt.entity_types)))
+        if flt.actor_kind is not None:
+            query = query.where(e.c.actor_kind == flt.actor_kind.value)
+        if flt.actor_credential_id is not None:
+            query = query.where(e.c.actor_credential_id == flt.actor_credential_id)
+        if flt.face is not None:
+            query = query.where(e.c.face == flt.face.value)
+        if flt.since is not None:
+            query = query.where(e.c.at >= flt.since)
+        if flt.until is not None:
+            query = query.where(e.c.at < flt.until)
+        return await self._events(_newest_first(query, after_position, limit))
+
+
+class SqlHistoryRetention:
+    """Cross-tenant on purpose: the operator's prune (``clientgate audit prune``)."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def prune(self, before: int, limit: int) -> int:
+        doomed = select(e.c.id).where(e.c.at < before).order_by(e.c.id).limit(limit)
+        result = await self._conn.execute(delete(e).where(e.c.id.in_(doomed.scalar_subquery())))
+        return int(result.rowcount)
