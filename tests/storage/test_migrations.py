@@ -48,3 +48,13 @@ async def test_read_only_units_of_work_refuse_writes(services: Services, make_ac
             await uow.commit()
     account = await services.accounts.get(created.account.id)
     assert account is not None and account.name == "Before"
+
+
+async def test_a_migrated_database_has_no_migration_pending(services: Services) -> None:
+    """Also when a revision depends on another branch's head (Alembic records only the
+    dependent one): /readyz answers ready after ``migrate``."""
+    from core.storage.migrate import migrations_pending
+
+    await migrate(services.engine)
+    async with services.engine.connect() as conn:
+        assert await migrations_pending(conn) is False
