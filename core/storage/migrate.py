@@ -63,8 +63,15 @@ def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
 
 @cache
 def script_heads() -> frozenset[str]:
-    """The heads of the migrations this code ships (one per context branch)."""
-    return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+    """The heads a database migrated by this code is at (one per context branch). A head
+    another revision ``depends_on`` is not one of them: Alembic records the dependent
+    revision in its place (0006_search_lists depends on 0002_resellers)."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    depended: set[str] = set()
+    for revision in script.walk_revisions():
+        dependencies = revision.dependencies or ()
+        depended.update((dependencies,) if isinstance(dependencies, str) else dependencies)
+    return frozenset(script.get_heads()) - depended
 
 
 async def database_heads(conn: AsyncConnection) -> frozenset[str]:

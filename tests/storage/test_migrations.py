@@ -106,3 +106,13 @@ async def test_migrating_a_database_with_rows_keeps_every_row(
             assert on == 1
     finally:
         await svc.close()
+
+
+async def test_a_migrated_database_has_no_migration_pending(services: Services) -> None:
+    """Also when a revision depends on another branch's head (Alembic records only the
+    dependent one): /readyz answers ready after ``migrate``."""
+    from core.storage.migrate import migrations_pending
+
+    await migrate(services.engine)
+    async with services.engine.connect() as conn:
+        assert await migrations_pending(conn) is False
