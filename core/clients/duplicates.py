@@ -10,7 +10,13 @@ from collections.abc import Collection
 
 from core.accounts.model import Principal
 from core.clients import duplicate_keys
-from core.clients.model import ClientFilter, DuplicateCandidate, DuplicateGroup, DuplicateReason
+from core.clients.model import (
+    ClientFilter,
+    DuplicateCandidate,
+    DuplicateGroup,
+    DuplicateKeys,
+    DuplicateReason,
+)
 from core.clients.usecase import UseCase
 from core.shared.errors import InvalidInput
 from core.shared.pagination import check_first
@@ -32,7 +38,7 @@ class Duplicates(UseCase):
                 account_id, ClientFilter(ids=ids), len(ids), 0
             )
             keys = [duplicate_keys.keys_of(c) for c in clients]
-            keys = [k for k in keys if k != type(k)()]
+            keys = [k for k in keys if k != DuplicateKeys()]  # clients with something to compare
             if not keys:
                 return {}
             limit = (duplicate_keys.MAX_CANDIDATES + 1) * len(clients)
