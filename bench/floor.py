@@ -3,7 +3,8 @@
 A raw ASGI app on the same uvicorn settings as ``clientgate serve`` (uvloop, httptools, one
 worker, no access log), raw SQL on asyncpg or aiosqlite, orjson. It does the same work the
 real REST face must do: authenticate the ``access_token`` (HMAC, one indexed lookup), read the
-page, count the total, load each expanded relation with one ``IN`` query, and serialize the
+page, count the total (unfiltered: read the per-account counter ``client_counts``, as
+clientgate does), load each expanded relation with one ``IN`` query, and serialize the
 same JSON shape. No framework, no validation layers, no domain objects.
 
 It also answers ``GET /BusinessPartner/getBPartner?page=&pageSize=`` (the B2B list, locations
@@ -195,6 +196,11 @@ class Floor:
         )
         if len(rows) < limit and (rows or offset == 0):
             count = offset + len(rows)
+        elif len(args) == 1:  # unfiltered: the per-account counter clientgate reads too
+            found = await db.fetch(
+                conn, "SELECT n FROM client_counts WHERE account_id = $1", account_id
+            )
+            count = found[0][0] if found else 0
         else:
             count = (await db.fetch(conn, f"SELECT count(*) FROM clients WHERE {where}", *args))[0][
                 0

@@ -22,6 +22,7 @@ from bench import seed_partners
 from clientgate.container import build_services
 from clientgate.settings import Settings
 from core.clients.model import CatalogKind
+from core.clients.search import client_keys
 from core.storage.migrate import migrate
 from core.storage.tables.clients import addresses, attribute_values, clients, contacts
 
@@ -55,7 +56,7 @@ def _client_rows(
     account_id: int, first_id: int, n: int, payment_types: list[int], full: bool
 ) -> Iterator[dict[str, Any]]:
     for i in range(n):
-        yield {
+        row = {
             "id": first_id + i,
             "account_id": account_id,
             "first_name": f"Nombre{i}",
@@ -88,6 +89,7 @@ def _client_rows(
             "created_at": CREATED_AT + i,
             "updated_at": CREATED_AT + i,
         }
+        yield {**row, **client_keys(row)}
 
 
 def _children(
@@ -102,7 +104,9 @@ def _children(
             cts.append(
                 (account_id, cid, f"Contacto{k}", f"De{i}", f"+51 9{k}{i:07d}", f"c{k}.{i}@ej.pe")
             )
-        ads.append((account_id, cid, "Casa matriz", f"Jr. Union {i}", "Lima", "Miraflores", 0))
+        address = f"Jr. Union {i}"
+        keys = (address.lower(), "lima", "miraflores")  # folded (core/clients/search.py)
+        ads.append((account_id, cid, "Casa matriz", address, "Lima", "Miraflores", 0, *keys))
         for k, attr in enumerate(attr_ids):
             avs.append((account_id, cid, attr, f"valor {k} de {i}"))
     return cts, ads, avs
@@ -110,6 +114,7 @@ def _children(
 
 CONTACT_COLS = ["account_id", "client_id", "first_name", "last_name", "phone", "email"]
 ADDRESS_COLS = ["account_id", "client_id", "address_name", "address", "city", "district", "state"]
+ADDRESS_COLS += ["address_key", "city_key", "district_key"]
 ATTR_COLS = ["account_id", "client_id", "dynamic_attribute_id", "value"]
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from clientgate.container import Services
 from core.accounts.model import Principal
 from core.partners.inputs import CompanyInput
+from core.partners.search import partner_search_text
 
 CREATED_AT = 1_700_000_000
 
@@ -35,6 +36,7 @@ PARTNER_COLS = [
     "agent_id",
     "created_at",
     "updated_at",
+    "search_text",
 ]
 LOCATION_COLS = [
     "id",
@@ -90,11 +92,14 @@ def rows(account_id: int, n: int, ids: dict[str, Any]) -> PartnerRows:
     for i in range(n):
         pid = i + 1
         at = CREATED_AT + i
+        names = {"contact_name": f"Contacto {i}", "comercial_name": f"Comercial {i} SAC"}
+        names.update(tin="20100070970", id_remote=f"BP{i:07d}")
         partners.append(
             (
-                *(pid, account_id, companies[i % 2], f"BP{i:07d}", ids["role"], ids["status"]),
-                *(f"Contacto {i}", f"Comercial {i} SAC", "20100070970", True),
-                *("bench" if i % 2 else None, "erp", i % 5 != 0, None, at, at),
+                *(pid, account_id, companies[i % 2], names["id_remote"], ids["role"]),
+                *(ids["status"], names["contact_name"], names["comercial_name"], names["tin"]),
+                *(True, "bench" if i % 2 else None, "erp", i % 5 != 0, None, at, at),
+                partner_search_text(names),
             )
         )
         for k in range(2 if i % 3 == 0 else 1):

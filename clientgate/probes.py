@@ -26,8 +26,9 @@ def probed_metrics(engine: AsyncEngine, uow: UnitOfWorkFactory, queue: CreationQ
 
     async def pool_in_use() -> None:
         metrics.db_pool_in_use.labels("main").set(checked_out(engine.sync_engine))
-        if uow.read_engine is not None:  # SQLite's inline reads (core/storage/uow.py)
-            metrics.db_pool_in_use.labels("read").set(checked_out(uow.read_engine))
+        if uow.reads is not None:  # SQLite's inline reads (core/storage/uow.py), idle ones kept
+            in_use = checked_out(uow.reads.engine) - uow.reads.idle
+            metrics.db_pool_in_use.labels("read").set(in_use)
 
     metrics.add_probe(pool_in_use)
     metrics.add_probe(queue_depth)

@@ -108,6 +108,16 @@ class Settings:
     queue_lease_seconds: int = 30
     queue_max_attempts: int = 5
     queue_poll_seconds: float = 0.2
+    # Subscriptions (docs/history.md) wake on the notification bus; they re-read at least this
+    # often anyway (a worker process on the same SQLite file cannot wake them).
+    subscription_resync_seconds: float = 5.0
+    # Webhooks (docs/history.md). Endpoints on private, loopback or link-local addresses are
+    # refused unless allowed (SSRF): allow them only in tests.
+    webhooks_allow_private: bool = False
+    webhooks_max_attempts: int = 8
+    webhooks_backoff_seconds: float = 5.0
+    webhooks_timeout_seconds: float = 10.0
+    webhooks_max_endpoints: int = 10
     # GET /metrics (docs/operations.md): off (404), on (anyone), or token (only with
     # "Authorization: Bearer <metrics_token>"; nobody while no token is set).
     metrics: MetricsMode = MetricsMode.TOKEN
@@ -160,6 +170,14 @@ class Settings:
             queue_lease_seconds=_int(env, "CLIENTGATE_QUEUE_LEASE_SECONDS", 30),
             queue_max_attempts=_int(env, "CLIENTGATE_QUEUE_MAX_ATTEMPTS", 5),
             queue_poll_seconds=float(env.get("CLIENTGATE_QUEUE_POLL_SECONDS") or 0.2),
+            subscription_resync_seconds=float(
+                env.get("CLIENTGATE_SUBSCRIPTION_RESYNC_SECONDS") or 5.0
+            ),
+            webhooks_allow_private=_bool(env.get("CLIENTGATE_WEBHOOKS_ALLOW_PRIVATE"), False),
+            webhooks_max_attempts=_int(env, "CLIENTGATE_WEBHOOKS_MAX_ATTEMPTS", 8),
+            webhooks_backoff_seconds=float(env.get("CLIENTGATE_WEBHOOKS_BACKOFF_SECONDS") or 5.0),
+            webhooks_timeout_seconds=float(env.get("CLIENTGATE_WEBHOOKS_TIMEOUT_SECONDS") or 10.0),
+            webhooks_max_endpoints=_int(env, "CLIENTGATE_WEBHOOKS_MAX_ENDPOINTS", 10),
             metrics=_metrics_mode(env.get("CLIENTGATE_METRICS")),
             metrics_token=env.get("CLIENTGATE_METRICS_TOKEN") or None,
         )

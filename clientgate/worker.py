@@ -1,4 +1,6 @@
-"""The BusinessPartner queue worker: claims messages from the database and applies them.
+"""The workers: the BusinessPartner queue's (claims messages from the database and applies
+them) and the webhooks' (:class:`WebhookWorker`: fans changes out to endpoints and delivers
+them).
 
 It runs inside ``clientgate serve`` (a lifespan task, unless CLIENTGATE_WORKER_IN_SERVE=false)
 and as ``clientgate worker`` for more throughput. The queue's guarantees come from the
@@ -16,8 +18,10 @@ import signal
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from clientgate.container import Services
+from core.notify import channels
 from core.partners.model import MessageStatus, QueueMessage
 from httpkit.logging import log
 from httpkit.metrics import JobOutcome
@@ -147,13 +151,98 @@ class Worker:
         log.info("worker stopped", worker=self.name)
 
 
+class WebhookWorker:
+    """A loop of the two webhook steps (``core.webhooks.delivery``): fan the changes out to
+    endpoints that are behind, deliver what is due. Woken at once by a change or a redelivery
+    (the notification bus: from any instance on PostgreSQL), else polls with backoff up to
+    ``max_idle`` (retries fall due by time)."""
+
+    def __init__(
+        self, services: Services, *, max_idle_seconds: float = 2.0, name: str = "webhooks"
+    ):
+        self.services = services
+        self.poll_seconds = services.settings.queue_poll_seconds
+        self.max_idle_seconds = max(max_idle_seconds, self.poll_seconds)
+        self.name = name
+        self.delivered = 0
+        self._stopping = False
+        self._wake = asyncio.Event()
+
+    def stop(self) -> None:
+        """Finish the delivery in hand, then leave the loop."""
+        self._stopping = True
+        self._wake.set()
+
+    async def run_once(self) -> bool:
+        """One fan-out and one delivery; False when there was nothing to do."""
+        delivery = self.services.webhooks.delivery
+        fanned = await delivery.fan_out_once()
+        sent = await delivery.deliver_once()
+        if sent is not None:
+            self.delivered += 1
+            log.info(
+                "webhook delivery",
+                worker=self.name,
+                delivery=sent.id,
+                status=sent.status.value,
+                code=sent.last_status_code,
+                attempt=sent.attempts,
+            )
+        return fanned is not None or sent is not None
+
+    async def drain(self) -> None:
+        """Until nothing is left to fan out or due (tests, one-shot runs)."""
+        while await self.run_once():
+            pass
+
+    async def _relay(self, channel: str) -> None:
+        async with self.services.bus.subscribe(channel) as sub:
+            while True:
+                await sub.wait()
+                self._wake.set()
+
+    async def run(self) -> None:
+        relays = [
+            asyncio.create_task(self._relay(c)) for c in (channels.CHANGES, channels.WEBHOOKS)
+        ]
+        idle = self.poll_seconds
+        log.info("worker started", worker=self.name)
+        try:
+            while not self._stopping:
+                self._wake.clear()
+                try:
+                    worked = await self.run_once()
+                except Exception as exc:
+                    log.warning("webhook step failed", worker=self.name, error=type(exc).__name__)
+                    worked = False
+                if worked:
+                    idle = self.poll_seconds
+                    continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=idle)
+                idle = min(idle * 2, self.max_idle_seconds)
+        finally:
+            for relay in relays:
+                relay.cancel()
+            await asyncio.gather(*relays, return_exceptions=True)
+        log.info("worker stopped", worker=self.name)
+
+
+class Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+    async def run(self) -> None: ...
+
+
 async def run_workers(
     services: Services, count: int = 1, *, before_process: BeforeProcess | None = None
 ) -> None:
-    """``clientgate worker``: run ``count`` workers until SIGINT/SIGTERM, then stop gracefully."""
-    workers = [
+    """``clientgate worker``: run ``count`` queue workers and as many webhook workers until
+    SIGINT/SIGTERM, then stop gracefully."""
+    workers: list[Stoppable] = [
         Worker(services, name=f"worker-{i}", before_process=before_process) for i in range(count)
     ]
+    workers += [WebhookWorker(services, name=f"webhooks-{i}") for i in range(count)]
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
@@ -161,6 +250,6 @@ async def run_workers(
     await asyncio.gather(*(w.run() for w in workers))
 
 
-def _stop_all(workers: list[Worker]) -> None:
+def _stop_all(workers: list[Stoppable]) -> None:
     for worker in workers:
         worker.stop()

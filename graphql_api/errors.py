@@ -34,6 +34,8 @@ class UserErrorCode(Enum):
     WRONG_PASSWORD = "WRONG_PASSWORD"  # noqa: S105 - an error code
     WEAK_PASSWORD = "WEAK_PASSWORD"  # noqa: S105 - an error code
     NOT_WEB_USER = "NOT_WEB_USER"
+    DUPLICATE = "DUPLICATE"
+    ADDRESS_REFUSED = "ADDRESS_REFUSED"
 
 
 @strawberry.type(description="An input the mutation refused. Nothing was written.")
@@ -75,7 +77,10 @@ def user_errors(exc: DomainError, root: str = "input") -> list[UserError]:
     """Every expected failure as a list of user errors."""
     if isinstance(exc, InvalidInput):
         return [user_error(e, root) for e in exc.errors]
-    return [UserError(field=None, message=exc.message, code=_code(exc.code))]
+    # An error about one field (e.g. a duplicate tax id) names it.
+    field = getattr(exc, "field", None)
+    path = field_path(field, root) if isinstance(field, str) else None
+    return [UserError(field=path, message=exc.message, code=_code(exc.code))]
 
 
 async def attempt(

@@ -16,7 +16,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from graphql_api import accounts, clients, history, partners, resellers
+from graphql_api import accounts, clients, history, partners, resellers, webhooks
 from graphql_api.config import GraphQLConfig
 from graphql_api.execution import FastLeafExecutionContext
 from graphql_api.extensions import schema_extensions
@@ -25,19 +25,21 @@ from httpkit.metrics import Metrics
 from httpkit.ratelimit import Limiter
 
 QUERIES: tuple[type, ...] = (
-    clients.ClientQuery,
+    *clients.QUERIES,
     *resellers.QUERIES,
     *partners.QUERIES,
     *accounts.QUERIES,
+    *webhooks.QUERIES,
     *history.QUERIES,
 )
 MUTATIONS: tuple[type, ...] = (
-    clients.ClientMutation,
+    *clients.MUTATIONS,
     *resellers.MUTATIONS,
     *partners.MUTATIONS,
     *accounts.MUTATIONS,
+    *webhooks.MUTATIONS,
 )
-SUBSCRIPTIONS: tuple[type, ...] = (*partners.SUBSCRIPTIONS,)
+SUBSCRIPTIONS: tuple[type, ...] = (*partners.SUBSCRIPTIONS, *history.SUBSCRIPTIONS)
 
 # Types reachable only through an interface (``node(id:)``) must be listed explicitly.
 EXTRA_TYPES: tuple[type, ...] = (
@@ -45,6 +47,7 @@ EXTRA_TYPES: tuple[type, ...] = (
     *resellers.EXTRA_TYPES,
     *partners.EXTRA_TYPES,
     *accounts.EXTRA_TYPES,
+    *webhooks.EXTRA_TYPES,
 )
 
 

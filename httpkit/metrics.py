@@ -12,6 +12,7 @@ Values that live elsewhere (the queue's depth, the database pool) are read at sc
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -141,13 +142,22 @@ class Metrics:
         )
         self._probes: list[Probe] = []
         self._operation_names: set[str] = set()
+        self._request_series: dict[tuple[str, str, str, int], tuple[Counter, Histogram]] = {}
 
     # -- recording ---------------------------------------------------------------------------
 
     def request(self, route: str, dialect: str, method: str, status: int, seconds: float) -> None:
         method = method if method in _METHODS else OTHER
-        self.requests.labels(route, dialect, method, str(status)).inc()
-        self.latency.labels(route, dialect, method).observe(seconds)
+        key = (route, dialect, method, status)
+        series = self._request_series.get(key)
+        if series is None:
+            # Bounded like the labels themselves: route templates, dialects, methods, statuses.
+            series = self._request_series[key] = (
+                self.requests.labels(route, dialect, method, str(status)),
+                self.latency.labels(route, dialect, method),
+            )
+        series[0].inc()
+        series[1].observe(seconds)
 
     def graphql_operation(
         self, name: str | None, operation_type: str, requested: int, actual: int
@@ -221,7 +231,9 @@ def _matched(routes: Sequence[BaseRoute], scope: Scope, prefix: str) -> str:
     return _template(partial) if partial else UNMATCHED
 
 
+@functools.lru_cache(maxsize=1024)
 def _template(path: str) -> str:
+    # Route paths only (a finite set), never a request's path.
     return _CONVERTOR.sub(r"{\1}", path) or UNMATCHED
 
 

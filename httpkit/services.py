@@ -8,9 +8,11 @@ from typing import Protocol
 from core.accounts.service import AccountService
 from core.accounts.tokens import TokenService
 from core.clients.service import ClientService
+from core.history.follow import ChangeFollower
 from core.history.service import HistoryService
 from core.partners.service import PartnerService
 from core.resellers.service import ResellerService
+from core.webhooks.service import WebhookService
 
 
 class FaceServices(Protocol):
@@ -30,4 +32,10 @@ class FaceServices(Protocol):
     def partners(self) -> PartnerService: ...
 
     @property
+    def webhooks(self) -> WebhookService: ...
+
+    @property
     def history(self) -> HistoryService: ...
+
+    @property
+    def feed(self) -> ChangeFollower: ...

@@ -19,7 +19,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_PARTY = ("core", "httpkit", "graphql_api", "rest_compat", "clientgate")
-FRAMEWORKS = ("sqlalchemy", "alembic", "strawberry", "graphql", "starlette", "uvicorn")
+FRAMEWORKS = (
+    "sqlalchemy",
+    "alembic",
+    "strawberry",
+    "graphql",
+    "starlette",
+    "uvicorn",
+    # I/O clients: the pure core reaches the database and the network through ports.
+    "asyncpg",
+    "httpcore",
+    "httpx",
+)
 
 
 def layer(module: str) -> str:

@@ -182,6 +182,18 @@ def test_another_accounts_token_cannot_be_revoked_through_this_one(cli: Cli) -> 
     assert again[0] == 0 and json.loads(again[1])["state"] == "revoked"  # changes nothing
 
 
+def test_unique_tax_ids_is_turned_on_and_off(cli: Cli) -> None:
+    code, out, _ = cli("accounts", "create", "--name", "Unique", "--country", "PE", "--json")
+    assert code == 0
+    account = str(json.loads(out)["account_id"])
+    code, out, _ = cli("accounts", "update", account, "--unique-tax-ids", "on", "--json")
+    assert code == 0 and json.loads(out)["unique_tax_ids"] is True
+    code, out, _ = cli("accounts", "update", account, "--unique-tax-ids", "off")
+    assert code == 0 and "unique tax ids no" in out
+    code, _, err = cli("accounts", "update", account, "--unique-tax-ids", "yes")
+    assert code == 2 and "--unique-tax-ids" in err
+
+
 def test_audit_prune_reports_what_it_deleted_and_refuses_bad_retentions(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -36,6 +36,7 @@ def account_json(a: Account) -> dict[str, object]:
         "country": a.country,
         "reseller": a.is_reseller,
         "strict_tax_ids": a.strict_tax_ids,
+        "unique_tax_ids": a.unique_tax_ids,
         "reseller_account_id": a.reseller_account_id,
         "created_at": iso(a.created_at),
         "updated_at": iso(a.updated_at),
@@ -139,10 +140,18 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    changes = AccountChanges(name=args.name, is_reseller=args.reseller, strict_tax_ids=args.strict)
+    unique = None if args.unique_tax_ids is None else args.unique_tax_ids == "on"
+    changes = AccountChanges(
+        name=args.name,
+        is_reseller=args.reseller,
+        strict_tax_ids=args.strict,
+        unique_tax_ids=unique,
+    )
     if changes.is_empty():
         print(
-            "error: give --name, --strict/--no-strict or --reseller/--no-reseller", file=sys.stderr
+            "error: give --name, --strict/--no-strict, --reseller/--no-reseller "
+            "or --unique-tax-ids on|off",
+            file=sys.stderr,
         )
         return 2
 
@@ -157,7 +166,9 @@ def cmd_update(args: argparse.Namespace) -> int:
     else:
         print(
             f"account {account.id} updated: name {account.name!r}, "
-            f"reseller {shown(account.is_reseller)}, strict tax ids {shown(account.strict_tax_ids)}"
+            f"reseller {shown(account.is_reseller)}, "
+            f"strict tax ids {shown(account.strict_tax_ids)}, "
+            f"unique tax ids {shown(account.unique_tax_ids)}"
         )
     return 0
 
@@ -219,6 +230,13 @@ def add_commands(sub: Any) -> None:
         "--strict",
         action=argparse.BooleanOptionalAction,
         help=described("refuse invalid tax ids (--no-strict: flag them)", default="unchanged"),
+    )
+    update.add_argument(
+        "--unique-tax-ids",
+        choices=("on", "off"),
+        help=described(
+            "on: refuse a second client with the same valid tax id", default="unchanged"
+        ),
     )
     update.add_argument(
         "--reseller",

@@ -63,8 +63,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    """Run BusinessPartner queue workers until SIGINT/SIGTERM (graceful: the message in hand
-    is finished first)."""
+    """Run BusinessPartner queue and webhook workers until SIGINT/SIGTERM (graceful: the work
+    in hand is finished first)."""
     from clientgate.worker import run_workers
     from httpkit.logging import configure_logging
 
@@ -117,7 +117,9 @@ def add_commands(sub: Any) -> None:
     _host_and_port(demo, "host shown in the printed URLs")
     demo.set_defaults(func=cmd_demo)
 
-    worker = command(sub, "worker", "process the BusinessPartner creation queue")
+    worker = command(
+        sub, "worker", "process the BusinessPartner creation queue and deliver webhooks"
+    )
     worker.add_argument(
         "--count", type=int, default=1, help=described("workers in this process", default=1)
     )

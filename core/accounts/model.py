@@ -16,6 +16,8 @@ class Account:
     reseller_account_id: int | None = None
     created_at: int = 0
     updated_at: int = 0
+    unique_tax_ids: bool = False
+    """A second client with the same valid tax id is refused (core.clients.rules)."""
 
 
 class PrincipalKind(StrEnum):
@@ -73,9 +75,15 @@ class AccountChanges:
     name: str | None = None
     is_reseller: bool | None = None
     strict_tax_ids: bool | None = None
+    unique_tax_ids: bool | None = None
 
     def is_empty(self) -> bool:
-        return self.name is None and self.is_reseller is None and self.strict_tax_ids is None
+        return (
+            self.name is None
+            and self.is_reseller is None
+            and self.strict_tax_ids is None
+            and self.unique_tax_ids is None
+        )
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from core.accounts.model import Principal
 from core.clients import rules
-from core.clients.errors import ClientNotFound
+from core.clients.errors import ClientNotFound, DuplicateTaxId
 from core.clients.model import INACTIVE, Client, ClientChanges, ClientFilter
 from core.clients.ports import ClientsUnitOfWork
-from core.clients.usecase import UseCase
+from core.clients.usecase import UseCase, missing_client
 from core.history import fields as history
 from core.history.model import Action, EntityType, FieldChange
 from core.shared.errors import FieldError, InvalidInput
@@ -31,7 +31,7 @@ class Clients(UseCase):
         async with self._uow() as uow:
             current = await uow.clients.get_for_update(caller.account_id, client_id)
             if current is None:
-                raise ClientNotFound(client_id)
+                raise await missing_client(uow, caller.account_id, client_id)
             values = await self._validated(uow, caller, changes, current)
             client = await uow.clients.update(
                 caller.account_id, client_id, values, self._clock.now()
@@ -49,7 +49,7 @@ class Clients(UseCase):
         async with self._uow() as uow:
             current = await uow.clients.get_for_update(caller.account_id, client_id)
             if current is None:
-                raise ClientNotFound(client_id)
+                raise await missing_client(uow, caller.account_id, client_id)
             client = await uow.clients.update(
                 caller.account_id, client_id, {"state": INACTIVE}, self._clock.now()
             )
@@ -60,11 +60,16 @@ class Clients(UseCase):
         return client
 
     async def get(self, caller: Principal, client_id: int) -> Client:
+        """The client; ``ClientMerged`` (a ``ClientNotFound`` naming the survivor) when it was
+        merged into another."""
         async with self._uow(read_only=True) as uow:
-            client = await uow.clients.get(caller.account_id, client_id)
-        if client is None:
-            raise ClientNotFound(client_id)
-        return client
+            return await self._require_client(uow, caller.account_id, client_id)
+
+    async def not_found(self, caller: Principal, client_id: int) -> ClientNotFound:
+        """The error to answer for a client id a read did not find (``ClientMerged`` when it
+        was merged into another): for faces that read clients through a list."""
+        async with self._uow(read_only=True) as uow:
+            return await missing_client(uow, caller.account_id, client_id)
 
     async def get_many(self, caller: Principal, ids: Collection[int]) -> dict[int, Client]:
         if not ids:
@@ -106,6 +111,7 @@ class Clients(UseCase):
             rules.check_attributes(changes.attributes, known, errors)
         if errors:
             raise InvalidInput(errors)
+        await check_unique_tax_id(uow, caller, values, current)
         return values
 
     @staticmethod
@@ -135,3 +141,27 @@ class Clients(UseCase):
             {f"attribute:{k}": v for k, v in old.items()},
             {f"attribute:{k}": v for k, v in new.items()},
         )
+
+
+async def check_unique_tax_id(
+    uow: ClientsUnitOfWork,
+    caller: Principal,
+    values: Mapping[str, object],
+    current: Client | None,
+    ignore: Collection[int] = (),
+) -> None:
+    """The account's ``unique_tax_ids``: a client may not take a valid tax id another live
+    client of the account holds (``ignore``: clients a merge is about to hide). The one place
+    of the rule, for every face and for merges."""
+    code = values.get("code")
+    if not caller.account.unique_tax_ids or values.get("code_valid") is not True:
+        return
+    if not isinstance(code, str) or (current is not None and current.code == code):
+        return
+    skip = {*ignore, *([current.id] if current is not None else [])}
+    found, _ = await uow.clients.list_offset(
+        caller.account_id, ClientFilter(code=code), len(skip) + 1, 0
+    )
+    other = next((c for c in found if c.code_valid and c.id not in skip), None)
+    if other is not None:
+        raise DuplicateTaxId(code, other.id)

@@ -110,9 +110,7 @@ class Documents(UseCase):
         stored = None if not code else rules.lookup_code(caller.account, code)
         async with self._uow(read_only=True) as uow:
             if client_id is not None:
-                client = await uow.clients.get(account_id, client_id)
-                if client is None:
-                    raise ClientNotFound(client_id)
+                client = await self._require_client(uow, account_id, client_id)
                 if stored is not None and client.code != stored:
                     raise ClientNotFound(code)
             else:

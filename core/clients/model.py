@@ -217,12 +217,14 @@ class ClientSortField(StrEnum):
     CREATED_AT = "created_at"
     UPDATED_AT = "updated_at"
     CODE = "code"
+    RELEVANCE = "relevance"
+    """Best search matches first (``core/shared/search.py``); all tie without a search."""
 
 
 @dataclass(frozen=True)
 class ClientFilter:
-    """Filters shared by both faces. Text filters are case-insensitive substring matches,
-    except ``code``, which matches the normalised tax id exactly."""
+    """Filters shared by both faces. Text filters are case- and accent-insensitive substring
+    matches, except ``code``, which matches the normalised tax id exactly."""
 
     code: str | None = None
     first_name: str | None = None
@@ -232,6 +234,8 @@ class ClientFilter:
     sale_condition_id: int | None = None
     state: int | None = None
     ids: tuple[int, ...] | None = None
+    search: str | None = None
+    """Words a person typed (``core/shared/search.py``): names, company, e-mail, phone, tax id."""
 
 
 @dataclass(frozen=True)
@@ -264,3 +268,99 @@ CATALOG_RELATIONS = {
     "sale_condition": CatalogKind.SALE_CONDITION,
 }
 CatalogsById = dict[CatalogKind, dict[int, CatalogItem]]
+
+
+# -- duplicates and merges ----------------------------------------------------------------------
+
+
+class DuplicateReason(StrEnum):
+    """Why two clients look like the same customer."""
+
+    TAX_ID = "tax_id"
+    EMAIL = "email"
+    PHONE = "phone"
+    NAME_AND_CITY = "name_and_city"
+
+
+@dataclass(frozen=True)
+class DuplicateKeys:
+    """A client's normalised keys (``core.clients.duplicates.keys_of``); None: nothing to
+    compare on."""
+
+    tax_id: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    name_and_city: tuple[str, str] | None = None
+
+    def of(self, reason: DuplicateReason) -> object:
+        return getattr(self, reason.value)
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    """Another client sharing at least one key with the one asked about."""
+
+    client: Client
+    reasons: tuple[DuplicateReason, ...]
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Clients of an account sharing one key: ``size`` of them, the first few in ``clients``."""
+
+    reason: DuplicateReason
+    key: str
+    size: int
+    clients: list[Client]
+
+
+# Fields a merge may take from any of the clients merged (the rest are the survivor's).
+MERGE_FIELDS: tuple[str, ...] = tuple(CLIENT_WRITABLE)
+
+
+@dataclass(frozen=True)
+class MergeCounts:
+    """What a merge moves (or would move) from the merged clients to the survivor."""
+
+    contacts: int = 0
+    addresses: int = 0
+    attribute_values: int = 0
+    documents: int = 0
+    points_entries: int = 0
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    """A field the clients hold different non-empty values of: each client's value (the
+    survivor's first, then the merged clients' in the order given) and whose is kept."""
+
+    field: str
+    values: tuple[tuple[int, object], ...]
+    chosen_client_id: int
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """A merge worked out without writing: the survivor as it will be, the field each value
+    comes from, the conflicts, and what moves."""
+
+    result: Client
+    merged: list[Client]
+    field_sources: dict[str, int]
+    conflicts: list[FieldConflict]
+    counts: MergeCounts
+
+
+@dataclass(frozen=True)
+class MergeRecord:
+    """One client merged into another, as recorded: who merged it, when, and the client each
+    field the survivor took from a merged client came from."""
+
+    id: int
+    account_id: int
+    survivor_id: int
+    merged_id: int
+    principal_kind: str
+    principal_id: int
+    merged_at: int
+    field_choices: dict[str, int]

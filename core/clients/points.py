@@ -6,9 +6,8 @@ from collections.abc import Collection
 
 from core.accounts.model import Principal
 from core.clients import rules
-from core.clients.errors import ClientNotFound
 from core.clients.model import PointsEntry, PointsOperation
-from core.clients.usecase import UseCase
+from core.clients.usecase import UseCase, missing_client
 from core.history import fields as history
 from core.history.model import Action, EntityType
 from core.shared.pagination import check_first
@@ -30,7 +29,7 @@ class Points(UseCase):
             # Locked: two movements must not both start from the same balance.
             client = await uow.clients.get_for_update(account_id, client_id)
             if client is None:
-                raise ClientNotFound(client_id)
+                raise await missing_client(uow, account_id, client_id)
             balance = rules.new_balance(client.points, operation, points)
             now = self._clock.now()
             entry = await uow.points.add(

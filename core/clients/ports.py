@@ -20,7 +20,11 @@ from core.clients.model import (
     ClientSortField,
     Contact,
     Document,
+    DuplicateKeys,
+    DuplicateReason,
     DynamicAttribute,
+    MergeCounts,
+    MergeRecord,
     Payment,
     PointsEntry,
     PointsOperation,
@@ -210,6 +214,79 @@ class DocumentRepository(Protocol):
     ) -> Payment: ...
 
 
+class MergeRepository(Protocol):
+    async def clients_with_merge_state(
+        self, account_id: int, client_ids: Collection[int], lock: bool
+    ) -> dict[int, tuple[Client, int | None]]:
+        """The clients, merged ones included, each with the live survivor it was merged into
+        (None when it was not). ``lock``: rows locked in id order until the unit of work ends
+        (PostgreSQL; SQLite's write units already hold the write lock)."""
+        ...
+
+    async def survivor_of(self, account_id: int, client_id: int) -> int | None:
+        """The live client ``client_id`` was merged into; None when it was not merged (or is
+        not the account's)."""
+        ...
+
+    async def counts(self, account_id: int, client_ids: Collection[int]) -> MergeCounts:
+        """What belongs to the clients: what a merge of them would move."""
+        ...
+
+    async def move_children(
+        self, account_id: int, merged_ids: Sequence[int], survivor_id: int
+    ) -> MergeCounts:
+        """Contacts, addresses, documents (their payments with them) and points entries of the
+        merged clients become the survivor's; attribute values too, for the attributes the
+        survivor holds no value of (the first merged client's value wins), the rest dropped."""
+        ...
+
+    async def mark_merged(
+        self, account_id: int, merged_ids: Collection[int], survivor_id: int
+    ) -> None:
+        """The merged clients (and any merged into them before) point at the survivor."""
+        ...
+
+    async def add_records(
+        self,
+        account_id: int,
+        survivor_id: int,
+        merged_ids: Sequence[int],
+        principal: tuple[str, int],
+        field_choices: Mapping[str, int],
+        now: int,
+    ) -> builtins.list[MergeRecord]: ...
+
+    async def record_of(self, account_id: int, merged_id: int) -> MergeRecord | None: ...
+
+    async def records_into(
+        self, account_id: int, survivor_ids: Collection[int], limit: int
+    ) -> dict[int, builtins.list[MergeRecord]]:
+        """The latest ``limit`` records of clients merged into each survivor, newest first."""
+        ...
+
+
+class DuplicateRepository(Protocol):
+    async def matching(
+        self, account_id: int, keys: Sequence[DuplicateKeys], limit: int
+    ) -> builtins.list[Client]:
+        """Live clients sharing any key of any of ``keys`` (a superset the caller narrows),
+        in id order, at most ``limit``."""
+        ...
+
+    async def groups(
+        self, account_id: int, reason: DuplicateReason, after: str | None, limit: int
+    ) -> builtins.list[tuple[str, int]]:
+        """Keys held by more than one live client, in key order after ``after``, with how
+        many hold each."""
+        ...
+
+    async def members(
+        self, account_id: int, reason: DuplicateReason, keys: Collection[str], per_key: int
+    ) -> dict[str, builtins.list[Client]]:
+        """The first ``per_key`` live clients (id order) holding each key, in one statement."""
+        ...
+
+
 class ClientsUnitOfWork(Protocol):
     @property
     def history(self) -> ChangeRecorder:
@@ -236,5 +313,11 @@ class ClientsUnitOfWork(Protocol):
 
     @property
     def documents(self) -> DocumentRepository: ...
+
+    @property
+    def merges(self) -> MergeRepository: ...
+
+    @property
+    def duplicates(self) -> DuplicateRepository: ...
 
     async def commit(self) -> None: ...

@@ -24,6 +24,7 @@ from core.clients.model import (
     PointsOperation,
 )
 from core.shared.errors import FieldError, InvalidInput
+from core.shared.search import parse_search
 from core.shared.taxid import FOREIGNER_RUT, check_tax_id, normalise_for_lookup
 from core.shared.text import check_text, has_nul
 
@@ -347,6 +348,7 @@ def normalised_filter(account: Account, flt: ClientFilter) -> ClientFilter:
             ("email", flt.email),
         ]
     )
+    parse_search(flt.search)  # refuses a search out of bounds
     if flt.code is None:
         return flt
     return ClientFilter(**{**flt.__dict__, "code": normalise_for_lookup(account.country, flt.code)})

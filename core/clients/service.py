@@ -8,6 +8,8 @@ faces reach as ``services.clients``. Each use case lives in its own module:
 - ``catalogs``: payment types, price lists, sale conditions
 - ``points``: the loyalty ledger
 - ``documents``: sale documents, payments and what clients owe
+- ``duplicates``: duplicate candidates of clients, and groups across the account
+- ``merges``: merging clients into a survivor, and the merge records
 
 The rules they share are pure functions in ``rules``.
 """
@@ -20,13 +22,24 @@ from core.clients.catalogs import Catalogs
 from core.clients.clients import Clients
 from core.clients.contacts import Contacts
 from core.clients.documents import Documents
+from core.clients.duplicates import Duplicates
 from core.clients.lists import ClientLists
+from core.clients.merges import Merges
 from core.clients.points import Points
 from core.clients.usecase import UowFactory
 
 
 class ClientService(
-    Clients, ClientLists, Contacts, Addresses, Attributes, Catalogs, Points, Documents
+    Clients,
+    ClientLists,
+    Contacts,
+    Addresses,
+    Attributes,
+    Catalogs,
+    Points,
+    Documents,
+    Duplicates,
+    Merges,
 ):
     """Built with a unit-of-work factory and a clock, like each of its use cases."""
 

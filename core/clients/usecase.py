@@ -9,7 +9,7 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
 from core.accounts.model import Principal
-from core.clients.errors import ClientNotFound
+from core.clients.errors import ClientMerged, ClientNotFound
 from core.clients.model import Client
 from core.clients.ports import ClientsUnitOfWork
 from core.history.model import Action, Change, EntityType, FieldChange
@@ -28,7 +28,7 @@ class UseCase:
     async def _require_client(uow: ClientsUnitOfWork, account_id: int, client_id: int) -> Client:
         client = await uow.clients.get(account_id, client_id)
         if client is None:
-            raise ClientNotFound(client_id)
+            raise await missing_client(uow, account_id, client_id)
         return client
 
     def _record(
@@ -51,3 +51,10 @@ class UseCase:
             client_id,
         )
         record(uow.history, caller, change, self._clock.now())
+
+
+async def missing_client(uow: ClientsUnitOfWork, account_id: int, client_id: int) -> ClientNotFound:
+    """The error for a client id that is not (or no longer) there: ``ClientMerged`` naming
+    the survivor when the client was merged into another (one statement, on misses only)."""
+    survivor = await uow.merges.survivor_of(account_id, client_id)
+    return ClientNotFound(client_id) if survivor is None else ClientMerged(client_id, survivor)

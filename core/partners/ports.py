@@ -233,8 +233,9 @@ class PartnerQueue(Protocol):
         ``attempts + 1``."""
         ...
 
-    async def give_up_exhausted(self, now: int, max_attempts: int) -> int:
-        """Messages whose last allowed attempt died with its worker (lease expired) fail."""
+    async def give_up_exhausted(self, now: int, max_attempts: int) -> list[str]:
+        """Messages whose last allowed attempt died with its worker (lease expired) fail;
+        their public ids."""
         ...
 
     async def depth(self) -> dict[MessageStatus, int]:
@@ -301,6 +302,10 @@ class PartnersUnitOfWork(Protocol):
 
     @property
     def partners(self) -> PartnerStorage: ...
+
+    async def notify(self, channel: str, payload: str) -> None:
+        """The ``core.notify.ports.Notifier`` port: announced on commit."""
+        ...
 
     async def commit(self) -> None: ...
 

@@ -9,11 +9,13 @@ claimed message after the claim is scoped to the message's account.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from core.accounts.model import FaceName, Principal, PrincipalKind
 from core.history.model import Actor, Author
 from core.history.recorder import ChangeLog
+from core.notify import channels
+from core.notify.ports import NotificationBus
 from core.partners import queue_codec, rules
 from core.partners.apply import apply
 from core.partners.catalogs import CatalogService
@@ -25,12 +27,25 @@ from core.partners.upsert import plan
 from core.shared.clock import Clock
 from core.shared.errors import DomainError
 
+_SETTLED = (MessageStatus.COMPLETED, MessageStatus.FAILED)
+
 
 class CreationQueue:
-    def __init__(self, uow: UowFactory, clock: Clock, catalogs: CatalogService) -> None:
+    def __init__(
+        self,
+        uow: UowFactory,
+        clock: Clock,
+        catalogs: CatalogService,
+        bus: NotificationBus,
+        resync_seconds: float = 5.0,
+    ) -> None:
+        """``resync_seconds``: a follower re-reads at least this often without a notification
+        (a worker in another process on the same SQLite file cannot notify this one)."""
+        self._resync = resync_seconds
         self._uow = uow
         self._clock = clock
         self._catalogs = catalogs
+        self._bus = bus
         self._enqueue_listeners: list[Callable[[], None]] = []
 
     def on_enqueue(self, listener: Callable[[], None]) -> Callable[[], None]:
@@ -67,6 +82,22 @@ class CreationQueue:
             raise EntityNotFound("message", public_id)
         return found
 
+    async def follow(self, caller: Principal, public_id: str) -> AsyncIterator[QueueMessage]:
+        """The caller's message now, then again on each change of its status, until it is
+        completed or failed. Listens before the first read, so no change is missed; re-reads
+        on each notification (from any instance), and every ``resync_seconds`` regardless."""
+        async with self._bus.subscribe(channels.PARTNER_JOBS, public_id) as changed:
+            last: tuple[MessageStatus, str | None] | None = None
+            while True:
+                message = await self.message(caller, public_id)
+                state = (message.status, message.error_message)
+                if state != last:
+                    last = state
+                    yield message
+                if message.status in _SETTLED:
+                    return
+                await changed.wait(self._resync)
+
     # -- the worker's and the operator's side (no caller: each message carries its account) --
 
     async def depth(self) -> dict[MessageStatus, int]:
@@ -84,7 +115,10 @@ class CreationQueue:
             message = await queue.claim(now, lease_seconds, uuid.uuid4().hex, max_attempts)
             if message is None:
                 # Nothing claimable: fail the messages whose last attempt died with its worker.
-                await queue.give_up_exhausted(now, max_attempts)
+                for public_id in await queue.give_up_exhausted(now, max_attempts):
+                    await uow.notify(channels.PARTNER_JOBS, public_id)
+            else:
+                await uow.notify(channels.PARTNER_JOBS, message.public_id)
             await uow.commit()
         return message
 
@@ -125,6 +159,7 @@ class CreationQueue:
             await store.queue.finish(
                 message.id, token, MessageStatus.COMPLETED, None, self._clock.now()
             )
+            await uow.notify(channels.PARTNER_JOBS, message.public_id)
             await uow.commit()
         return MessageStatus.COMPLETED
 
@@ -144,6 +179,8 @@ class CreationQueue:
                 self._clock.now(),
                 available_at,
             )
+            if ok:
+                await uow.notify(channels.PARTNER_JOBS, message.public_id)
             await uow.commit()
         return status if ok else None
 

@@ -24,6 +24,7 @@ from core.partners.ports import PartnerStorage, UowFactory
 from core.shared.errors import InvalidInput
 from core.shared.ids import as_id
 from core.shared.pagination import KeysetPage, OffsetPage, keyset_page
+from core.shared.search import parse_search
 
 
 @dataclass
@@ -94,6 +95,7 @@ class PartnerReads:
     ) -> tuple[OffsetPage[Partner], PartnerRelated]:
         """An offset page with everything the legacy views show, in a fixed number of queries."""
         limit, offset = rules.check_page(page, page_size)
+        parse_search(flt.search)  # refuses a search out of bounds
         account_id = caller.account_id
         await self._catalogs.ensure(account_id)
         async with self._uow(read_only=True) as uow:
@@ -115,6 +117,7 @@ class PartnerReads:
         """The ``first`` partners after ``after_id`` in id order; ``backward`` (Relay's
         ``last``/``before``): the ``first`` partners just before it, still in id order."""
         rules.check_first(first, field="last" if backward else "first")
+        parse_search(flt.search)
         async with self._uow(read_only=True) as uow:
             rows = await uow.partners.partners.keyset(
                 caller.account_id, flt, after_id, first + 1, backward=backward

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from core.notify.ports import NotificationBus
 from core.partners.catalogs import CatalogService
 from core.partners.companies import CompanyService
 from core.partners.ports import UowFactory
@@ -13,7 +14,9 @@ from core.shared.clock import Clock
 
 
 class PartnerService:
-    def __init__(self, uow: UowFactory, clock: Clock) -> None:
+    def __init__(
+        self, uow: UowFactory, clock: Clock, bus: NotificationBus, *, resync_seconds: float = 5.0
+    ) -> None:
         self.catalogs = CatalogService(uow)
         """Roles, statuses, contact types (defaults seeded on first use)."""
         self.companies = CompanyService(uow, clock)
@@ -21,5 +24,5 @@ class PartnerService:
         """Pages, lookups and the relations of partners."""
         self.writes = PartnerWrites(uow, clock, self.catalogs)
         """Update, delete, documents, agents."""
-        self.queue = CreationQueue(uow, clock, self.catalogs)
+        self.queue = CreationQueue(uow, clock, self.catalogs, bus, resync_seconds)
         """Queued creation: enqueue and follow (callers), claim and process (workers)."""

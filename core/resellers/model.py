@@ -124,6 +124,8 @@ class OnboardedFilter:
     validator_entity: ValidatorEntity | None = None
     created_since: int | None = None
     updated_since: int | None = None
+    search: str | None = None
+    """Words a person typed (``core/shared/search.py``): RUC, company, e-mail, phones."""
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from core.resellers.ports import ResellersUnitOfWork, SecretBox
 from core.shared.clock import Clock
 from core.shared.errors import Conflict, InvalidInput, NotFound
 from core.shared.pagination import keyset_page
+from core.shared.search import parse_search
 
 T = TypeVar("T")
 UowFactory = Callable[..., AbstractAsyncContextManager[ResellersUnitOfWork]]
@@ -157,6 +158,7 @@ class ResellerService:
             field = "last" if backward else "first"
             raise InvalidInput.single(field, f"must be between 1 and {MAX_PAGE}", "OUT_OF_RANGE")
         filters = filters or OnboardedFilter()
+        parse_search(filters.search)  # refuses a search out of bounds
         async with self._uow(read_only=True) as uow:
             rows = await uow.resellers.page(
                 reseller_id, filters, after_id, first + 1, backward=backward

@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -23,22 +24,54 @@ def alembic_config(url: str) -> Config:
 
 async def migrate(engine: AsyncEngine, revision: str = "heads") -> None:
     """Upgrade the database behind ``engine`` to ``revision``. Each bounded context after the
-    foundation has its own Alembic branch (``branch_labels``), so the default is every head."""
+    foundation has its own Alembic branch (``branch_labels``), so the default is every head.
+
+    On SQLite, foreign keys are off while migrations run: a batch migration rebuilds a table
+    (copy, DROP, rename), and with them on the DROP would cascade to every row referencing it
+    (rebuilding ``accounts`` would delete every client). They are checked before the commit
+    instead, and turned back on."""
     url = engine.url.render_as_string(hide_password=False)
 
-    def _upgrade(connection: object) -> None:
+    def _upgrade(connection: Connection) -> None:
         config = alembic_config(url)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        if connection.dialect.name == "sqlite":
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left rows with broken foreign keys: {broken[:5]}")
 
-    async with engine.begin() as conn:
-        await conn.run_sync(_upgrade)
+    async with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            await conn.run_sync(_sqlite_foreign_keys, False)
+        try:
+            async with conn.begin():
+                await conn.run_sync(_upgrade)
+        finally:
+            if sqlite:
+                await conn.run_sync(_sqlite_foreign_keys, True)
+
+
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    # On the driver's connection, outside any transaction (SQLite ignores the pragma inside
+    # one, and the engine's BEGIN hook would open one for a statement sent through Core).
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    cursor.close()
 
 
 @cache
 def script_heads() -> frozenset[str]:
-    """The heads of the migrations this code ships (one per context branch)."""
-    return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+    """The heads a database migrated by this code is at (one per context branch). A head
+    another revision ``depends_on`` is not one of them: Alembic records the dependent
+    revision in its place (0006_search_lists depends on 0002_resellers)."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    depended: set[str] = set()
+    for revision in script.walk_revisions():
+        dependencies = revision.dependencies or ()
+        depended.update((dependencies,) if isinstance(dependencies, str) else dependencies)
+    return frozenset(script.get_heads()) - depended
 
 
 async def database_heads(conn: AsyncConnection) -> frozenset[str]:

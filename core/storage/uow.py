@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import cached_property
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from core.history.recorder import ChangeBuffer
+from core.notify import channels
 from core.shared.errors import ServiceUnavailable
 from core.storage.engine import create_sqlite_read_engine, is_sqlite
 from core.storage.repositories.accounts import SqlAccountDirectory, SqlAccountRepository
@@ -24,8 +26,11 @@ from core.storage.repositories.clients import (
     SqlClientRepository,
     SqlContactRepository,
     SqlDocumentRepository,
+    SqlDuplicateRepository,
+    SqlMergeRepository,
     SqlPointsRepository,
 )
+from core.storage.repositories.feed import SqlFeedHead
 from core.storage.repositories.history import (
     SqlHistoryRepository,
     SqlHistoryRetention,
@@ -34,16 +39,21 @@ from core.storage.repositories.history import (
 from core.storage.repositories.idempotency import SqlIdempotencyRepository
 from core.storage.repositories.partners import SqlPartnerStorage
 from core.storage.repositories.resellers import SqlResellerRepository
+from core.storage.repositories.webhooks import SqlWebhookStorage
 
 T = TypeVar("T")
+
+Deliver = Callable[[str, str], None]
+"""Hands a committed notification to the in-process bus (SQLite)."""
 
 
 class InlineConnection:
     """The part of ``AsyncConnection`` repositories use, over a synchronous connection whose
     statements run inline (SQLite reads, see ``create_sqlite_read_engine``)."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, reads: InlineReads) -> None:
         self._sync = conn
+        self._reads = reads
 
     @property
     def dialect(self) -> Dialect:
@@ -73,7 +83,49 @@ class InlineConnection:
         self._sync.rollback()
 
     async def close(self) -> None:
-        self._sync.close()
+        self._reads.give_back(self._sync)
+
+
+class InlineReads:
+    """SQLite's read connections (``create_sqlite_read_engine``), kept open between units of
+    work: checking one out of the pool, wrapping it in a ``Connection`` and handing it back
+    cost more than the short indexed reads most units of work make. A connection is given back
+    rolled back (its snapshot released); one that failed or was invalidated is closed."""
+
+    def __init__(self, engine: Engine, keep: int = 16) -> None:
+        self.engine = engine
+        self._keep = keep
+        self._idle: list[Connection] = []
+
+    def take(self) -> InlineConnection:
+        sync = self._idle.pop() if self._idle else self.engine.connect()
+        try:
+            sync.begin()
+        except BaseException:
+            sync.close()
+            raise
+        return InlineConnection(sync, self)
+
+    def give_back(self, sync: Connection) -> None:
+        try:
+            if sync.in_transaction():
+                sync.rollback()
+        except BaseException:
+            sync.close()
+            raise
+        if sync.closed or sync.invalidated or len(self._idle) >= self._keep:
+            sync.close()
+        else:
+            self._idle.append(sync)
+
+    @property
+    def idle(self) -> int:
+        return len(self._idle)
+
+    def dispose(self) -> None:
+        while self._idle:
+            self._idle.pop().close()
+        self.engine.dispose()
 
 
 class SqlUnitOfWork:
@@ -85,22 +137,34 @@ class SqlUnitOfWork:
     """
 
     def __init__(
-        self, engine: AsyncEngine, *, read_only: bool = False, read_engine: Engine | None = None
+        self,
+        engine: AsyncEngine,
+        *,
+        read_only: bool = False,
+        reads: InlineReads | None = None,
+        autocommit: AsyncEngine | None = None,
+        deliver: Deliver | None = None,
     ) -> None:
         self._engine = engine
         self._read_only = read_only
-        self._read_engine = read_engine
+        self._reads = reads
+        self._autocommit = autocommit
+        self._deliver = deliver
         self._conn: AsyncConnection | None = None
+        self._pending: list[tuple[str, str]] = []
 
     async def _open(self) -> AsyncConnection:
-        if self._read_only and self._read_engine is not None:
-            sync = self._read_engine.connect()
-            sync.begin()
+        if self._read_only and self._reads is not None:
             # Same surface as AsyncConnection for everything repositories call.
-            return cast(AsyncConnection, InlineConnection(sync))
-        conn = await self._engine.connect()
+            return cast(AsyncConnection, self._reads.take())
         if self._read_only:
-            return await conn.execution_options(isolation_level="AUTOCOMMIT", read_only=True)
+            # The engine's autocommit view: its connections check out in AUTOCOMMIT with
+            # read_only set, in one hand-off to the driver instead of two.
+            view = self._autocommit or self._engine.execution_options(
+                isolation_level="AUTOCOMMIT", read_only=True
+            )
+            return await view.connect()
+        conn = await self._engine.connect()
         try:
             await conn.begin()
         except BaseException:
@@ -117,22 +181,85 @@ class SqlUnitOfWork:
                 raise
             raise ServiceUnavailable(reason) from exc
         self._conn = conn
-        self.accounts = SqlAccountRepository(conn)
-        self.directory = SqlAccountDirectory(conn)
-        self.clients = SqlClientRepository(conn)
-        self.contacts = SqlContactRepository(conn)
-        self.addresses = SqlAddressRepository(conn)
-        self.attributes = SqlAttributeRepository(conn)
-        self.catalogs = SqlCatalogRepository(conn)
-        self.points = SqlPointsRepository(conn)
-        self.documents = SqlDocumentRepository(conn)
-        self.resellers = SqlResellerRepository(conn)
-        self.partners = SqlPartnerStorage(conn)
-        self.idempotency = SqlIdempotencyRepository(conn)
-        self.history = ChangeBuffer()
-        self.history_reads = SqlHistoryRepository(conn)
-        self.history_retention = SqlHistoryRetention(conn)
         return self
+
+    # Repositories are built on first use: a request touches one or two of them.
+    @cached_property
+    def accounts(self) -> SqlAccountRepository:
+        return SqlAccountRepository(self.connection)
+
+    @cached_property
+    def directory(self) -> SqlAccountDirectory:
+        return SqlAccountDirectory(self.connection)
+
+    @cached_property
+    def clients(self) -> SqlClientRepository:
+        return SqlClientRepository(self.connection)
+
+    @cached_property
+    def contacts(self) -> SqlContactRepository:
+        return SqlContactRepository(self.connection)
+
+    @cached_property
+    def addresses(self) -> SqlAddressRepository:
+        return SqlAddressRepository(self.connection)
+
+    @cached_property
+    def attributes(self) -> SqlAttributeRepository:
+        return SqlAttributeRepository(self.connection)
+
+    @cached_property
+    def catalogs(self) -> SqlCatalogRepository:
+        return SqlCatalogRepository(self.connection)
+
+    @cached_property
+    def points(self) -> SqlPointsRepository:
+        return SqlPointsRepository(self.connection)
+
+    @cached_property
+    def documents(self) -> SqlDocumentRepository:
+        return SqlDocumentRepository(self.connection)
+
+    @cached_property
+    def merges(self) -> SqlMergeRepository:
+        return SqlMergeRepository(self.connection)
+
+    @cached_property
+    def duplicates(self) -> SqlDuplicateRepository:
+        return SqlDuplicateRepository(self.connection)
+
+    @cached_property
+    def resellers(self) -> SqlResellerRepository:
+        return SqlResellerRepository(self.connection)
+
+    @cached_property
+    def partners(self) -> SqlPartnerStorage:
+        return SqlPartnerStorage(self.connection)
+
+    @cached_property
+    def idempotency(self) -> SqlIdempotencyRepository:
+        return SqlIdempotencyRepository(self.connection)
+
+    @cached_property
+    def webhooks(self) -> SqlWebhookStorage:
+        return SqlWebhookStorage(self.connection)
+
+    @cached_property
+    def history(self) -> ChangeBuffer:
+        """The changes this unit of work records, written by ``commit``."""
+        return ChangeBuffer()
+
+    @cached_property
+    def history_reads(self) -> SqlHistoryRepository:
+        return SqlHistoryRepository(self.connection)
+
+    @cached_property
+    def history_retention(self) -> SqlHistoryRetention:
+        return SqlHistoryRetention(self.connection)
+
+    @cached_property
+    def feed(self) -> SqlFeedHead:
+        return SqlFeedHead(self.connection)
 
     @property
     def connection(self) -> AsyncConnection:
@@ -140,15 +267,35 @@ class SqlUnitOfWork:
             raise RuntimeError("unit of work is not open")
         return self._conn
 
+    async def notify(self, channel: str, payload: str) -> None:
+        """The ``Notifier`` port: PostgreSQL sends it with the transaction (``pg_notify``
+        is delivered on commit, to every instance); SQLite hands it to the in-process bus
+        after the commit."""
+        if self._read_only:
+            raise RuntimeError("read-only unit of work cannot notify")
+        if self.connection.dialect.name == "postgresql":
+            await self.connection.execute(select(func.pg_notify(channel, payload)))
+        elif (channel, payload) not in self._pending:
+            self._pending.append((channel, payload))
+
     async def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("read-only unit of work cannot commit")
         # The changes recorded by this unit of work, numbered in commit order, in the same
         # transaction as the write (core/storage/repositories/history.py).
-        await write_pending(self.connection, self.history.take())
+        changes = self.history.take()
+        await write_pending(self.connection, changes)
+        # Followers of the change feed (the ``changes`` subscription, webhook workers) wake.
+        for account_id in sorted({change.account_id for change in changes}):
+            await self.notify(channels.CHANGES, str(account_id))
         await self.connection.commit()
+        pending, self._pending = self._pending, []
+        if self._deliver is not None:
+            for channel, payload in pending:
+                self._deliver(channel, payload)
 
     async def rollback(self) -> None:
+        self._pending = []
         self.history.discard()
         await self.connection.rollback()
 
@@ -192,14 +339,29 @@ def timed_out(exc: BaseException | None) -> str | None:
 class UnitOfWorkFactory:
     """Callable handed to services: ``async with factory(read_only=True) as uow``."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, deliver: Deliver | None = None) -> None:
+        """``deliver``: on SQLite, where committed notifications go (the in-process bus);
+        on PostgreSQL None (they travel with the transaction)."""
         self.engine = engine
         url = engine.url.render_as_string(hide_password=False)
-        self.read_engine = create_sqlite_read_engine(url) if is_sqlite(url) else None
+        self.reads = InlineReads(create_sqlite_read_engine(url)) if is_sqlite(url) else None
+        # Read-only units of work on PostgreSQL: the same pool, in autocommit.
+        self.autocommit = engine.execution_options(isolation_level="AUTOCOMMIT", read_only=True)
+        self.deliver = deliver
+
+    @property
+    def read_engine(self) -> Engine | None:
+        return self.reads.engine if self.reads is not None else None
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, read_only=read_only, read_engine=self.read_engine)
+        return SqlUnitOfWork(
+            self.engine,
+            read_only=read_only,
+            reads=self.reads,
+            autocommit=self.autocommit,
+            deliver=self.deliver,
+        )
 
     async def dispose(self) -> None:
-        if self.read_engine is not None:
-            self.read_engine.dispose()
+        if self.reads is not None:
+            self.reads.dispose()

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from datetime import datetime
+from enum import Enum
 
 import strawberry
 from strawberry.types import Info
 
+from core.clients import model as m
 from core.clients import rules
 from core.clients.model import ClientFilter
 from core.history.model import EntityType
@@ -118,6 +120,44 @@ class Client(Node):
     ) -> Awaitable[UnpaidSummary]:
         return loaders.unpaid_summary(info, self.database_id, comparison_date)
 
+    @strawberry.field(
+        description="Other clients of the account that may be the same customer, each with "
+        "why (at most 20). A warning: nothing is refused for it.",
+    )
+    async def possible_duplicates(self, info: Info[Context, None]) -> list[DuplicateCandidate]:
+        found = await loaders.possible_duplicates(info, self.database_id)
+        return [DuplicateCandidate.of(c) for c in found]
+
+
+@strawberry.enum(description="Why two clients look like the same customer.")
+class DuplicateReason(Enum):
+    TAX_ID = "tax_id"
+    EMAIL = "email"
+    PHONE = "phone"
+    NAME_AND_CITY = "name_and_city"
+
+
+@strawberry.type(description="Another client that may be the same customer, and why.")
+class DuplicateCandidate:
+    reasons: list[DuplicateReason] = strawberry.field(
+        description="Every key the two share: TAX_ID (normalised tax id), EMAIL "
+        "(case-insensitive), PHONE (its digits), NAME_AND_CITY (same name in the same city)."
+    )
+    entity: strawberry.Private[m.Client]
+
+    @classmethod
+    def of(cls, candidate: m.DuplicateCandidate) -> DuplicateCandidate:
+        return cls(
+            reasons=[DuplicateReason(r.value) for r in candidate.reasons],
+            entity=candidate.client,
+        )
+
+    @strawberry.field(description="The other client.")
+    async def client(self, info: Info[Context, None]) -> Client:
+        from graphql_api.clients import build  # build imports this module
+
+        return await build.build_one(info, self.entity, info.selected_fields[0].selections)
+
 
 @strawberry.type
 class ClientEdge:
@@ -135,7 +175,10 @@ class ClientConnection:
     def nodes(self) -> list[Client]:
         return [edge.node for edge in self.edges]
 
-    @strawberry.field(description="Clients matching the filter. Counted only when selected.")
+    @strawberry.field(
+        description="Clients matching the filter. Counted only when selected. With `search`, "
+        "matches are counted up to 1000: 1000 means at least that many."
+    )
     async def total_count(self, info: Info[Context, None]) -> int:
         caller = await info.context.principal()
         return await info.context.services.clients.count(caller, self.filter)

@@ -8,22 +8,34 @@ be applied to another (it would skip or repeat rows); such a cursor is refused.
 from __future__ import annotations
 
 from core.clients.model import Client, ClientSortField
+from core.clients.search import client_relevance
 from core.shared.errors import InvalidInput
+from core.shared.search import SearchQuery
 from graphql_api.relay import decode_cursor as decode_values
 from graphql_api.relay import encode_cursor as encode_values
 
-_INT_SORTS = (ClientSortField.CREATED_AT, ClientSortField.UPDATED_AT, ClientSortField.ID)
+_INT_SORTS = (
+    ClientSortField.CREATED_AT,
+    ClientSortField.UPDATED_AT,
+    ClientSortField.ID,
+    ClientSortField.RELEVANCE,
+)
 
 
-def sort_value(client: Client, sort: ClientSortField) -> object:
+def sort_value(client: Client, sort: ClientSortField, search: SearchQuery | None) -> object:
     if sort is ClientSortField.ID:
         return client.id
+    if sort is ClientSortField.RELEVANCE:
+        # The tier is a function of the client's fields and the query: computed, not stored.
+        return 0 if search is None else client_relevance(client, search)
     return getattr(client, sort.value)
 
 
-def encode_cursor(client: Client, sort: ClientSortField, descending: bool) -> str:
+def encode_cursor(
+    client: Client, sort: ClientSortField, descending: bool, search: SearchQuery | None = None
+) -> str:
     direction = "desc" if descending else "asc"
-    return encode_values([sort.value, direction, sort_value(client, sort), client.id])
+    return encode_values([sort.value, direction, sort_value(client, sort, search), client.id])
 
 
 def _is_int(value: object) -> bool:

@@ -45,6 +45,7 @@ RELATIONS: dict[str, LoaderKey[m.Client, Any]] = {
 POINTS_HISTORY: LoaderKey[tuple[int, int], Any] = LoaderKey("points_history")
 DOCUMENTS: LoaderKey[tuple[int, None], Any] = LoaderKey("documents")
 UNPAID_SUMMARY: LoaderKey[tuple[int, int | None], Any] = LoaderKey("unpaid_summary")
+POSSIBLE_DUPLICATES: LoaderKey[int, list[m.DuplicateCandidate]] = LoaderKey("possible_duplicates")
 
 
 def clients_by_id(info: GqlInfo) -> DataLoader[int, m.Client | None]:
@@ -147,3 +148,14 @@ def unpaid_summary(
         return await _by_group(keys, fetch, ClientNotFound)
 
     return info.context.loader(UNPAID_SUMMARY, load).load((client_id, when))
+
+
+def possible_duplicates(info: GqlInfo, client_id: int) -> Awaitable[list[m.DuplicateCandidate]]:
+    """Duplicate candidates of a page of clients: one service call (two statements)."""
+
+    async def load(ids: list[int]) -> list[list[m.DuplicateCandidate]]:
+        caller = await info.context.principal()
+        found = await info.context.services.clients.possible_duplicates(caller, ids)
+        return [found.get(i, []) for i in ids]
+
+    return info.context.loader(POSSIBLE_DUPLICATES, load).load(client_id)

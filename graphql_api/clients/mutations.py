@@ -104,7 +104,9 @@ class ClientMutation:
 
         entity, errors = await _attempt(run)
         client = await _client_for(info, entity) if entity else None
-        return ClientPayload(client=client, user_errors=errors)
+        return ClientPayload(
+            client=client, user_errors=errors, checked_id=entity.id if entity else None
+        )
 
     @strawberry.mutation(description="Change a client; only the fields given are written.")
     async def update_client(self, info: GqlInfo, input: UpdateClientInput) -> ClientPayload:
@@ -124,7 +126,9 @@ class ClientMutation:
 
         entity, errors = await _attempt(run)
         client = await _client_for(info, entity) if entity else None
-        return ClientPayload(client=client, user_errors=errors)
+        return ClientPayload(
+            client=client, user_errors=errors, checked_id=entity.id if entity else None
+        )
 
     @strawberry.mutation(description="Deactivate a client (state INACTIVE); documents stay.")
     async def deactivate_client(

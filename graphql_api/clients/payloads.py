@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.types import Info
 
+from graphql_api.clients import loaders
 from graphql_api.clients import types as t
-from graphql_api.clients.client import Client
+from graphql_api.clients.client import Client, DuplicateCandidate
+from graphql_api.context import Context
 from graphql_api.errors import UserError
 
 _ERRORS = "Why the input was refused; empty on success. Nothing is written when not empty."
@@ -15,6 +18,18 @@ _ERRORS = "Why the input was refused; empty on success. Nothing is written when 
 class ClientPayload:
     client: Client | None
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    checked_id: strawberry.Private[int | None] = None
+    """The client written by createClient/updateClient, whose duplicates are looked up."""
+
+    @strawberry.field(
+        description="createClient and updateClient: other clients that may be the same "
+        "customer (a warning; the write was done). Empty for other mutations and when refused."
+    )
+    async def possible_duplicates(self, info: Info[Context, None]) -> list[DuplicateCandidate]:
+        if self.checked_id is None:
+            return []
+        found = await loaders.possible_duplicates(info, self.checked_id)
+        return [DuplicateCandidate.of(c) for c in found]
 
 
 @strawberry.type

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from enum import Enum
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -14,6 +15,7 @@ from core.clients import model as m
 from core.clients import rules
 from core.shared.errors import FieldError, InvalidInput, NotFound
 from core.shared.pagination import OffsetPage
+from core.shared.search import SearchQuery, parse_search
 from graphql_api.clients import build, convert, selection
 from graphql_api.clients import types as t
 from graphql_api.clients.client import Client, ClientConnection, ClientEdge
@@ -42,6 +44,12 @@ class ClientSortField(Enum):
     CREATED_AT = "created_at"
     UPDATED_AT = "updated_at"
     CODE = "code"
+    RELEVANCE = strawberry.enum_value(
+        "relevance",
+        description="Best `search` matches first: exact tax id, e-mail, phone or full name; "
+        "then names starting with the search; then the rest (ties by id). The default "
+        "when `search` is given.",
+    )
 
 
 @strawberry.enum
@@ -57,7 +65,8 @@ class ClientSortInput:
 
 
 @strawberry.input(
-    description="Filters, combined with AND. Text filters are case-insensitive substrings; "
+    description="Filters, combined with AND. Text filters are case- and accent-insensitive "
+    "substrings; "
     "`code` matches the normalised tax id exactly."
 )
 class ClientFilterInput:
@@ -92,17 +101,25 @@ def to_filter(flt: ClientFilterInput | None) -> m.ClientFilter:
     )
 
 
+def _sort_of(sort: ClientSortInput | None, search: SearchQuery | None) -> ClientSortInput:
+    if sort is not None:
+        return sort
+    return ClientSortInput(field=ClientSortField.RELEVANCE if search else ClientSortField.ID)
+
+
 async def _clients_page(
     info: GqlInfo,
     want: Window,
     flt: ClientFilterInput | None,
     sort: ClientSortInput | None,
+    search: str | None,
 ) -> ClientConnection:
     caller = await info.context.principal()
-    sort = sort or ClientSortInput()
+    domain_filter = replace(to_filter(flt), search=search)
+    query = parse_search(search)
+    sort = _sort_of(sort, query)
     sort_field = m.ClientSortField(sort.field.value)
     descending = sort.direction is SortDirection.DESC
-    domain_filter = to_filter(flt)
     key = (
         None
         if want.cursor is None
@@ -124,7 +141,7 @@ async def _clients_page(
     with_cursors = selection.selects(field, "edges")
     edges = [
         ClientEdge(
-            cursor=encode_cursor(c, sort_field, descending) if with_cursors else "",
+            cursor=encode_cursor(c, sort_field, descending, query) if with_cursors else "",
             node=node,
         )
         for c, node in zip(page.items, nodes, strict=True)
@@ -135,8 +152,8 @@ async def _clients_page(
         page_info=PageInfo(
             has_next_page=page.has_next,
             has_previous_page=page.has_previous,
-            start_cursor=encode_cursor(items[0], sort_field, descending) if items else None,
-            end_cursor=encode_cursor(items[-1], sort_field, descending) if items else None,
+            start_cursor=encode_cursor(items[0], sort_field, descending, query) if items else None,
+            end_cursor=encode_cursor(items[-1], sort_field, descending, query) if items else None,
         ),
         filter=domain_filter,
     )
@@ -191,8 +208,19 @@ class ClientQuery:
         before: str | None = None,
         filter: ClientFilterInput | None = None,
         sort: ClientSortInput | None = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Words a person would type, in any order: names, company, "
+                "e-mail, phone digits, tax id (separators optional). Case- and "
+                "accent-insensitive; each word matches the start of a word. At most 200 "
+                "characters and 8 words. Results come by relevance unless `sort` is given."
+            ),
+        ] = None,
     ) -> ClientConnection:
-        return await _clients_page(info, window(info, first, after, last, before), filter, sort)
+        return await _clients_page(
+            info, window(info, first, after, last, before), filter, sort, search
+        )
 
     @strawberry.field(description="Any object by global id; null when it does not exist.")
     async def node(self, info: GqlInfo, id: strawberry.ID) -> Node | None:

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 from graphql_api.history.queries import HistoryQuery
+from graphql_api.history.subscriptions import HistorySubscription
 
 QUERIES = (HistoryQuery,)
+SUBSCRIPTIONS = (HistorySubscription,)
 
-__all__ = ["QUERIES", "HistoryQuery"]
+__all__ = ["QUERIES", "SUBSCRIPTIONS", "HistoryQuery", "HistorySubscription"]

@@ -45,7 +45,9 @@ class BusinessPartnerFilter:
     )
     updated_since: datetime | None = None
     search: str | None = strawberry.field(
-        default=None, description="Part of the contact or commercial name or tin, or an idRemote."
+        default=None,
+        description="Words of the contact or commercial name, tin or idRemote (word "
+        "prefixes, any order, case- and accent-insensitive), or an exact idRemote.",
     )
 
 

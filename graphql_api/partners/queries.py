@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Annotated
+
 import strawberry
 
 from core.partners import geo, rules
@@ -89,8 +92,21 @@ class PartnerQuery:
         last: int | None = None,
         before: str | None = None,
         filter: BusinessPartnerFilter | None = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Words a person would type, in any order: contact or commercial "
+                "name, tin (separators optional), idRemote. Case- and accent-insensitive; "
+                "each word matches the start of a word. At most 200 characters and 8 words. "
+                "Same as `filter.search`; results stay in id order."
+            ),
+        ] = None,
     ) -> BusinessPartnerConnection:
         flt = partner_filter(filter)
+        if search is not None:
+            if flt.search is not None and flt.search != search:
+                raise InvalidInput.single("search", "give either search or filter.search")
+            flt = replace(flt, search=search)
         return await partner_connection(info, flt, window(info, first, after, last, before))
 
     @strawberry.field(

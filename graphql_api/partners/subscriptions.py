@@ -1,18 +1,14 @@
-"""Following a creation job: its status pushed on every change until it is settled."""
+"""Following a creation job: its status pushed on every change until it is settled (the
+core's ``CreationQueue.follow``: woken by the notification bus, from any instance)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncGenerator
 
 import strawberry
 
-from core.partners.model import MessageStatus
 from graphql_api.partners import loaders
 from graphql_api.partners.types import GqlInfo, PartnerJob, base_url
-
-JOB_POLL_SECONDS = 0.2
-_SETTLED = (MessageStatus.COMPLETED, MessageStatus.FAILED)
 
 
 @strawberry.type
@@ -25,15 +21,6 @@ class PartnerSubscription:
         self, info: GqlInfo, id: strawberry.ID
     ) -> AsyncGenerator[PartnerJob, None]:
         caller = await info.context.principal()
-        queue = loaders.partners(info).queue
         base = base_url(info)
-        last: tuple[MessageStatus, str | None] | None = None
-        while True:
-            msg = await queue.message(caller, str(id))
-            state = (msg.status, msg.error_message)
-            if state != last:
-                last = state
-                yield PartnerJob.from_entity(msg, base)
-            if msg.status in _SETTLED:
-                return
-            await asyncio.sleep(JOB_POLL_SECONDS)
+        async for message in loaders.partners(info).queue.follow(caller, str(id)):
+            yield PartnerJob.from_entity(message, base)

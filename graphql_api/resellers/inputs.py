@@ -94,7 +94,7 @@ class OnboardedAccountFilter:
     created_since: datetime | None = None
     updated_since: datetime | None = None
 
-    def to_core(self) -> m.OnboardedFilter:
+    def to_core(self, search: str | None = None) -> m.OnboardedFilter:
         return m.OnboardedFilter(
             ruc=self.ruc,
             validator_entity=(
@@ -104,6 +104,7 @@ class OnboardedAccountFilter:
             ),
             created_since=int(self.created_since.timestamp()) if self.created_since else None,
             updated_since=int(self.updated_since.timestamp()) if self.updated_since else None,
+            search=search,
         )
 
 

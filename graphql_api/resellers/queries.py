@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -63,6 +65,14 @@ class ResellerQuery:
         last: int | None = None,
         before: str | None = None,
         filter: OnboardedAccountFilter | None = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Words a person would type, in any order: RUC, company name, "
+                "e-mail, phone digits. Case- and accent-insensitive; each word matches the "
+                "start of a word. At most 200 characters and 8 words. Results stay in id order."
+            ),
+        ] = None,
     ) -> t.OnboardedAccountConnection:
         caller = await info.context.principal()
         want = window(info, first, after, last, before)
@@ -71,7 +81,7 @@ class ResellerQuery:
         )
         page = await info.context.services.resellers.page(
             caller,
-            filter.to_core() if filter is not None else None,
+            (filter or OnboardedAccountFilter()).to_core(search),
             first=want.size,
             after_id=bound,
             backward=want.backward,

@@ -11,12 +11,12 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from core.accounts.model import FaceName, Principal
-from core.clients.errors import ClientNotFound
 from core.clients.model import AddressFilter, CatalogKind, ClientFilter
 from core.clients.rules import merge_district
 from core.shared.errors import InvalidInput
 from core.shared.pagination import OffsetPage
 from httpkit.auth import authenticate
+from httpkit.base_url import base_url
 from httpkit.json import JSONResponse, json_body
 from httpkit.services import FaceServices
 from rest_compat.bsale import bodies
@@ -82,7 +82,7 @@ class Call:
 
     @classmethod
     def of(cls, request: Request, caller: Principal) -> Call:
-        v1 = str(request.base_url).rstrip("/") + "/v1"
+        v1 = base_url(request) + "/v1"
         return cls(caller, Out(v1, Flavour.of(caller.account.country)))
 
 
@@ -147,7 +147,7 @@ class BsaleApi:
             caller, ClientFilter(ids=(client_id,)), 2, 0, expand
         )
         if not page.items:
-            raise ClientNotFound(client_id)
+            raise await self.clients.not_found(caller, client_id)  # names a merge's survivor
         d = out.client(page.items[0], related, expand)
         if fields is not None:
             d = {k: d[k] for k in _kept(fields, expand) if k in d}

@@ -17,6 +17,7 @@ from core.partners.model import PartnerFilter, RoleKind
 from core.partners.service import PartnerService
 from core.shared.pagination import OffsetPage
 from httpkit.auth import authenticate
+from httpkit.base_url import base_url
 from httpkit.dialects import Dialect
 from httpkit.face import Face
 from httpkit.json import json_body
@@ -131,7 +132,7 @@ class _Routes:
     async def create(self, request: Request, caller: Principal) -> Response:
         items = parse_create_body(await json_body(request, _MAX_BODY))
         message = await self.partners.queue.enqueue_create(caller, items)
-        base = str(request.base_url).rstrip("/")
+        base = base_url(request)
         body = {
             "code": 201,
             "message": CREATED_MESSAGE,

@@ -34,6 +34,7 @@ ACCOUNT_KEYS = {
     "country",
     "reseller",
     "strict_tax_ids",
+    "unique_tax_ids",
     "reseller_account_id",
     "created_at",
     "updated_at",

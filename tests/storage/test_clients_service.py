@@ -124,7 +124,9 @@ async def test_keyset_pages_walk_everything_once(services: Services, make_accoun
                 if not page.has_next:
                     break
                 last = page.items[-1]
-                after = (getattr(last, sort.value), last.id)
+                # Without a search every client ranks alike: relevance falls back to ids.
+                value = 0 if sort is ClientSortField.RELEVANCE else getattr(last, sort.value)
+                after = (value, last.id)
             assert sorted(seen) == sorted(ids), (sort, descending)
             assert len(seen) == len(ids)
 
@@ -331,3 +333,54 @@ def test_text_limits_match_their_columns() -> None:
         (t.name, f, n, length(t, f)) for t, f, n in pairs if length(t, f) not in (None, n)
     ]
     assert mismatched == []
+
+
+async def _keys(services: Services, client_id: int) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    async with services.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                select(
+                    clients.c.name_key,
+                    clients.c.email_key,
+                    clients.c.phone_key,
+                    clients.c.tax_id_key,
+                    clients.c.search_text,
+                ).where(clients.c.id == client_id)
+            )
+        ).one()
+    return dict(row._mapping)
+
+
+async def test_normalised_keys_follow_every_write(services: Services, make_account: Any) -> None:
+    acc = (await make_account("CL")).account
+    made = await services.clients.create(
+        caller(acc),
+        ClientChanges(
+            {
+                "first_name": "Lucía",
+                "last_name": "MUÑOZ",
+                "code": "12.345.678-5",
+                "phone": "+56 9 8765 4321",
+            }
+        ),
+    )
+    assert await _keys(services, made.id) == {
+        "name_key": "lucia munoz",
+        "email_key": None,
+        "phone_key": "987654321",
+        "tax_id_key": "123456785",
+        "search_text": " lucia munoz 123456785 56987654321 987654321 ",
+    }
+    await services.clients.update(
+        caller(acc), made.id, ClientChanges({"email": "L@X.cl", "phone": ""})
+    )
+    keys = await _keys(services, made.id)
+    assert (keys["email_key"], keys["phone_key"], keys["name_key"]) == (
+        "l@x.cl",
+        None,
+        "lucia munoz",
+    )
+    await services.clients.deactivate(caller(acc), made.id)  # no key source: keys unchanged
+    assert await _keys(services, made.id) == keys

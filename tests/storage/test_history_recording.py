@@ -226,3 +226,23 @@ async def test_a_workers_write_records_its_changes_in_a_fixed_number_of_statemen
         if size == 2:
             few = counted.count
     assert counted.count == few
+
+
+async def test_a_merge_records_on_the_survivor_and_on_each_merged_client(
+    services: Services,
+) -> None:
+    caller = await caller_of(services)
+    svc = services.clients
+    survivor = await svc.create(caller, ClientChanges({"first_name": "Ana", "phone": ""}))
+    merged = await svc.create(caller, ClientChanges({"first_name": "Anna", "phone": "987654321"}))
+    await svc.merge(caller, survivor.id, [merged.id])
+
+    events = (await feed(services, caller))[2:]
+    assert [(e.entity_id, e.action.value) for e in events] == [
+        (survivor.id, "merge"),
+        (merged.id, "merge"),
+    ]
+    assert values(events[0])["merged_ids"] == (None, str(merged.id))
+    assert values(events[0])["phone"] == ("", "987654321")  # a blank filled from the merged
+    assert values(events[1]) == {"merged_into_id": (None, survivor.id)}
+    assert {e.face for e in events} == {FaceName.GRAPHQL}

@@ -153,7 +153,7 @@ async def test_an_old_pending_message_is_processed_after_migrating(
     services = build_services(make_settings(empty_database_url, tmp_path))
     try:
         await migrate(services.engine, "0003_partners")  # the schema before the codec
-        for branch in ("accounts@head", "idempotency@head", "history@head"):  # the others
+        for branch in ("accounts@head", "idempotency@head", "merge@head", "history@head"):
             await migrate(services.engine, branch)
         ids = await _before_the_codec(services)
         await migrate(services.engine)  # 0004 rewrites what is still to be processed

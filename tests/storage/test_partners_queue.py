@@ -40,7 +40,7 @@ def _items(prefix: str, n: int) -> list[PartnerInput]:
 
 
 def _queue(services: Services, clock: FixedClock) -> CreationQueue:
-    return PartnerService(services.uow, clock).queue
+    return PartnerService(services.uow, clock, services.bus).queue
 
 
 async def _messages(services: Services, account_id: int) -> list[Any]:

@@ -22,6 +22,7 @@ CROSS_TENANT_PORTS = {
     "SqlPartnerQueue": "the partner creation queue's worker side: claims any tenant's message",
     "SqlAccountDirectory": "the operator's list of accounts (clientgate accounts list)",
     "SqlHistoryRetention": "the operator's prune of old change events (clientgate audit prune)",
+    "SqlWebhookQueue": "the webhook workers' side: fan out and claim any tenant's deliveries",
 }
 _REGISTRY = "the accounts registry: looks up who is calling, before any tenant is known"
 _RESELLER = "scoped by reseller_account_id (the calling reseller), not account_id"

@@ -32,7 +32,11 @@ from core.clients.model import (
     ClientSortField,
     Contact,
     Document,
+    DuplicateKeys,
+    DuplicateReason,
     DynamicAttribute,
+    MergeCounts,
+    MergeRecord,
     Payment,
     PointsEntry,
     PointsOperation,
@@ -45,11 +49,16 @@ from core.clients.ports import (
     ClientsUnitOfWork,
     ContactRepository,
     DocumentRepository,
+    DuplicateRepository,
+    MergeRepository,
     PointsRepository,
 )
+from core.clients.search import client_matches, client_relevance
 from core.history.model import PendingChange
 from core.history.ports import ChangeRecorder
 from core.history.recorder import ChangeBuffer
+from core.shared.normalise import fold
+from core.shared.search import SEARCH_COUNT_BOUND, parse_search
 
 
 @dataclass
@@ -67,6 +76,8 @@ class ClientsStore:
     points: dict[int, PointsEntry] = field(default_factory=dict)
     documents: dict[int, Document] = field(default_factory=dict)
     payments: dict[int, Payment] = field(default_factory=dict)
+    merged_into: dict[int, int] = field(default_factory=dict)  # merged client -> survivor
+    merges: dict[int, MergeRecord] = field(default_factory=dict)
     changes: list[PendingChange] = field(default_factory=list)
     """Changes recorded by committed units of work, in commit order."""
     last_id: int = 0
@@ -77,7 +88,12 @@ class ClientsStore:
 
 
 def _contains(value: str | None, part: str | None) -> bool:
-    return not part or part.lower() in (value or "").lower()
+    return not part or fold(part) in fold(value or "")
+
+
+def _searched(client: Client, text: str | None) -> bool:
+    query = parse_search(text)
+    return query is None or client_matches(client, query)
 
 
 def _matches(client: Client, account_id: int, flt: ClientFilter) -> bool:
@@ -94,6 +110,7 @@ def _matches(client: Client, account_id: int, flt: ClientFilter) -> bool:
         and _contains(client.last_name, flt.last_name)
         and _contains(client.email, flt.email)
         and (flt.ids is None or client.id in flt.ids)
+        and _searched(client, flt.search)
     )
 
 
@@ -109,13 +126,14 @@ class FakeClientRepository(ClientRepository):
 
     async def get(self, account_id: int, client_id: int) -> Client | None:
         client = self.s.clients.get(client_id)
-        return client if client and client.account_id == account_id else None
+        live = client_id not in self.s.merged_into
+        return client if client and client.account_id == account_id and live else None
 
     async def get_for_update(self, account_id: int, client_id: int) -> Client | None:
         return await self.get(account_id, client_id)
 
     async def first_by_code(self, account_id: int, code: str) -> Client | None:
-        found = [c for c in self.s.clients.values() if _matches(c, account_id, ClientFilter())]
+        found = self._matching(account_id, ClientFilter())
         return next((c for c in sorted(found, key=lambda c: c.id) if c.code == code), None)
 
     async def update(
@@ -129,7 +147,11 @@ class FakeClientRepository(ClientRepository):
         return client
 
     def _matching(self, account_id: int, flt: ClientFilter) -> list[Client]:
-        found = [c for c in self.s.clients.values() if _matches(c, account_id, flt)]
+        found = [
+            c
+            for c in self.s.clients.values()
+            if _matches(c, account_id, flt) and c.id not in self.s.merged_into
+        ]
         return sorted(found, key=lambda c: c.id)
 
     def _catalogs(self, items: Sequence[Client], kinds: Collection[CatalogKind]) -> CatalogsById:
@@ -152,7 +174,8 @@ class FakeClientRepository(ClientRepository):
         return items, self._catalogs(items, catalogs)
 
     async def count(self, account_id: int, flt: ClientFilter) -> int:
-        return len(self._matching(account_id, flt))
+        found = len(self._matching(account_id, flt))
+        return found if flt.search is None else min(found, SEARCH_COUNT_BOUND)
 
     async def list_keyset(
         self,
@@ -164,7 +187,11 @@ class FakeClientRepository(ClientRepository):
         limit: int,
         catalogs: Collection[CatalogKind] = (),
     ) -> tuple[list[Client], CatalogsById]:
+        query = parse_search(flt.search)
+
         def key(c: Client) -> tuple[Any, int]:
+            if sort is ClientSortField.RELEVANCE:
+                return (0 if query is None else client_relevance(c, query), c.id)
             return (c.id if sort is ClientSortField.ID else getattr(c, sort.value), c.id)
 
         items = sorted(self._matching(account_id, flt), key=key, reverse=descending)
@@ -474,6 +501,179 @@ class FakeDocumentRepository(DocumentRepository):
         return payment
 
 
+class FakeMergeRepository(MergeRepository):
+    def __init__(self, store: ClientsStore) -> None:
+        self.s = store
+
+    def _children(self) -> dict[str, Any]:
+        return {
+            "contacts": self.s.contacts,
+            "addresses": self.s.addresses,
+            "documents": self.s.documents,
+            "points_entries": self.s.points,
+        }
+
+    async def clients_with_merge_state(
+        self, account_id: int, client_ids: Collection[int], lock: bool
+    ) -> dict[int, tuple[Client, int | None]]:
+        return {
+            i: (c, self.s.merged_into.get(i))
+            for i in sorted(client_ids)
+            if (c := self.s.clients.get(i)) is not None and c.account_id == account_id
+        }
+
+    async def survivor_of(self, account_id: int, client_id: int) -> int | None:
+        client = self.s.clients.get(client_id)
+        if client is None or client.account_id != account_id:
+            return None
+        return self.s.merged_into.get(client_id)
+
+    async def counts(self, account_id: int, client_ids: Collection[int]) -> MergeCounts:
+        found = {
+            name: sum(
+                1 for r in rows.values() if r.account_id == account_id and r.client_id in client_ids
+            )
+            for name, rows in self._children().items()
+        }
+        found["attribute_values"] = sum(1 for owner, _ in self.s.values if owner in client_ids)
+        return MergeCounts(**found)
+
+    async def move_children(
+        self, account_id: int, merged_ids: Sequence[int], survivor_id: int
+    ) -> MergeCounts:
+        moved: dict[str, int] = {}
+        for name, rows in self._children().items():
+            hit = [
+                k
+                for k, r in rows.items()
+                if r.account_id == account_id and r.client_id in merged_ids
+            ]
+            for k in hit:
+                rows[k] = replace(rows[k], client_id=survivor_id)
+            moved[name] = len(hit)
+        moved["attribute_values"] = 0
+        for merged_id in merged_ids:
+            for owner, attr in sorted(self.s.values):
+                if owner != merged_id:
+                    continue
+                value = self.s.values.pop((owner, attr))
+                if (survivor_id, attr) not in self.s.values:
+                    self.s.values[(survivor_id, attr)] = value
+                    moved["attribute_values"] += 1
+        return MergeCounts(**moved)
+
+    async def mark_merged(
+        self, account_id: int, merged_ids: Collection[int], survivor_id: int
+    ) -> None:
+        for client_id, into in list(self.s.merged_into.items()):
+            if into in merged_ids:
+                self.s.merged_into[client_id] = survivor_id
+        for client_id in merged_ids:
+            self.s.merged_into[client_id] = survivor_id
+
+    async def add_records(
+        self,
+        account_id: int,
+        survivor_id: int,
+        merged_ids: Sequence[int],
+        principal: tuple[str, int],
+        field_choices: Mapping[str, int],
+        now: int,
+    ) -> builtins.list[MergeRecord]:
+        records = []
+        for merged_id in merged_ids:
+            record = MergeRecord(
+                self.s.next_id(),
+                account_id,
+                survivor_id,
+                merged_id,
+                principal[0],
+                principal[1],
+                now,
+                dict(field_choices),
+            )
+            self.s.merges[record.id] = record
+            records.append(record)
+        return records
+
+    async def record_of(self, account_id: int, merged_id: int) -> MergeRecord | None:
+        return next(
+            (
+                r
+                for r in self.s.merges.values()
+                if r.account_id == account_id and r.merged_id == merged_id
+            ),
+            None,
+        )
+
+    async def records_into(
+        self, account_id: int, survivor_ids: Collection[int], limit: int
+    ) -> dict[int, builtins.list[MergeRecord]]:
+        out: dict[int, list[MergeRecord]] = {}
+        for record in sorted(self.s.merges.values(), key=lambda r: -r.id):
+            if record.account_id == account_id and record.survivor_id in survivor_ids:
+                listed = out.setdefault(record.survivor_id, [])
+                if len(listed) < limit:
+                    listed.append(record)
+        return out
+
+
+class FakeDuplicateRepository(DuplicateRepository):
+    """Compares the Python keys (``core.clients.duplicate_keys``) of live clients."""
+
+    def __init__(self, store: ClientsStore) -> None:
+        self.s = store
+
+    def _live(self, account_id: int) -> builtins.list[Client]:
+        return sorted(
+            (
+                c
+                for c in self.s.clients.values()
+                if c.account_id == account_id and c.id not in self.s.merged_into
+            ),
+            key=lambda c: c.id,
+        )
+
+    async def matching(
+        self, account_id: int, keys: Sequence[DuplicateKeys], limit: int
+    ) -> builtins.list[Client]:
+        from core.clients.duplicate_keys import keys_of
+
+        found = []
+        for client in self._live(account_id):
+            theirs = keys_of(client)
+            if any(
+                k.of(r) is not None and k.of(r) == theirs.of(r)
+                for k in keys
+                for r in DuplicateReason
+            ):
+                found.append(client)
+        return found[:limit]
+
+    def _by_key(self, account_id: int, reason: DuplicateReason) -> dict[str, list[Client]]:
+        from core.clients.duplicate_keys import group_key, keys_of
+
+        out: dict[str, list[Client]] = {}
+        for client in self._live(account_id):
+            key = group_key(reason, keys_of(client))
+            if key is not None:
+                out.setdefault(key, []).append(client)
+        return out
+
+    async def groups(
+        self, account_id: int, reason: DuplicateReason, after: str | None, limit: int
+    ) -> builtins.list[tuple[str, int]]:
+        held = self._by_key(account_id, reason)
+        keys = sorted(k for k, v in held.items() if len(v) > 1 and (after is None or k > after))
+        return [(k, len(held[k])) for k in keys[:limit]]
+
+    async def members(
+        self, account_id: int, reason: DuplicateReason, keys: Collection[str], per_key: int
+    ) -> dict[str, builtins.list[Client]]:
+        held = self._by_key(account_id, reason)
+        return {k: held[k][:per_key] for k in keys if k in held}
+
+
 class FakeClientsUnitOfWork(ClientsUnitOfWork):
     """Binds a fake of every repository to the store; without ``commit()`` the store is put
     back as it was on entry (nothing written), as a rolled-back transaction would leave it."""
@@ -491,6 +691,8 @@ class FakeClientsUnitOfWork(ClientsUnitOfWork):
         self._catalogs = FakeCatalogRepository(store)
         self._points = FakePointsRepository(store)
         self._documents = FakeDocumentRepository(store)
+        self._merges = FakeMergeRepository(store)
+        self._duplicates = FakeDuplicateRepository(store)
         self._history = ChangeBuffer()
 
     @property
@@ -524,6 +726,14 @@ class FakeClientsUnitOfWork(ClientsUnitOfWork):
     @property
     def documents(self) -> DocumentRepository:
         return self._documents
+
+    @property
+    def merges(self) -> MergeRepository:
+        return self._merges
+
+    @property
+    def duplicates(self) -> DuplicateRepository:
+        return self._duplicates
 
     async def commit(self) -> None:
         if self._read_only:

@@ -37,6 +37,8 @@ from core.partners.model import (
     RoleKind,
 )
 from core.partners.ports import Row
+from core.partners.search import partner_search_text
+from core.shared.search import matches, parse_search
 
 # -- the tables --------------------------------------------------------------------------------
 
@@ -249,10 +251,10 @@ class FakePartnerRepository(_Fake, ports.PartnerRepository):
             flt.agent_id in (None, p.agent_id),
             flt.updated_since is None or p.updated_at > flt.updated_since,
         ]
-        if flt.search:
-            term = flt.search.lower()
-            texts = (p.contact_name, p.comercial_name, p.tin)
-            checks.append(any(term in t.lower() for t in texts) or p.id_remote == flt.search)
+        query = parse_search(flt.search)
+        if query is not None and flt.search is not None:
+            found = matches(partner_search_text(vars(p)), query)
+            checks.append(found or p.id_remote == flt.search.strip())
         return all(checks)
 
     def _filtered(self, account_id: int, flt: PartnerFilter) -> list[Partner]:
@@ -504,7 +506,7 @@ class FakePartnerQueue(_Fake, ports.PartnerQueue):
                 return claimed
         return None
 
-    async def give_up_exhausted(self, now: int, max_attempts: int) -> int:
+    async def give_up_exhausted(self, now: int, max_attempts: int) -> list[str]:
         given_up = [
             m
             for m in self.t.messages.values()
@@ -520,7 +522,7 @@ class FakePartnerQueue(_Fake, ports.PartnerQueue):
                 claim_token=None,
                 updated_at=now,
             )
-        return len(given_up)
+        return [m.public_id for m in given_up]
 
     async def depth(self) -> dict[MessageStatus, int]:
         waiting = (MessageStatus.PENDING, MessageStatus.PROCESSING)

@@ -19,6 +19,7 @@ from core.accounts.ports import AccountRepository
 from core.history.model import PendingChange
 from core.history.ports import ChangeRecorder
 from core.history.recorder import ChangeBuffer
+from core.notify.local import LocalNotificationBus
 from core.partners import ports
 from core.partners.inputs import (
     ContactInput,
@@ -165,6 +166,7 @@ class FakePartnersUnitOfWork(ports.PartnersUnitOfWork):
         self._read_only = read_only
         self._tables = copy.deepcopy(world.tables)
         self._storage = FakePartnerStorage(self._tables)
+        self._notes: list[tuple[str, str]] = []
         self._history = ChangeBuffer()
 
     @property
@@ -190,17 +192,24 @@ class FakePartnersUnitOfWork(ports.PartnersUnitOfWork):
     ) -> None:
         return None
 
+    async def notify(self, channel: str, payload: str) -> None:
+        self._notes.append((channel, payload))
+
     async def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("read-only unit of work cannot commit")
         self._world.tables = self._tables
         self._world.commits += 1
+        notes, self._notes = self._notes, []
+        for channel, payload in notes:
+            self._world.bus.deliver(channel, payload)
         self._world.changes.extend(self._history.take())
         # Keep working on a copy: later writes need another commit.
         self._tables = copy.deepcopy(self._tables)
         self._storage = FakePartnerStorage(self._tables)
 
     async def rollback(self) -> None:
+        self._notes = []
         self._history.discard()
         self._tables = copy.deepcopy(self._world.tables)
         self._storage = FakePartnerStorage(self._tables)
@@ -214,6 +223,7 @@ class FakePartnerWorld:
     accounts: FakeAccountRepository = field(default_factory=FakeAccountRepository)
     tables: PartnerTables = field(default_factory=PartnerTables)
     commits: int = 0
+    bus: LocalNotificationBus = field(default_factory=LocalNotificationBus)
     changes: list[PendingChange] = field(default_factory=list)
     """Changes recorded by committed units of work, in commit order."""
 
@@ -221,7 +231,7 @@ class FakePartnerWorld:
         return FakePartnersUnitOfWork(self, read_only=read_only)
 
     def service(self) -> PartnerService:
-        return PartnerService(self, self.clock)
+        return PartnerService(self, self.clock, self.bus)
 
     async def tenant(self, country: str = "PE", *, strict: bool = False) -> Principal:
         account = await self.accounts.add(

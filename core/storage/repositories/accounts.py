@@ -108,6 +108,8 @@ class _SqlAccountCore:
             values["is_reseller"] = changes.is_reseller
         if changes.strict_tax_ids is not None:
             values["strict_tax_ids"] = changes.strict_tax_ids
+        if changes.unique_tax_ids is not None:
+            values["unique_tax_ids"] = changes.unique_tax_ids
         row = (
             await self._conn.execute(
                 update(accounts)

@@ -19,6 +19,8 @@ from core.resellers.model import (
     SettingsRow,
     ValidatorEntity,
 )
+from core.resellers.search import KEY_SOURCES, onboarded_search_text
+from core.shared.search import parse_search
 from core.storage.tables.accounts import accounts
 from core.storage.tables.resellers import einvoice_settings as s
 
@@ -56,16 +58,18 @@ _ARRAY_TYPES = {
 _ARRAY_FIELDS = list(_ARRAY_TYPES)
 if set(_ARRAY_FIELDS) != set(_ROW_FIELDS) - {"ruc"}:  # a new settings field must be listed here
     raise RuntimeError("einvoice_settings: _ARRAY_TYPES is out of date with SettingsRow")
+# The search document (core/resellers/search.py) is written with the fields it comes from.
+_WRITTEN_TYPES = {**_ARRAY_TYPES, "search_text": "text[]"}
 _UNNEST = (
     "unnest(CAST(:account_id AS bigint[]), "
-    + ", ".join(f"CAST(:{f} AS {t})" for f, t in _ARRAY_TYPES.items())
+    + ", ".join(f"CAST(:{f} AS {t})" for f, t in _WRITTEN_TYPES.items())
     + ") AS b(account_id, "
-    + ", ".join(_ARRAY_FIELDS)
+    + ", ".join(_WRITTEN_TYPES)
     + ")"
 )
 _PG_UPDATE_SETTINGS = text(
     "UPDATE einvoice_settings AS s SET "  # noqa: S608 - constant column names only
-    + ", ".join(f"{f} = b.{f}" for f in _ARRAY_FIELDS)
+    + ", ".join(f"{f} = b.{f}" for f in _WRITTEN_TYPES)
     + ", updated_at = :now FROM "
     + _UNNEST
     + " WHERE s.reseller_account_id = :reseller AND s.account_id = b.account_id"
@@ -96,7 +100,15 @@ def _where(reseller_account_id: int, filters: OnboardedFilter) -> list[ColumnEle
         clauses.append(s.c.created_at >= filters.created_since)
     if filters.updated_since is not None:
         clauses.append(s.c.updated_at >= filters.updated_since)
+    query = parse_search(filters.search)
+    if query is not None:
+        # Each word a word prefix of the document (trigram GIN on PostgreSQL).
+        clauses += [s.c.search_text.like(f"% {term}%") for term in (*query.terms, *query.checks)]
     return clauses
+
+
+def _document(row: SettingsRow) -> str:
+    return onboarded_search_text({f: getattr(row, f) for f in KEY_SOURCES})
 
 
 class SqlResellerRepository:
@@ -170,6 +182,7 @@ class SqlResellerRepository:
                 "account_id": account_id,
                 "reseller_account_id": reseller_account_id,
                 **{f: getattr(row, f) for f in _ROW_FIELDS},
+                "search_text": _document(row),
                 "created_at": now,
                 "updated_at": now,
             }
@@ -195,7 +208,11 @@ class SqlResellerRepository:
             return
         # SQLite: executemany runs in C inside one call, faster than any single statement.
         params = [
-            {"b_account_id": account_id, **{f"b_{f}": getattr(row, f) for f in _ROW_FIELDS}}
+            {
+                "b_account_id": account_id,
+                **{f"b_{f}": getattr(row, f) for f in _ROW_FIELDS},
+                "b_search_text": _document(row),
+            }
             for account_id, row in rows
         ]
         await self._conn.execute(
@@ -205,7 +222,11 @@ class SqlResellerRepository:
                 s.c.account_id == bindparam("b_account_id"),
             )
             .values(
-                {**{f: bindparam(f"b_{f}") for f in _ROW_FIELDS if f != "ruc"}, "updated_at": now}
+                {
+                    **{f: bindparam(f"b_{f}") for f in _ROW_FIELDS if f != "ruc"},
+                    "search_text": bindparam("b_search_text"),
+                    "updated_at": now,
+                }
             ),
             params,
         )
@@ -236,6 +257,7 @@ class SqlResellerRepository:
         }
         for f in _ARRAY_FIELDS:
             params[f] = [getattr(row, f) for _, row in rows]
+        params["search_text"] = [_document(row) for _, row in rows]
         await self._conn.execute(_PG_UPDATE_SETTINGS, params)
         await self._conn.execute(_PG_UPDATE_NAMES, params)
 
@@ -283,6 +305,13 @@ class SqlResellerRepository:
         row = result.first()
         if row is None:
             return None
+        if any(name in values for name in KEY_SOURCES):
+            # The document needs every source field, and only the row written has them all.
+            await self._conn.execute(
+                update(s)
+                .where(s.c.account_id == account_id)
+                .values(search_text=onboarded_search_text(dict(row._mapping)))
+            )
         if "company_name" in values:
             await self._conn.execute(
                 update(accounts)

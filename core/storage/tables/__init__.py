@@ -10,6 +10,7 @@ from core.storage.tables import history as history
 from core.storage.tables import idempotency as idempotency
 from core.storage.tables import partners as partners
 from core.storage.tables import resellers as resellers
+from core.storage.tables import webhooks as webhooks
 from core.storage.tables.base import metadata
 
 __all__ = ["metadata"]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, String, Table
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, String, Table, false
 
 from core.storage.tables.base import Id, metadata
 
@@ -12,6 +12,8 @@ accounts = Table(
     Column("country", String(2), nullable=False),
     Column("is_reseller", Boolean, nullable=False, default=False),
     Column("strict_tax_ids", Boolean, nullable=False, default=False),
+    # Added by 0005_merge: a second client with the same valid tax id is refused.
+    Column("unique_tax_ids", Boolean, nullable=False, default=False, server_default=false()),
     Column("reseller_account_id", Id, ForeignKey("accounts.id"), nullable=True),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),

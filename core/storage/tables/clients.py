@@ -74,12 +74,54 @@ clients = Table(
     Column("sale_condition_id", Id, ForeignKey("sale_conditions.id")),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
+    # Normalised keys (core/clients/search.py), written with every change of their sources:
+    # accent- and case-insensitive filters, search and duplicate detection compare these.
+    Column("first_name_key", String(255)),
+    Column("last_name_key", String(255)),
+    Column("name_key", Text),
+    Column("email_key", String(254)),
+    Column("phone_key", String(16)),
+    Column("tax_id_key", String(64)),
+    Column("search_text", Text, nullable=False, default="", server_default=""),
+    # Set when the client was merged into another (the live survivor, kept current when the
+    # survivor is merged in turn): such a client leaves every list, count and lookup.
+    Column("merged_into_id", Id, nullable=True),
 )
 # Keyset pagination and lookups are always within one account.
 Index("ix_clients_account_id", clients.c.account_id, clients.c.id)
 Index("ix_clients_account_code", clients.c.account_id, clients.c.code, clients.c.id)
 Index("ix_clients_account_created", clients.c.account_id, clients.c.created_at, clients.c.id)
 Index("ix_clients_account_updated", clients.c.account_id, clients.c.updated_at, clients.c.id)
+Index("ix_clients_merged_into_id", clients.c.merged_into_id)
+Index("ix_clients_account_tax_id_key", clients.c.account_id, clients.c.tax_id_key)
+Index("ix_clients_account_email_key", clients.c.account_id, clients.c.email_key)
+Index("ix_clients_account_phone_key", clients.c.account_id, clients.c.phone_key)
+# Names starting with a search (relevance tier 1): a binary range on SQLite, LIKE 'x%' on
+# PostgreSQL, where text_pattern_ops makes it indexable under any collation.
+Index(
+    "ix_clients_account_name_key",
+    clients.c.account_id,
+    clients.c.name_key,
+    postgresql_ops={"name_key": "text_pattern_ops"},
+)
+# Search indexes the metadata cannot describe, created by migrations 0005-0007: on SQLite the
+# FTS5 table ``clients_fts`` (with its shadow tables and triggers); on PostgreSQL a full-text
+# GIN index on clients' ``search_text``, trigram GIN indexes on the ``search_text`` of partners
+# and onboarded accounts and on clients' ``name_key``.
+SEARCH_INDEX_OBJECTS = frozenset(
+    {
+        "clients_fts",
+        "clients_fts_data",
+        "clients_fts_idx",
+        "clients_fts_docsize",
+        "clients_fts_config",
+        "ix_clients_search_trgm",
+        "ix_clients_search_tsv",
+        "ix_clients_name_trgm",
+        "ix_bp_partners_search_trgm",
+        "ix_einvoice_settings_search_trgm",
+    }
+)
 
 contacts = Table(
     "client_contacts",
@@ -105,6 +147,10 @@ addresses = Table(
     Column("city", String(255)),
     Column("district", String(255)),
     Column("state", SmallInteger, nullable=False, default=0),
+    # Folded copies the address filters compare (core/clients/search.py, migration 0006).
+    Column("address_key", Text),
+    Column("city_key", String(255)),
+    Column("district_key", String(255)),
 )
 Index("ix_client_addresses_client", addresses.c.client_id, addresses.c.id)
 
@@ -174,3 +220,33 @@ payments = Table(
     Column("paid_at", BigInteger, nullable=False),
 )
 Index("ix_document_payments_document", payments.c.document_id)
+
+# One row per client merged into another: who merged it, when, and which fields came from
+# which client (JSON). A merged client is merged once (it leaves every list), hence unique.
+client_merges = Table(
+    "client_merges",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    _account(),
+    Column("survivor_id", Id, ForeignKey("clients.id"), nullable=False),
+    Column("merged_id", Id, ForeignKey("clients.id"), nullable=False, unique=True),
+    Column("principal_kind", String(20), nullable=False),
+    Column("principal_id", Id, nullable=False),
+    Column("merged_at", BigInteger, nullable=False),
+    Column("field_choices", Text, nullable=False),
+)
+Index(
+    "ix_client_merges_survivor",
+    client_merges.c.account_id,
+    client_merges.c.survivor_id,
+    client_merges.c.id,
+)
+
+# How many clients each account has: kept exact by triggers on ``clients``
+# (core/storage/counter_triggers.py, migration 0005_counts); the unfiltered count reads it.
+client_counts = Table(
+    "client_counts",
+    metadata,
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)

@@ -93,6 +93,8 @@ bp_partners = Table(
     Column("active", Boolean, nullable=False),
     Column("agent_id", Id, ForeignKey("bp_partners.id", ondelete="SET NULL"), nullable=True),
     *_stamps(),
+    # Search document (core/partners/search.py), written with the row (migration 0006).
+    Column("search_text", Text, nullable=False, default="", server_default=""),
     UniqueConstraint("company_id", "id_remote"),
 )
 Index("ix_bp_partners_account_id", bp_partners.c.account_id, bp_partners.c.id)

@@ -35,6 +35,8 @@ einvoice_settings = Table(
     Column("integration_type", SmallInteger, nullable=False),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
+    # Search document (core/resellers/search.py), written with the row (migration 0006).
+    Column("search_text", Text, nullable=False, default="", server_default=""),
 )
 Index(
     "ix_einvoice_settings_reseller",

@@ -9,6 +9,8 @@ from core.storage.repositories.clients.catalogs import SqlCatalogRepository
 from core.storage.repositories.clients.clients import SqlClientRepository
 from core.storage.repositories.clients.contacts import SqlContactRepository
 from core.storage.repositories.clients.documents import SqlDocumentRepository
+from core.storage.repositories.clients.duplicates import SqlDuplicateRepository
+from core.storage.repositories.clients.merges import SqlMergeRepository
 from core.storage.repositories.clients.points import SqlPointsRepository
 from core.storage.repositories.clients.rows import CLIENT_COLUMNS
 
@@ -20,5 +22,7 @@ __all__ = [
     "SqlClientRepository",
     "SqlContactRepository",
     "SqlDocumentRepository",
+    "SqlDuplicateRepository",
+    "SqlMergeRepository",
     "SqlPointsRepository",
 ]

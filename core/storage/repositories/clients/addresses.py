@@ -8,7 +8,10 @@ from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clients.model import Address, AddressFilter
+from core.clients.search import ADDRESS_KEY_SOURCES, address_keys
+from core.shared import normalise
 from core.storage.repositories.clients.rows import ADDRESS_COLUMNS
+from core.storage.repositories.search_sql import like_escape
 from core.storage.tables.clients import addresses
 
 
@@ -26,7 +29,9 @@ class SqlAddressRepository:
         for name in ("address", "city", "district"):
             value = getattr(flt, name)
             if value:
-                conds.append(addresses.c[name].icontains(value, autoescape=True))
+                # The folded copy: case- and accent-insensitive on both databases.
+                pattern = f"%{like_escape(normalise.fold(value))}%"
+                conds.append(addresses.c[f"{name}_key"].like(pattern, escape="/"))
         if flt.state is not None:
             conds.append(addresses.c.state == flt.state)
         return conds
@@ -67,7 +72,15 @@ class SqlAddressRepository:
         row = (
             await self._conn.execute(
                 insert(addresses)
-                .values({**values, "account_id": account_id, "client_id": client_id, "state": 0})
+                .values(
+                    {
+                        **values,
+                        **address_keys(values),
+                        "account_id": account_id,
+                        "client_id": client_id,
+                        "state": 0,
+                    }
+                )
                 .returning(*ADDRESS_COLUMNS)
             )
         ).one()
@@ -90,4 +103,12 @@ class SqlAddressRepository:
                 .returning(*ADDRESS_COLUMNS)
             )
         ).first()
-        return Address(**row._mapping) if row else None
+        if row is None:
+            return None
+        if ADDRESS_KEY_SOURCES.intersection(values):
+            await self._conn.execute(
+                update(addresses)
+                .where(addresses.c.account_id == account_id, addresses.c.id == address_id)
+                .values(address_keys(dict(row._mapping)))
+            )
+        return Address(**row._mapping)

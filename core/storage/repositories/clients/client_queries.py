@@ -7,7 +7,18 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, select, tuple_
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
 
 from core.clients.model import (
     CatalogItem,
@@ -17,11 +28,21 @@ from core.clients.model import (
     ClientFilter,
     ClientSortField,
 )
+from core.shared import normalise
+from core.shared.search import EXACT, NAME_PREFIX, OTHER, parse_search
 from core.storage.repositories.clients.rows import (
     CATALOG_FK,
     CATALOGS,
     CLIENT_COLUMNS,
     CLIENT_WIDTH,
+)
+from core.storage.repositories.search_sql import (
+    like_escape,
+    like_variant,
+    relevance,
+    search_condition,
+    search_params,
+    search_shape,
 )
 from core.storage.tables.clients import clients
 
@@ -68,30 +89,52 @@ def rows_with_catalogs(result: Any, kinds: list[CatalogKind]) -> tuple[list[Clie
     return out, found
 
 
-_TEXT_FILTERS = ("first_name", "last_name", "email")
+# Text filters compare the folded key columns: case- and accent-insensitive on both databases.
+_TEXT_FILTERS = {
+    "first_name": (clients.c.first_name_key, normalise.text_key),
+    "last_name": (clients.c.last_name_key, normalise.text_key),
+    "email": (clients.c.email_key, normalise.email_key),
+}
 _EQUAL_FILTERS = ("code", "payment_type_id", "sale_condition_id", "state")
+_EXACT_KEYS = {
+    "s_tax": clients.c.tax_id_key,
+    "s_email": clients.c.email_key,
+    "s_phone": clients.c.phone_key,
+}
 
 
 def _like_pattern(value: str) -> str:
-    """A case-insensitive substring pattern; ``/`` escapes the LIKE wildcards."""
-    escaped = value.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return f"%{escaped}%"
+    """A substring pattern; ``/`` escapes the LIKE wildcards."""
+    return f"%{like_escape(value)}%"
 
 
-def filter_shape(flt: ClientFilter) -> tuple[str, ...]:
+def filter_shape(flt: ClientFilter, dialect: str) -> tuple[str, ...]:
+    """Which filters are set (the statement cache key). ``dialect`` picks the search SQL."""
     shape = [name for name in _EQUAL_FILTERS if getattr(flt, name) is not None]
     shape += [name for name in _TEXT_FILTERS if getattr(flt, name)]
     if flt.ids is not None:
-        shape.append("ids")
+        # One id (GET one): a plain equality, no expanding IN to render per execution.
+        shape.append("id" if len(flt.ids) == 1 else "ids")
+    query = parse_search(flt.search)
+    if query is not None:
+        shape.append(search_shape(dialect, query))
     return tuple(shape)
 
 
 def filter_params(account_id: int, flt: ClientFilter, shape: tuple[str, ...]) -> dict[str, Any]:
     params: dict[str, Any] = {"f_account_id": account_id}
     for name in shape:
+        if name.startswith("search/"):
+            query = parse_search(flt.search)
+            assert query is not None
+            params.update(search_params(name, query))
+            continue
+        if name == "id":
+            params["f_id"] = flt.ids[0]  # type: ignore[index]
+            continue
         value = getattr(flt, name)
         if name in _TEXT_FILTERS:
-            value = _like_pattern(value)
+            value = _like_pattern(_TEXT_FILTERS[name][1](value) or "")
         elif name == "ids":
             value = list(value)
         params[f"f_{name}"] = value
@@ -100,15 +143,75 @@ def filter_params(account_id: int, flt: ClientFilter, shape: tuple[str, ...]) ->
 
 @functools.cache
 def _conditions(shape: tuple[str, ...]) -> tuple[ColumnElement[bool], ...]:
-    conds: list[ColumnElement[bool]] = [clients.c.account_id == bindparam("f_account_id")]
+    """The WHERE of a client list of this shape: the one filter builder of clients (pages,
+    counts, and whoever plans queries over clients)."""
+    # Merged clients leave every list and count.
+    conds: list[ColumnElement[bool]] = [
+        clients.c.account_id == bindparam("f_account_id"),
+        clients.c.merged_into_id.is_(None),
+    ]
     for name in shape:
         if name in _TEXT_FILTERS:
-            conds.append(clients.c[name].ilike(bindparam(f"f_{name}"), escape="/"))
+            conds.append(_TEXT_FILTERS[name][0].like(bindparam(f"f_{name}"), escape="/"))
+        elif name.startswith("search/"):
+            conds.append(search_condition(name, "clients_fts", clients.c.id, clients.c.search_text))
         elif name == "ids":
             conds.append(clients.c.id.in_(bindparam("f_ids", expanding=True)))
+        elif name == "id":
+            conds.append(clients.c.id == bindparam("f_id"))
         else:
             conds.append(clients.c[name] == bindparam(f"f_{name}"))
     return tuple(conds)
+
+
+def _sort_column(sort: ClientSortField) -> ColumnElement[Any]:
+    # Relevance without a search: every client ties (a search pages by tier_query).
+    return literal(0) if sort is ClientSortField.RELEVANCE else SORT_COLUMNS[sort]
+
+
+def is_search(shape: tuple[str, ...]) -> bool:
+    return any(name.startswith("search/") for name in shape)
+
+
+def _tier_candidates(tier: int, shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
+    """Index-friendly conditions that find a tier's rows without walking every match."""
+    c = clients.c
+    if tier == EXACT:
+        exact = [col == bindparam(param) for param, col in _EXACT_KEYS.items()]
+        return [or_(c.name_key == bindparam("s_name"), *exact)]
+    if tier == NAME_PREFIX:
+        if any(name.startswith("search/fts/") for name in shape):  # SQLite: a binary range
+            return [c.name_key >= bindparam("s_name"), c.name_key < bindparam("s_name_high")]
+        return [c.name_key.like(bindparam("s_name_prefix"), escape="/")]  # text_pattern_ops
+    return []
+
+
+@functools.cache
+def tier_query(
+    kinds: tuple[CatalogKind, ...],
+    shape: tuple[str, ...],
+    tier: int,
+    descending: bool,
+    after: bool,
+) -> Select[Any]:
+    """One relevance tier of a search, in id order (a page walks the tiers in turn).
+
+    Exact matches and name prefixes are found through the key indexes, then checked against
+    the document with LIKE; the other matches stream from the search index in id order, so
+    a page never ranks every match of a common word."""
+    conds = list(_tier_candidates(tier, shape))
+    if tier != OTHER:
+        shape = tuple(like_variant(n) if n.startswith("search/") else n for n in shape)
+    conds += _conditions(shape)
+    conds.append(relevance(clients.c.name_key, _EXACT_KEYS) == tier)
+    if after:
+        last_id: BindParameter[int] = bindparam("k_id")
+        conds.append(clients.c.id < last_id if descending else clients.c.id > last_id)
+    # Tiers 0 and 1 are few rows found by key: ``id + 0`` keeps the planners from walking the
+    # account in id order instead (they would, for the LIMIT); tier 2 streams in id order.
+    key = clients.c.id if tier == OTHER else clients.c.id + 0
+    order = key.desc() if descending else key
+    return page_select_for(kinds).where(*conds).order_by(order).limit(bindparam("f_limit"))
 
 
 @functools.cache
@@ -124,7 +227,11 @@ def offset_query(kinds: tuple[CatalogKind, ...], shape: tuple[str, ...]) -> Sele
 
 @functools.cache
 def count_query(shape: tuple[str, ...]) -> Select[Any]:
-    return select(func.count()).select_from(clients).where(*_conditions(shape))
+    """The count of a list of this shape; a search counts at most ``f_count_bound`` rows."""
+    if not is_search(shape):
+        return select(func.count()).select_from(clients).where(*_conditions(shape))
+    bounded = select(clients.c.id).where(*_conditions(shape)).limit(bindparam("f_count_bound"))
+    return select(func.count()).select_from(bounded.subquery())
 
 
 @functools.cache
@@ -135,7 +242,7 @@ def keyset_query(
     descending: bool,
     after: bool,
 ) -> Select[Any]:
-    col = SORT_COLUMNS[sort]
+    col = _sort_column(sort)
     conds = list(_conditions(shape))
     if after:
         last_id: BindParameter[int] = bindparam("k_id")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clients.model import (
@@ -15,17 +15,27 @@ from core.clients.model import (
     ClientRelated,
     ClientSortField,
 )
+from core.clients.search import KEY_SOURCES, client_keys
+from core.shared.search import EXACT, NAME_PREFIX, OTHER, SEARCH_COUNT_BOUND
 from core.storage.repositories.clients.client_queries import (
     count_query,
     filter_params,
     filter_shape,
+    is_search,
     keyset_query,
     offset_query,
     rows_with_catalogs,
+    tier_query,
 )
 from core.storage.repositories.clients.related import load_related
 from core.storage.repositories.clients.rows import CLIENT_COLUMNS, client_from_row
-from core.storage.tables.clients import clients
+from core.storage.tables.clients import client_counts, clients
+
+_COUNTER = select(client_counts.c.n).where(client_counts.c.account_id == bindparam("f_account_id"))
+
+# A merged client is gone: no lookup, change or lock reaches it (``client_queries`` filters
+# lists and counts the same way).
+_LIVE = clients.c.merged_into_id.is_(None)
 
 
 class SqlClientRepository:
@@ -33,7 +43,8 @@ class SqlClientRepository:
         self._conn = conn
 
     async def add(self, account_id: int, values: Mapping[str, object], now: int) -> Client:
-        row = {**values, "account_id": account_id, "created_at": now, "updated_at": now}
+        row = {**values, **client_keys(values)}
+        row.update(account_id=account_id, created_at=now, updated_at=now)
         result = await self._conn.execute(insert(clients).values(row).returning(*CLIENT_COLUMNS))
         return client_from_row(result.one())
 
@@ -41,7 +52,7 @@ class SqlClientRepository:
         row = (
             await self._conn.execute(
                 select(*CLIENT_COLUMNS).where(
-                    clients.c.account_id == account_id, clients.c.id == client_id
+                    clients.c.account_id == account_id, clients.c.id == client_id, _LIVE
                 )
             )
         ).first()
@@ -51,7 +62,7 @@ class SqlClientRepository:
         row = (
             await self._conn.execute(
                 select(*CLIENT_COLUMNS)
-                .where(clients.c.account_id == account_id, clients.c.id == client_id)
+                .where(clients.c.account_id == account_id, clients.c.id == client_id, _LIVE)
                 .with_for_update()
             )
         ).first()
@@ -61,7 +72,7 @@ class SqlClientRepository:
         row = (
             await self._conn.execute(
                 select(*CLIENT_COLUMNS)
-                .where(clients.c.account_id == account_id, clients.c.code == code)
+                .where(clients.c.account_id == account_id, clients.c.code == code, _LIVE)
                 .order_by(clients.c.id)
                 .limit(1)
             )
@@ -74,12 +85,22 @@ class SqlClientRepository:
         row = (
             await self._conn.execute(
                 update(clients)
-                .where(clients.c.account_id == account_id, clients.c.id == client_id)
+                .where(clients.c.account_id == account_id, clients.c.id == client_id, _LIVE)
                 .values({**values, "updated_at": now})
                 .returning(*CLIENT_COLUMNS)
             )
         ).first()
-        return client_from_row(row) if row else None
+        if row is None:
+            return None
+        client = client_from_row(row)
+        if KEY_SOURCES.intersection(values):
+            # The keys need every source field, and only the row written has them all.
+            await self._conn.execute(
+                update(clients)
+                .where(clients.c.account_id == account_id, clients.c.id == client_id)
+                .values(client_keys(vars(client)))
+            )
+        return client
 
     async def list_offset(
         self,
@@ -90,15 +111,23 @@ class SqlClientRepository:
         catalogs: Collection[CatalogKind] = (),
     ) -> tuple[list[Client], CatalogsById]:
         kinds = [k for k in CatalogKind if k in catalogs]
-        shape = filter_shape(flt)
+        shape = filter_shape(flt, self._conn.dialect.name)
         params = filter_params(account_id, flt, shape)
         params.update(f_limit=limit, f_offset=offset)
         rows = await self._conn.execute(offset_query(tuple(kinds), shape), params)
         return rows_with_catalogs(rows, kinds)
 
     async def count(self, account_id: int, flt: ClientFilter) -> int:
-        shape = filter_shape(flt)
-        result = await self._conn.execute(count_query(shape), filter_params(account_id, flt, shape))
+        """How many live clients match ``flt``. Unfiltered: the account's counter, kept exact by
+        triggers in every writing transaction (migrations 0005_counts_clients, 0008_counts_merged),
+        one indexed read instead of a ``count(*)`` over the account's rows."""
+        shape = filter_shape(flt, self._conn.dialect.name)
+        if not shape:
+            counted = await self._conn.execute(_COUNTER, {"f_account_id": account_id})
+            return int(counted.scalar() or 0)
+        params = filter_params(account_id, flt, shape)
+        params["f_count_bound"] = SEARCH_COUNT_BOUND
+        result = await self._conn.execute(count_query(shape), params)
         return int(result.scalar_one())
 
     async def list_keyset(
@@ -112,14 +141,52 @@ class SqlClientRepository:
         catalogs: Collection[CatalogKind] = (),
     ) -> tuple[list[Client], CatalogsById]:
         kinds = [k for k in CatalogKind if k in catalogs]
-        shape = filter_shape(flt)
+        shape = filter_shape(flt, self._conn.dialect.name)
         params = filter_params(account_id, flt, shape)
+        if sort is ClientSortField.RELEVANCE and is_search(shape):
+            return await self._by_relevance(tuple(kinds), shape, params, descending, after, limit)
         params["f_limit"] = limit
         if after is not None:
             params["k_value"], params["k_id"] = after
         query = keyset_query(tuple(kinds), shape, sort, descending, after is not None)
         rows = await self._conn.execute(query, params)
         return rows_with_catalogs(rows, kinds)
+
+    async def _by_relevance(
+        self,
+        kinds: tuple[CatalogKind, ...],
+        shape: tuple[str, ...],
+        params: dict[str, object],
+        descending: bool,
+        after: tuple[object, int] | None,
+        limit: int,
+    ) -> tuple[list[Client], CatalogsById]:
+        """Tier by tier (``core/shared/search.py``), each in id order, until the page is full:
+        at most one statement per tier."""
+        tiers = [EXACT, NAME_PREFIX, OTHER]
+        if descending:
+            tiers.reverse()
+        if after is not None:
+            start = after[0]
+            tiers = [t for t in tiers if (t <= start if descending else t >= start)]  # type: ignore[operator]
+        items: list[Client] = []
+        found: CatalogsById = {}
+        for tier in tiers:
+            bounded = after is not None and tier == after[0]
+            query = tier_query(kinds, shape, tier, descending, bounded)
+            tier_params = {**params, "f_limit": limit - len(items)}
+            if bounded:
+                assert after is not None
+                tier_params["k_id"] = after[1]
+            rows, catalogs = rows_with_catalogs(
+                await self._conn.execute(query, tier_params), list(kinds)
+            )
+            items += rows
+            for kind, by_id in catalogs.items():
+                found.setdefault(kind, {}).update(by_id)
+            if len(items) >= limit:
+                break
+        return items, found
 
     async def related(
         self, account_id: int, items: Sequence[Client], relations: Collection[str]

@@ -1,12 +1,14 @@
 """Children of a page of clients, loaded in bulk: one statement per relation, each built once
-and bound per call (``ids`` expands to the page's ids)."""
+per number of ids and bound per call."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clients.model import (
@@ -22,45 +24,75 @@ from core.clients.model import (
 from core.storage.repositories.clients.rows import ADDRESS_COLUMNS, CATALOGS, CONTACT_COLUMNS
 from core.storage.tables.clients import addresses, attribute_values, contacts, dynamic_attributes
 
-_CONTACTS_OF = (
-    select(*CONTACT_COLUMNS)
-    .where(
-        contacts.c.account_id == bindparam("account_id"),
-        contacts.c.client_id.in_(bindparam("ids", expanding=True)),
+_ID_SLOTS = 100
+"""Up to this many ids (a page: REST 50, GraphQL 100) bind one parameter each, in a statement
+built once per count: an expanding IN re-renders its SQL at every execution."""
+
+
+def _ids_in(column: Any, count: int) -> Any:
+    if count > _ID_SLOTS:
+        return column.in_(bindparam("ids", expanding=True))
+    return column.in_([bindparam(f"id{n}") for n in range(count)])
+
+
+def _bind(account_id: int, ids: Sequence[int]) -> dict[str, Any]:
+    if len(ids) > _ID_SLOTS:
+        return {"account_id": account_id, "ids": list(ids)}
+    params: dict[str, Any] = {f"id{n}": value for n, value in enumerate(ids)}
+    params["account_id"] = account_id
+    return params
+
+
+@functools.cache
+def _contacts_of(count: int) -> Select[Any]:
+    return (
+        select(*CONTACT_COLUMNS)
+        .where(
+            contacts.c.account_id == bindparam("account_id"),
+            _ids_in(contacts.c.client_id, count),
+        )
+        .order_by(contacts.c.client_id, contacts.c.id)
     )
-    .order_by(contacts.c.client_id, contacts.c.id)
-)
-_ADDRESSES_OF = (
-    select(*ADDRESS_COLUMNS)
-    .where(
-        addresses.c.account_id == bindparam("account_id"),
-        addresses.c.client_id.in_(bindparam("ids", expanding=True)),
+
+
+@functools.cache
+def _addresses_of(count: int) -> Select[Any]:
+    return (
+        select(*ADDRESS_COLUMNS)
+        .where(
+            addresses.c.account_id == bindparam("account_id"),
+            _ids_in(addresses.c.client_id, count),
+        )
+        .order_by(addresses.c.client_id, addresses.c.id)
     )
-    .order_by(addresses.c.client_id, addresses.c.id)
-)
-_ATTRIBUTES_OF = (
-    select(
-        attribute_values.c.client_id,
-        attribute_values.c.value,
-        dynamic_attributes.c.id,
-        dynamic_attributes.c.name,
-        dynamic_attributes.c.state,
+
+
+@functools.cache
+def _attributes_of(count: int) -> Select[Any]:
+    return (
+        select(
+            attribute_values.c.client_id,
+            attribute_values.c.value,
+            dynamic_attributes.c.id,
+            dynamic_attributes.c.name,
+            dynamic_attributes.c.state,
+        )
+        .join(
+            dynamic_attributes, dynamic_attributes.c.id == attribute_values.c.dynamic_attribute_id
+        )
+        .where(
+            attribute_values.c.account_id == bindparam("account_id"),
+            _ids_in(attribute_values.c.client_id, count),
+        )
+        .order_by(attribute_values.c.client_id, dynamic_attributes.c.id)
     )
-    .join(dynamic_attributes, dynamic_attributes.c.id == attribute_values.c.dynamic_attribute_id)
-    .where(
-        attribute_values.c.account_id == bindparam("account_id"),
-        attribute_values.c.client_id.in_(bindparam("ids", expanding=True)),
-    )
-    .order_by(attribute_values.c.client_id, dynamic_attributes.c.id)
-)
 
 
 async def attribute_values_of(
     conn: AsyncConnection, account_id: int, client_ids: Sequence[int]
 ) -> dict[int, list[AttributeValue]]:
-    rows = (
-        await conn.execute(_ATTRIBUTES_OF, {"account_id": account_id, "ids": list(client_ids)})
-    ).all()
+    query = _attributes_of(min(len(client_ids), _ID_SLOTS + 1))
+    rows = (await conn.execute(query, _bind(account_id, client_ids))).all()
     out: dict[int, list[AttributeValue]] = defaultdict(list)
     definitions: dict[int, DynamicAttribute] = {}
     for client_id, value, attr_id, name, state in rows:
@@ -85,13 +117,14 @@ async def load_related(
     callers that did not join them into the page)."""
     ids = [c.id for c in items]
     result = ClientRelated()
-    params = {"account_id": account_id, "ids": ids}
+    params = _bind(account_id, ids)
+    count = min(len(ids), _ID_SLOTS + 1)
     if "contacts" in relations:
-        rows = (await conn.execute(_CONTACTS_OF, params)).all()
+        rows = (await conn.execute(_contacts_of(count), params)).all()
         for r in rows:  # columns in field order; client_id is the third
             result.contacts.setdefault(r[2], []).append(Contact(*r))
     if "addresses" in relations:
-        rows = (await conn.execute(_ADDRESSES_OF, params)).all()
+        rows = (await conn.execute(_addresses_of(count), params)).all()
         for r in rows:
             result.addresses.setdefault(r[2], []).append(Address(*r))
     if "attributes" in relations:

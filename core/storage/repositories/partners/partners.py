@@ -6,10 +6,22 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from core.partners.model import Partner, PartnerFilter
 from core.partners.ports import Row
+from core.partners.search import KEY_SOURCES, partner_search_text
+from core.shared.search import parse_search
 from core.storage.repositories.partners._sql import SqlBase, cols, make
 from core.storage.tables.partners import bp_partners, bp_roles
 
@@ -38,17 +50,20 @@ def partner_conditions(account_id: int, flt: PartnerFilter) -> list[ColumnElemen
     )
     if flt.updated_since is not None:
         conds.append(p.updated_at > flt.updated_since)
-    if flt.search:
-        term = flt.search
-        conds.append(
-            or_(
-                p.contact_name.icontains(term, autoescape=True),
-                p.comercial_name.icontains(term, autoescape=True),
-                p.tin.icontains(term, autoescape=True),
-                p.id_remote == term,
-            )
-        )
+    query = parse_search(flt.search)
+    if query is not None:
+        # Every word a word prefix of the search document, or the exact idRemote.
+        words = and_(*(p.search_text.like(f"% {term}%") for term in (*query.terms, *query.checks)))
+        conds.append(or_(words, p.id_remote == flt.search.strip()) if flt.search else words)
     return conds
+
+
+def _documented(row: Row) -> Row:
+    """The row with its search document; the repository's callers write whole rows."""
+    missing = [name for name in KEY_SOURCES if name not in row]
+    if missing:
+        raise ValueError(f"a partner row needs {missing} to be searchable")
+    return {**row, "search_text": partner_search_text(row)}
 
 
 class SqlPartnerRepository(SqlBase):
@@ -92,7 +107,7 @@ class SqlPartnerRepository(SqlBase):
     async def insert(self, account_id: int, rows: Sequence[Row]) -> list[int]:
         if not rows:
             return []
-        values = [{**r, "account_id": account_id} for r in rows]
+        values = [{**_documented(r), "account_id": account_id} for r in rows]
         if self._pg:
             result = await self._conn.execute(
                 insert(bp_partners).returning(bp_partners.c.id, sort_by_parameter_order=True),
@@ -120,6 +135,7 @@ class SqlPartnerRepository(SqlBase):
     async def update(self, account_id: int, rows: Sequence[Row]) -> None:
         if not rows:
             return
+        rows = [_documented(r) for r in rows]
         keys = [k for k in rows[0] if k != "id"]
         stmt = (
             update(bp_partners)

@@ -101,8 +101,8 @@ class SqlPartnerQueue(SqlBase):
         ).first()
         return _message(row) if row else None
 
-    async def give_up_exhausted(self, now: int, max_attempts: int) -> int:
-        result = await self._conn.execute(
+    async def give_up_exhausted(self, now: int, max_attempts: int) -> list[str]:
+        rows = await self._conn.execute(
             update(bp_messages)
             .where(
                 bp_messages.c.status == MessageStatus.PROCESSING.value,
@@ -115,8 +115,9 @@ class SqlPartnerQueue(SqlBase):
                 claim_token=None,
                 updated_at=now,
             )
+            .returning(bp_messages.c.public_id)
         )
-        return int(result.rowcount or 0)
+        return [str(public_id) for (public_id,) in rows]
 
     async def depth(self) -> dict[MessageStatus, int]:
         waiting = (MessageStatus.PENDING.value, MessageStatus.PROCESSING.value)

@@ -1,0 +1,138 @@
+"""Exact per-account row counters kept by database triggers (SQLite and PostgreSQL).
+
+A counter row ``(account_id, n)`` holds how many rows of a table belong to the account and
+satisfy the table's *counted predicate*. Triggers on the table update it in the statement's own
+transaction, whatever path writes (the repositories, a bulk load, a cascade, a future merge), so
+the unfiltered count is one indexed read instead of a ``count(*)``.
+
+The DDL is built here from a :class:`CountedRows` description and run by migrations. To change
+what is counted (e.g. a merged client leaves the count: ``predicate="merged_into_id IS NULL"``,
+``columns=("merged_into_id",)``), a NEW migration calls :func:`drop_triggers` with the old
+description, :func:`create_triggers` with the new one, and :func:`backfill` — in that order,
+inside its transaction. Keep these functions' output stable: shipped migrations call them.
+
+Concurrency: on PostgreSQL each write takes the counter row's lock until its transaction ends
+(``INSERT ... ON CONFLICT DO UPDATE`` is safe under concurrent inserts of a first row), so
+writers of one account that change the count serialize on that row; readers never wait. SQLite
+has one writer at a time anyway.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CountedRows:
+    table: str  # the counted table; it has an ``account_id`` column
+    counter_table: str  # (account_id PRIMARY KEY, n BIGINT NOT NULL)
+    predicate: str | None = None  # SQL over the row's columns, unqualified; None counts every row
+    columns: tuple[str, ...] = ()  # the columns the predicate reads (UPDATE OF them re-counts)
+
+    def holds(self, row: str) -> str:
+        """The predicate for ``row`` (``NEW`` or ``OLD``) as SQL."""
+        if self.predicate is None:
+            return "TRUE"
+        text = self.predicate
+        for column in self.columns:
+            text = _qualify(text, column, row)
+        return f"({text})"
+
+    @property
+    def update_columns(self) -> str:
+        return ", ".join(("account_id", *self.columns))
+
+    def name(self, suffix: str) -> str:
+        return f"trg_{self.table}_count_{suffix}"
+
+
+def _qualify(text: str, column: str, row: str) -> str:
+    return re.sub(rf"(?<![\w.]){re.escape(column)}\b", f"{row}.{column}", text)
+
+
+def _sqlite_add(c: CountedRows, row: str) -> str:
+    # INSERT ... SELECT ... WHERE: the WHERE makes the upsert's ON CONFLICT unambiguous.
+    return (
+        f"INSERT INTO {c.counter_table} (account_id, n) SELECT {row}.account_id, 1 "
+        f"WHERE {c.holds(row)} "
+        f"ON CONFLICT (account_id) DO UPDATE SET n = n + 1;"
+    )
+
+
+def _sqlite_remove(c: CountedRows, row: str) -> str:
+    return (
+        f"UPDATE {c.counter_table} SET n = n - 1 "  # noqa: S608 - names from migrations
+        f"WHERE account_id = {row}.account_id AND {c.holds(row)};"
+    )
+
+
+def _sqlite(c: CountedRows) -> list[str]:
+    return [
+        f"CREATE TRIGGER {c.name('ins')} AFTER INSERT ON {c.table} "
+        f"BEGIN {_sqlite_add(c, 'NEW')} END",
+        f"CREATE TRIGGER {c.name('del')} AFTER DELETE ON {c.table} "
+        f"BEGIN {_sqlite_remove(c, 'OLD')} END",
+        f"CREATE TRIGGER {c.name('upd')} AFTER UPDATE OF {c.update_columns} ON {c.table} "
+        f"BEGIN {_sqlite_remove(c, 'OLD')} {_sqlite_add(c, 'NEW')} END",
+    ]
+
+
+def _postgresql(c: CountedRows) -> list[str]:
+    function = c.name("fn")
+    # Table names and predicates are migrations' constants, never input.
+    body = f"""
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    IF {c.holds("OLD")} THEN
+      UPDATE {c.counter_table} SET n = n - 1 WHERE account_id = OLD.account_id;
+    END IF;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    IF {c.holds("NEW")} THEN
+      INSERT INTO {c.counter_table} AS t (account_id, n) VALUES (NEW.account_id, 1)
+      ON CONFLICT (account_id) DO UPDATE SET n = t.n + 1;
+    END IF;
+  END IF;
+  RETURN NULL;
+END
+"""  # noqa: S608
+    return [
+        f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $body${body}$body$",
+        f"CREATE TRIGGER {c.name('ins_del')} AFTER INSERT OR DELETE ON {c.table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {function}()",
+        f"CREATE TRIGGER {c.name('upd')} AFTER UPDATE OF {c.update_columns} ON {c.table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {function}()",
+    ]
+
+
+def create_triggers(dialect: str, counted: CountedRows) -> list[str]:
+    return _sqlite(counted) if dialect == "sqlite" else _postgresql(counted)
+
+
+def drop_triggers(dialect: str, counted: CountedRows) -> list[str]:
+    if dialect == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {counted.name(s)}" for s in ("ins", "del", "upd")]
+    return [
+        f"DROP TRIGGER IF EXISTS {counted.name('ins_del')} ON {counted.table}",
+        f"DROP TRIGGER IF EXISTS {counted.name('upd')} ON {counted.table}",
+        f"DROP FUNCTION IF EXISTS {counted.name('fn')}()",
+    ]
+
+
+def backfill(counted: CountedRows) -> list[str]:
+    """Recount every account from the table (run with the triggers in place, in the same
+    transaction: on PostgreSQL take ``lock_table`` first so no write slips between)."""
+    where = "" if counted.predicate is None else f" WHERE {counted.predicate}"
+    return [
+        f"DELETE FROM {counted.counter_table}",  # noqa: S608 - names from migrations
+        f"INSERT INTO {counted.counter_table} (account_id, n) "  # noqa: S608
+        f"SELECT account_id, count(*) FROM {counted.table}{where} GROUP BY account_id",
+    ]
+
+
+def lock_table(dialect: str, counted: CountedRows) -> list[str]:
+    """Writers wait while the counter is rebuilt (PostgreSQL; SQLite has one writer)."""
+    if dialect == "sqlite":
+        return []
+    return [f"LOCK TABLE {counted.table} IN SHARE ROW EXCLUSIVE MODE"]

@@ -1,0 +1,110 @@
+"""SQL of a search (``core/shared/search.py``), shared by every searchable table.
+
+- SQLite: the table's FTS5 index (``<table>_fts``, external content over ``search_text``,
+  ``unicode61 remove_diacritics 2``), one MATCH of prefix queries ``"word"* AND ...``.
+- PostgreSQL: full text over the same document, ``to_tsvector('simple', search_text) @@
+  to_tsquery('simple', 'word:* & ...')``, served by a GIN index on that expression (whose
+  statistics of common words let the planner choose between the index and an id-ordered
+  walk; ``LIKE`` on a trigram index estimated a tax id as common and walked 1,000,000 rows).
+- Tables without a search index (partners, onboarded accounts) and the few rows found by a
+  key index: ``search_text LIKE '% word%'`` per word (the document starts with a space, so
+  this is a word prefix; a trigram GIN index serves it on PostgreSQL).
+
+Both read the document written in Python, so the two databases answer alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+)
+
+from core.shared.search import EXACT, NAME_PREFIX, OTHER, SearchQuery
+
+
+def like_escape(value: str) -> str:
+    """``value`` with ``/`` escaping the LIKE wildcards (use ``escape="/"``)."""
+    return value.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def search_shape(dialect: str, query: SearchQuery) -> str:
+    """The shape element of a search: statements differ by backend and, on PostgreSQL, by
+    the number of words."""
+    kind = "fts" if dialect == "sqlite" else "tsv"
+    return f"search/{kind}/{len(query.terms)}/{len(query.checks)}"
+
+
+def like_variant(shape: str) -> str:
+    """The LIKE form of a search shape: checks a few rows found otherwise (by a key index)
+    without making the database walk every match of the FTS index."""
+    return "search/like/" + shape.split("/", 2)[2]
+
+
+def _counts(shape: str) -> tuple[int, int]:
+    terms, checks = shape.rsplit("/", 2)[1:]
+    return int(terms), int(checks)
+
+
+def search_condition(
+    shape: str, fts_table: str, id_col: ColumnElement[Any], document: ColumnElement[Any]
+) -> ColumnElement[bool]:
+    terms, checks = _counts(shape)
+    # Checked words never reach an index: on PostgreSQL ``|| ''`` keeps the trigram index
+    # from reading their (huge) posting lists; they filter the rows the terms found.
+    checked = [(document + "").like(bindparam(f"s_c{j}")) for j in range(checks)]
+    if shape.startswith("search/fts/"):
+        fts = table(fts_table, column("rowid"))
+        match = literal_column(fts_table).op("MATCH")(bindparam("s_match"))
+        return and_(id_col.in_(select(fts.c.rowid).where(match)), *checked)
+    if shape.startswith("search/tsv/"):
+        simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
+        vector = func.to_tsvector(simple, document)  # the GIN index's expression, verbatim
+        query = func.to_tsquery(simple, bindparam("s_tsquery"))
+        return and_(vector.op("@@")(query), *checked)
+    return and_(*(document.like(bindparam(f"s_w{i}")) for i in range(terms)), *checked)
+
+
+def search_params(shape: str, query: SearchQuery) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "s_name": query.name,
+        "s_name_prefix": like_escape(query.name) + "%",
+        # Upper bound of the names starting with s_name, in binary order (SQLite's range).
+        "s_name_high": query.name + "\U0010ffff",
+        "s_tax": query.tax_id,
+        "s_email": query.email,
+        "s_phone": query.phone,
+    }
+    params.update({f"s_w{i}": f"% {term}%" for i, term in enumerate(query.terms)})
+    params.update({f"s_c{j}": f"% {term}%" for j, term in enumerate(query.checks)})
+    if shape.startswith("search/fts/"):
+        # Terms are runs of letters and digits: nothing in them needs FTS5 escaping.
+        params["s_match"] = " AND ".join(f'"{term}"*' for term in query.terms)
+    elif shape.startswith("search/tsv/"):
+        params["s_tsquery"] = " & ".join(f"{term}:*" for term in query.terms)
+    return params
+
+
+def relevance(
+    name_key: ColumnElement[Any], exact_keys: Mapping[str, ColumnElement[Any]]
+) -> ColumnElement[int]:
+    """The tier of ``core.shared.search.relevance`` in SQL. ``exact_keys`` maps the params
+    ``s_tax``/``s_email``/``s_phone`` to the table's key columns (those it has)."""
+    exact = or_(
+        name_key == bindparam("s_name"),
+        *(col == bindparam(param) for param, col in exact_keys.items()),
+    )
+    prefix = name_key.like(bindparam("s_name_prefix"), escape="/")
+    return case((exact, literal(EXACT)), (prefix, literal(NAME_PREFIX)), else_=literal(OTHER))
