@@ -24,6 +24,8 @@ BEFORE_SEARCH = (
     "0004_idempotency",
     "0002_resellers",
     "0004_partners_payload_v1",
+    "merge@head",  # the other contexts' branches the services below write to
+    "history@head",
 )
 
 
