@@ -96,7 +96,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     engine = create_engine(
         settings.database_url, pool_size=settings.db_pool_size, timeouts=timeouts
     )
-    uow = UnitOfWorkFactory(engine)
+    uow = UnitOfWorkFactory(engine, lock_timeout_seconds=timeouts.lock_ms / 1000)
     clock = clock or SystemClock()
     hasher = SecretHasher(derive_key(settings.secret_key, "secret-hash"))
     accounts = AccountService(uow, hasher, clock, session_ttl=settings.session_ttl_seconds)
