@@ -123,13 +123,14 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     engine = create_engine(
         settings.database_url, pool_size=settings.db_pool_size, timeouts=timeouts
     )
+    lock_seconds = timeouts.lock_ms / 1000
     bus: NotificationBus
     if is_sqlite(settings.database_url):
         local = LocalNotificationBus()
-        uow = UnitOfWorkFactory(engine, deliver=local.deliver)
+        uow = UnitOfWorkFactory(engine, deliver=local.deliver, lock_timeout_seconds=lock_seconds)
         bus = local
     else:
-        uow = UnitOfWorkFactory(engine)
+        uow = UnitOfWorkFactory(engine, lock_timeout_seconds=lock_seconds)
         bus = PgNotificationBus(settings.database_url)
     clock = clock or SystemClock()
     hasher = SecretHasher(derive_key(settings.secret_key, "secret-hash"))

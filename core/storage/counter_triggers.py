@@ -78,32 +78,64 @@ def _sqlite(c: CountedRows) -> list[str]:
     ]
 
 
+def _where(c: CountedRows) -> str:
+    return "" if c.predicate is None else f" WHERE {c.predicate}"
+
+
 def _postgresql(c: CountedRows) -> list[str]:
-    function = c.name("fn")
-    # Table names and predicates are migrations' constants, never input.
-    body = f"""
+    # Inserts and deletes: one trigger per statement over its transition table, so a bulk
+    # load (COPY, INSERT ... SELECT) writes each account's counter once. A row trigger would
+    # update the same counter row once per row, and PostgreSQL keeps every version of a row a
+    # transaction updated: a 40,000-row insert took 30 s, 10,000 took 1.4 s. Updates of the
+    # counted columns (rare, one row at a time) stay row triggers: PostgreSQL allows no column
+    # list on a trigger with transition tables. Table names and predicates are migrations'
+    # constants, never input.
+    grouped = f"SELECT account_id, count(*) AS n FROM {{rows}}{_where(c)} GROUP BY account_id"  # noqa: S608
+    inserted = f"""
 BEGIN
-  IF TG_OP <> 'INSERT' THEN
-    IF {c.holds("OLD")} THEN
-      UPDATE {c.counter_table} SET n = n - 1 WHERE account_id = OLD.account_id;
-    END IF;
+  INSERT INTO {c.counter_table} AS t (account_id, n)
+  {grouped.format(rows="new_rows")} ORDER BY account_id
+  ON CONFLICT (account_id) DO UPDATE SET n = t.n + EXCLUDED.n;
+  RETURN NULL;
+END
+"""
+    deleted = f"""
+BEGIN
+  UPDATE {c.counter_table} AS t SET n = t.n - d.n
+  FROM ({grouped.format(rows="old_rows")}) AS d WHERE t.account_id = d.account_id;
+  RETURN NULL;
+END
+"""  # noqa: S608
+    updated = f"""
+BEGIN
+  IF {c.holds("OLD")} THEN
+    UPDATE {c.counter_table} SET n = n - 1 WHERE account_id = OLD.account_id;
   END IF;
-  IF TG_OP <> 'DELETE' THEN
-    IF {c.holds("NEW")} THEN
-      INSERT INTO {c.counter_table} AS t (account_id, n) VALUES (NEW.account_id, 1)
-      ON CONFLICT (account_id) DO UPDATE SET n = t.n + 1;
-    END IF;
+  IF {c.holds("NEW")} THEN
+    INSERT INTO {c.counter_table} AS t (account_id, n) VALUES (NEW.account_id, 1)
+    ON CONFLICT (account_id) DO UPDATE SET n = t.n + 1;
   END IF;
   RETURN NULL;
 END
 """  # noqa: S608
+    table = c.table
     return [
-        f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $body${body}$body$",
-        f"CREATE TRIGGER {c.name('ins_del')} AFTER INSERT OR DELETE ON {c.table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {function}()",
-        f"CREATE TRIGGER {c.name('upd')} AFTER UPDATE OF {c.update_columns} ON {c.table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {function}()",
+        _plpgsql(c.name("fn_ins"), inserted),
+        _plpgsql(c.name("fn_del"), deleted),
+        _plpgsql(c.name("fn_upd"), updated),
+        f"CREATE TRIGGER {c.name('ins')} AFTER INSERT ON {table} "
+        f"REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
+        f"EXECUTE FUNCTION {c.name('fn_ins')}()",
+        f"CREATE TRIGGER {c.name('del')} AFTER DELETE ON {table} "
+        f"REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT "
+        f"EXECUTE FUNCTION {c.name('fn_del')}()",
+        f"CREATE TRIGGER {c.name('upd')} AFTER UPDATE OF {c.update_columns} ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {c.name('fn_upd')}()",
     ]
+
+
+def _plpgsql(name: str, body: str) -> str:
+    return f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body${body}$body$"
 
 
 def create_triggers(dialect: str, counted: CountedRows) -> list[str]:
@@ -113,17 +145,19 @@ def create_triggers(dialect: str, counted: CountedRows) -> list[str]:
 def drop_triggers(dialect: str, counted: CountedRows) -> list[str]:
     if dialect == "sqlite":
         return [f"DROP TRIGGER IF EXISTS {counted.name(s)}" for s in ("ins", "del", "upd")]
-    return [
-        f"DROP TRIGGER IF EXISTS {counted.name('ins_del')} ON {counted.table}",
-        f"DROP TRIGGER IF EXISTS {counted.name('upd')} ON {counted.table}",
-        f"DROP FUNCTION IF EXISTS {counted.name('fn')}()",
+    triggers = [
+        f"DROP TRIGGER IF EXISTS {counted.name(s)} ON {counted.table}"
+        for s in ("ins", "del", "upd")
+    ]
+    return triggers + [
+        f"DROP FUNCTION IF EXISTS {counted.name(f)}()" for f in ("fn_ins", "fn_del", "fn_upd")
     ]
 
 
 def backfill(counted: CountedRows) -> list[str]:
     """Recount every account from the table (run with the triggers in place, in the same
     transaction: on PostgreSQL take ``lock_table`` first so no write slips between)."""
-    where = "" if counted.predicate is None else f" WHERE {counted.predicate}"
+    where = _where(counted)
     return [
         f"DELETE FROM {counted.counter_table}",  # noqa: S608 - names from migrations
         f"INSERT INTO {counted.counter_table} (account_id, n) "  # noqa: S608

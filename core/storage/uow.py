@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import cached_property
@@ -128,6 +130,32 @@ class InlineReads:
         self.engine.dispose()
 
 
+class WriteTurns:
+    """SQLite: the writers of this process take their turn in arrival order before
+    ``BEGIN IMMEDIATE``. SQLite has one writer at a time anyway; without turns, every pooled
+    connection waits in SQLite's busy handler, which sleeps and polls (up to 100 ms a try), so
+    a writer that keeps losing the race waited seconds (the p99 of concurrent creates). Waiting
+    longer than the lock timeout is ``ServiceUnavailable``, like SQLite's own busy timeout.
+    Other processes (``clientgate worker``) still meet at SQLite's lock."""
+
+    def __init__(self, timeout_seconds: float) -> None:
+        self._timeout = timeout_seconds
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    async def take(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        try:
+            await asyncio.wait_for(lock.acquire(), self._timeout)
+        except TimeoutError:
+            raise ServiceUnavailable("the database is busy (write lock)") from None
+        return lock
+
+
 class SqlUnitOfWork:
     """Opened with ``async with``; rolls back unless ``commit()`` was called.
 
@@ -144,12 +172,15 @@ class SqlUnitOfWork:
         reads: InlineReads | None = None,
         autocommit: AsyncEngine | None = None,
         deliver: Deliver | None = None,
+        turns: WriteTurns | None = None,
     ) -> None:
         self._engine = engine
         self._read_only = read_only
         self._reads = reads
         self._autocommit = autocommit
         self._deliver = deliver
+        self._turns = turns
+        self._turn: asyncio.Lock | None = None
         self._conn: AsyncConnection | None = None
         self._pending: list[tuple[str, str]] = []
 
@@ -164,13 +195,24 @@ class SqlUnitOfWork:
                 isolation_level="AUTOCOMMIT", read_only=True
             )
             return await view.connect()
-        conn = await self._engine.connect()
+        if self._turns is not None:
+            self._turn = await self._turns.take()
         try:
-            await conn.begin()
+            conn = await self._engine.connect()
+            try:
+                await conn.begin()
+            except BaseException:
+                await conn.close()  # e.g. SQLite's write lock not had in time
+                raise
         except BaseException:
-            await conn.close()  # e.g. SQLite's write lock not had in time
+            self._end_turn()
             raise
         return conn
+
+    def _end_turn(self) -> None:
+        turn, self._turn = self._turn, None
+        if turn is not None:
+            turn.release()
 
     async def __aenter__(self) -> SqlUnitOfWork:
         try:
@@ -312,7 +354,10 @@ class SqlUnitOfWork:
             if conn.in_transaction():
                 await conn.rollback()
         finally:
-            await conn.close()
+            try:
+                await conn.close()
+            finally:
+                self._end_turn()
         reason = timed_out(exc)
         if reason is not None:
             raise ServiceUnavailable(reason) from exc
@@ -339,12 +384,19 @@ def timed_out(exc: BaseException | None) -> str | None:
 class UnitOfWorkFactory:
     """Callable handed to services: ``async with factory(read_only=True) as uow``."""
 
-    def __init__(self, engine: AsyncEngine, deliver: Deliver | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        deliver: Deliver | None = None,
+        lock_timeout_seconds: float = 10.0,
+    ) -> None:
         """``deliver``: on SQLite, where committed notifications go (the in-process bus);
         on PostgreSQL None (they travel with the transaction)."""
         self.engine = engine
         url = engine.url.render_as_string(hide_password=False)
-        self.reads = InlineReads(create_sqlite_read_engine(url)) if is_sqlite(url) else None
+        sqlite = is_sqlite(url)
+        self.reads = InlineReads(create_sqlite_read_engine(url)) if sqlite else None
+        self.turns = WriteTurns(lock_timeout_seconds) if sqlite else None
         # Read-only units of work on PostgreSQL: the same pool, in autocommit.
         self.autocommit = engine.execution_options(isolation_level="AUTOCOMMIT", read_only=True)
         self.deliver = deliver
@@ -360,6 +412,7 @@ class UnitOfWorkFactory:
             reads=self.reads,
             autocommit=self.autocommit,
             deliver=self.deliver,
+            turns=self.turns,
         )
 
     async def dispose(self) -> None:

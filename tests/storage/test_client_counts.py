@@ -322,3 +322,24 @@ async def test_the_migration_counts_the_clients_already_there(
         await _assert_exact(svc)
     finally:
         await svc.close()
+
+
+async def test_bulk_statements_count_every_row(own_services: Services) -> None:
+    """One statement inserting and one deleting many rows of several accounts (PostgreSQL
+    counts them per statement, from its transition tables)."""
+    svc = own_services
+    a, b = await _accounts(svc, 2)
+    bulk = (
+        "INSERT INTO clients (account_id, first_name, code, state, company_or_person, "
+        "accumulate_points, points, send_dte, prestashop_client_id, created_at, updated_at) "
+        "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 500) "
+        f"SELECT CASE WHEN n % 5 = 0 THEN {b.id} ELSE {a.id} END, 'bulk', '', 0, 0, 0, 0, 0, 0, "
+        "1, 1 FROM s"
+    )
+    async with svc.engine.begin() as conn:
+        await conn.execute(text(bulk))
+    assert await _counters(svc) == {a.id: 400, b.id: 100}
+    async with svc.engine.begin() as conn:
+        await conn.execute(text("DELETE FROM clients WHERE id % 3 = 0"))
+        await conn.execute(text("DELETE FROM clients WHERE id < 0"))  # deletes nothing
+    await _assert_exact(svc)
