@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -17,6 +18,7 @@ import rest_compat.bsale
 import rest_compat.business_partner
 import rest_compat.resellers
 from clientgate.container import Services, build_services
+from clientgate.openapi import openapi_and_docs_routes
 from clientgate.routes import AUTH_BODY_BYTES, auth_routes, health_routes
 from clientgate.settings import Settings
 from clientgate.worker import Worker
@@ -33,6 +35,7 @@ from httpkit.logging import RequestContextMiddleware, configure_logging, log
 from httpkit.metrics import MetricsMiddleware
 from httpkit.metrics_endpoint import metrics_routes
 from httpkit.ratelimit import CredentialKeys, RateLimitMiddleware
+from httpkit.routing import routed
 
 
 def graphql_config(settings: Settings) -> GraphQLConfig:
@@ -111,16 +114,19 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 "bsale": f"{base}/v1/clients.json",
                 "health": f"{base}/healthz",
                 "ready": f"{base}/readyz",
+                "openapi": f"{base}/openapi.json",
+                "docs": f"{base}/docs",
             }
         )
 
+    mounted = faces(services)
     routes: list[BaseRoute] = [
         Route("/", index),
         *health_routes(services),
         *metrics_routes(services.metrics, settings.metrics, settings.metrics_token),
         *auth_routes(services),
+        *openapi_and_docs_routes(mounted, settings.metrics),
     ]
-    mounted = faces(services)
     for face in mounted:
         routes.extend(face.routes)
     keys = CredentialKeys(services.hasher, services.accounts)
@@ -162,6 +168,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 accounts=services.accounts,
                 dialects=dialects,
                 routes=idempotent_routes(graphql_config(settings)),
+                served=partial(routed, routes),
             ),
         ],
         exception_handlers=not_found(dialects),  # type: ignore[arg-type]
