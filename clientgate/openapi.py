@@ -23,6 +23,7 @@ from httpkit.openapi import (
     openapi_routes,
     ref,
 )
+from httpkit.ratelimit import EXEMPT_PATHS
 
 ROOT_NAME = "clientgate"
 TAG = "Service: health, login, documents"
@@ -191,6 +192,9 @@ def _paths(names: Sequence[str], metrics: bool) -> Json:
         STATIC_PREFIX + "/{name}": {"get": _file("Swagger UI's files")},
         "/static/graphiql/{name}": {"get": _file("GraphiQL's files")},
     }
+    for path in EXEMPT_PATHS:  # never rate-limited
+        for op in paths[path].values():
+            del op["responses"]["429"]
     if metrics:
         paths[METRICS_PATH] = {
             "get": {
