@@ -27,12 +27,13 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute
 
 from clientgate.app import create_app, graphql_config, idempotent_routes
 from clientgate.container import Services, build_services
 from httpkit.apidocs import ASSETS, assets_available
 from httpkit.metrics import MetricsMode
+from tests.fuzz.routes import endpoints
 
 Json = dict[str, Any]
 NAMES = ("clientgate", "bsale", "resellers", "business_partner")
@@ -50,16 +51,11 @@ async def document(http: httpx.AsyncClient) -> Json:
     return doc
 
 
-def _route_paths(routes: list[BaseRoute], prefix: str = "") -> Iterator[tuple[str, str]]:
-    """``(path template, METHOD)`` of every HTTP route, ``{name:convertor}`` as ``{name}``."""
-    for route in routes:
-        if isinstance(route, Mount):
-            yield from _route_paths(list(route.routes), prefix + route.path)
-        elif isinstance(route, Route):
-            path = re.sub(r"\{(\w+)(:\w+)?\}", r"{\1}", prefix + route.path)
-            for method in route.methods or ():
-                if method != "HEAD":
-                    yield path, method
+def _route_paths(routes: list[BaseRoute]) -> Iterator[tuple[str, str]]:
+    """``(path template, METHOD)`` of every HTTP route (the fuzz tests' walk of the routing
+    table, mounts included), ``{name:convertor}`` written as OpenAPI's ``{name}``."""
+    for endpoint in endpoints(routes):
+        yield re.sub(r"\{(\w+)(:\w+)?\}", r"{\1}", endpoint.template), endpoint.method
 
 
 def _described(doc: Json) -> set[tuple[str, str]]:
