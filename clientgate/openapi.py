@@ -243,7 +243,9 @@ def documents(faces: Sequence[Face], metrics: MetricsMode) -> dict[str, Json]:
 
 
 def everything(docs: dict[str, Json]) -> Json:
-    return merge("clientgate REST API", DESCRIPTION, list(docs.values()))
+    """The faces' documents first, the service's own paths last."""
+    ordered = [doc for name, doc in docs.items() if name != ROOT_NAME] + [docs[ROOT_NAME]]
+    return merge("clientgate REST API", DESCRIPTION, ordered)
 
 
 def openapi_and_docs_routes(faces: Sequence[Face], metrics: MetricsMode) -> list[Route]:
