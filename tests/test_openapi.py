@@ -31,8 +31,10 @@ from starlette.routing import BaseRoute
 
 from clientgate.app import create_app, graphql_config, idempotent_routes
 from clientgate.container import Services, build_services
+from httpkit import openapi as oas
 from httpkit.apidocs import ASSETS, assets_available
 from httpkit.metrics import MetricsMode
+from httpkit.openapi import Collision, merge
 from tests.fuzz.routes import endpoints
 
 Json = dict[str, Any]
@@ -363,3 +365,17 @@ async def test_docs_page_and_its_assets_are_local(http: httpx.AsyncClient) -> No
         asset = await http.get(f"/static/swagger-ui/{name}")
         assert asset.status_code == 200 and len(asset.content) > 1000, name
     assert (await http.get("/static/swagger-ui/package.json")).status_code == 404
+
+
+def test_merge_refuses_a_path_or_a_component_meaning_two_things() -> None:
+    one = oas.document("a", "", {"/x": {"get": {}}}, {"schemas": {"S": {"type": "string"}}})
+    same_path = oas.document("b", "", {"/x": {"put": {}}}, {})
+    other_meaning = oas.document("c", "", {"/y": {}}, {"schemas": {"S": {"type": "integer"}}})
+    same_meaning = oas.document("d", "", {"/z": {}}, {"schemas": {"S": {"type": "string"}}})
+    with pytest.raises(Collision, match="/x"):
+        merge("t", "", [one, same_path])
+    with pytest.raises(Collision, match="schemas/S"):
+        merge("t", "", [one, other_meaning])
+    merged = merge("t", "", [one, same_meaning])
+    assert set(merged["paths"]) == {"/x", "/z"}
+    validate(merged)
