@@ -3,8 +3,9 @@
 Built from the dialect's own definitions where they exist: each path's query parameters are
 the sets ``routes`` parses them with, the client's answer keys are ``serializers.
 CLIENT_FIELDS``, the bodies' keys are ``bodies``' tables. The JSON types beside them are
-written here; tests/rest_compat/test_openapi.py and the schemathesis run check them against
-real answers.
+written here; tests/test_openapi.py and the schemathesis run check them against real answers.
+It reads the package's own module-private tables (``routes._LIST_CLIENTS``, ``bodies.
+_CLIENT_TEXT`` ...) on purpose: one definition, described where it is parsed.
 """
 
 from __future__ import annotations
@@ -466,14 +467,14 @@ def _paths() -> Json:
         _path("client_id", "address_id"),
     )
     client = "/v1/clients/{client_id}"
-    paged = _query(routes.PAGED)
+    paged = _query(routes._PAGED)
     paths: Json = {
         "/v1/clients.json": {
             "get": _op(
                 TAG_CLIENTS,
                 "List clients (filters, paging, `fields`, `expand`)",
                 {"200": _json("BsaleClientList")},
-                _query(routes.LIST_CLIENTS),
+                _query(routes._LIST_CLIENTS),
             ),
             "post": _op(
                 TAG_CLIENTS,
@@ -489,7 +490,7 @@ def _paths() -> Json:
                 TAG_CLIENTS,
                 "Count clients (the list's filters)",
                 {"200": _json("BsaleCount")},
-                _query(routes.COUNT),
+                _query(routes._COUNT),
             )
         },
         "/v1/clients/unpaid_documents.json": {
@@ -497,7 +498,7 @@ def _paths() -> Json:
                 TAG_CLIENTS,
                 "A client's unpaid documents, by `clientid` or `code`",
                 {"200": _json("BsaleUnpaid")},
-                _query(routes.UNPAID),
+                _query(routes._UNPAID),
             )
         },
         "/v1/clients/points.json": {
@@ -515,7 +516,7 @@ def _paths() -> Json:
                 TAG_CLIENTS,
                 "One client (`fields`, `expand`)",
                 {"200": _json("BsaleClient")},
-                [*c, *_query(routes.GET_CLIENT)],
+                [*c, *_query(routes._GET_CLIENT)],
             ),
             "put": _op(
                 TAG_CLIENTS,
@@ -565,7 +566,7 @@ def _paths() -> Json:
                 TAG_CHILDREN,
                 "A client's addresses (filters)",
                 {"200": _json("BsaleAddressList")},
-                c + _query(routes.ADDRESS_FILTERS),
+                c + _query(routes._ADDRESS_FILTERS),
             ),
             "post": _op(
                 TAG_CHILDREN,
@@ -622,7 +623,7 @@ def _paths() -> Json:
             )
         },
     }
-    for catalog in sorted(routes.CATALOG_ROUTES):
+    for catalog in sorted(routes._CATALOG_ROUTES):
         words = catalog.replace("_", " ")
         paths[f"/v1/{catalog}.json"] = {
             "get": _op(TAG_CATALOGS, f"List {words}", {"200": _json("BsaleCatalogItemList")}, paged)

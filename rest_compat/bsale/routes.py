@@ -37,20 +37,19 @@ _CLIENT_FILTERS = (
     "salesconditionid",
     "state",
 )
-LIST_CLIENTS = allowed(_PAGING, _CLIENT_FILTERS, ("fields", "expand"))
-GET_CLIENT = allowed(("fields", "expand"))
-COUNT = allowed(_CLIENT_FILTERS)
-UNPAID = allowed(("clientid", "code", "comparisondate"))
-ADDRESS_FILTERS = allowed(_PAGING, ("address", "city", "district", "municipality", "state"))
-PAGED = allowed(_PAGING)
-NONE: frozenset[str] = frozenset()
-# ``rest_compat.bsale.openapi`` describes each path's query parameters from these sets.
+_LIST_CLIENTS = allowed(_PAGING, _CLIENT_FILTERS, ("fields", "expand"))
+_GET_CLIENT = allowed(("fields", "expand"))
+_COUNT = allowed(_CLIENT_FILTERS)
+_UNPAID = allowed(("clientid", "code", "comparisondate"))
+_ADDRESS_FILTERS = allowed(_PAGING, ("address", "city", "district", "municipality", "state"))
+_PAGED = allowed(_PAGING)
+_NONE: frozenset[str] = frozenset()
 
 EXPAND_NAMES = {
     n: n
     for n in ("contacts", "attributes", "addresses", "payment_type", "price_list", "sale_condition")
 }
-CATALOG_ROUTES = {
+_CATALOG_ROUTES = {
     "payment_types": CatalogKind.PAYMENT_TYPE,
     "price_lists": CatalogKind.PRICE_LIST,
     "sale_conditions": CatalogKind.SALE_CONDITION,
@@ -98,7 +97,7 @@ class BsaleApi:
 
     async def list_clients(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
-        q = Query(request, LIST_CLIENTS)
+        q = Query(request, _LIST_CLIENTS)
         limit, offset = q.paging()
         fields = q.name_list("fields", _FIELD_NAMES[out.flavour])
         expand = q.name_list("expand", EXPAND_NAMES) or []
@@ -126,12 +125,12 @@ class BsaleApi:
 
     async def count_clients(self, request: Request, call: Call) -> Response:
         caller = call.caller
-        flt = self._client_filter(Query(request, COUNT))
+        flt = self._client_filter(Query(request, _COUNT))
         return JSONResponse({"count": await self.clients.count(caller, flt)})
 
     async def create_client(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
-        Query(request, NONE)
+        Query(request, _NONE)
         changes = bodies.client_changes(await json_body(request))
         client = await self.clients.create(caller, changes)
         return JSONResponse(out.client(client), status_code=201)
@@ -139,7 +138,7 @@ class BsaleApi:
     async def get_client(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
         client_id = path_id(request.path_params["client_id"], "client", "client_id")
-        q = Query(request, GET_CLIENT)
+        q = Query(request, _GET_CLIENT)
         fields = q.name_list("fields", _FIELD_NAMES[out.flavour])
         expand = q.name_list("expand", EXPAND_NAMES) or []
         # Through the page query so catalogs ride on the same statement; a limit of 2 lets
@@ -157,7 +156,7 @@ class BsaleApi:
     async def update_client(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
         client_id = path_id(request.path_params["client_id"], "client", "client_id")
-        Query(request, NONE)
+        Query(request, _NONE)
         changes = bodies.client_changes(await json_body(request), client_id)
         client = await self.clients.update(caller, client_id, changes)
         return JSONResponse(out.client(client))
@@ -165,12 +164,12 @@ class BsaleApi:
     async def delete_client(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
         client_id = path_id(request.path_params["client_id"], "client", "client_id")
-        Query(request, NONE)
+        Query(request, _NONE)
         return JSONResponse(out.client(await self.clients.deactivate(caller, client_id)))
 
     async def unpaid_documents(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
-        q = Query(request, UNPAID)
+        q = Query(request, _UNPAID)
         summary = await self.clients.unpaid_summary(
             caller,
             client_id=q.ident("clientid"),
@@ -181,7 +180,7 @@ class BsaleApi:
 
     async def points(self, request: Request, call: Call) -> Response:
         caller = call.caller
-        Query(request, NONE)
+        Query(request, _NONE)
         op, client_id, points, description, order_id = bodies.points_change(
             await json_body(request)
         )
@@ -205,7 +204,7 @@ class BsaleApi:
     async def list_contacts(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
         client_id = path_id(request.path_params["client_id"], "client", "client_id")
-        q = Query(request, PAGED)
+        q = Query(request, _PAGED)
         limit, offset = q.paging()
         page = await self.clients.list_contacts(caller, client_id, limit, offset)
         base = f"{out.clients}{client_id}"
@@ -216,7 +215,7 @@ class BsaleApi:
     async def add_contact(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
         client_id = path_id(request.path_params["client_id"], "client", "client_id")
-        Query(request, NONE)
+        Query(request, _NONE)
         values = bodies.contact_values(await json_body(request))
         contact = await self.clients.add_contact(caller, client_id, values)
         return JSONResponse(out.contact(contact), status_code=201)
@@ -228,7 +227,7 @@ class BsaleApi:
     async def get_contact(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
         client_id, contact_id = self._contact_ids(request)
-        Query(request, NONE)
+        Query(request, _NONE)
         return JSONResponse(
             out.contact(await self.clients.get_contact(caller, client_id, contact_id))
         )
@@ -236,7 +235,7 @@ class BsaleApi:
     async def update_contact(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
         client_id, contact_id = self._contact_ids(request)
-        Query(request, NONE)
+        Query(request, _NONE)
         values = bodies.contact_values(await json_body(request))
         contact = await self.clients.update_contact(caller, client_id, contact_id, values)
         return JSONResponse(out.contact(contact))
@@ -244,7 +243,7 @@ class BsaleApi:
     async def delete_contact(self, request: Request, call: Call) -> Response:
         caller = call.caller
         client_id, contact_id = self._contact_ids(request)
-        Query(request, NONE)
+        Query(request, _NONE)
         await self.clients.delete_contact(caller, client_id, contact_id)
         return Response(status_code=204)
 
@@ -253,7 +252,7 @@ class BsaleApi:
     async def list_addresses(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
         client_id = path_id(request.path_params["client_id"], "client", "client_id")
-        q = Query(request, ADDRESS_FILTERS)
+        q = Query(request, _ADDRESS_FILTERS)
         limit, offset = q.paging()
         districts: dict[str, object] = {
             n: v for n in ("district", "municipality") if (v := q.text(n))
@@ -275,7 +274,7 @@ class BsaleApi:
     async def add_address(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
         client_id = path_id(request.path_params["client_id"], "client", "client_id")
-        Query(request, NONE)
+        Query(request, _NONE)
         values = bodies.address_values(await json_body(request), allow_state=False)
         address = await self.clients.add_address(caller, client_id, values)
         return JSONResponse(out.address(address), status_code=201)
@@ -287,7 +286,7 @@ class BsaleApi:
     async def get_address(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
         client_id, address_id = self._address_ids(request)
-        Query(request, NONE)
+        Query(request, _NONE)
         return JSONResponse(
             out.address(await self.clients.get_address(caller, client_id, address_id))
         )
@@ -295,7 +294,7 @@ class BsaleApi:
     async def update_address(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
         client_id, address_id = self._address_ids(request)
-        Query(request, NONE)
+        Query(request, _NONE)
         values = bodies.address_values(await json_body(request), allow_state=True)
         address = await self.clients.update_address(caller, client_id, address_id, values)
         return JSONResponse(out.address(address))
@@ -303,7 +302,7 @@ class BsaleApi:
     async def delete_address(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
         client_id, address_id = self._address_ids(request)
-        Query(request, NONE)
+        Query(request, _NONE)
         address = await self.clients.deactivate_address(caller, client_id, address_id)
         return JSONResponse(out.address(address))
 
@@ -312,7 +311,7 @@ class BsaleApi:
     async def client_attributes(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
         client_id = path_id(request.path_params["client_id"], "client", "client_id")
-        q = Query(request, PAGED)
+        q = Query(request, _PAGED)
         limit, offset = q.paging()
         values = await self.clients.client_attributes(caller, client_id)
         # A client has a handful of attributes: one query for all of them, sliced here.
@@ -326,7 +325,7 @@ class BsaleApi:
 
     async def list_dynamic_attributes(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
-        q = Query(request, PAGED)
+        q = Query(request, _PAGED)
         limit, offset = q.paging()
         page = await self.clients.list_attribute_definitions(caller, limit, offset)
         items = [out.dynamic_attribute(x) for x in page.items]
@@ -336,7 +335,7 @@ class BsaleApi:
     async def get_dynamic_attribute(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
         attr_id = path_id(request.path_params["item_id"], "dynamic attribute")
-        Query(request, NONE)
+        Query(request, _NONE)
         attr = await self.clients.get_attribute_definition(caller, attr_id)
         return JSONResponse(out.dynamic_attribute(attr))
 
@@ -345,7 +344,7 @@ class BsaleApi:
 
         async def list_items(request: Request, call: Call) -> Response:
             caller, out = call.caller, call.out
-            q = Query(request, PAGED)
+            q = Query(request, _PAGED)
             limit, offset = q.paging()
             page = await self.clients.list_catalog(caller, kind, limit, offset)
             items = [out.catalog(x, path) for x in page.items]
@@ -355,7 +354,7 @@ class BsaleApi:
         async def get_item(request: Request, call: Call) -> Response:
             caller, out = call.caller, call.out
             item_id = path_id(request.path_params["item_id"], entity)
-            Query(request, NONE)
+            Query(request, _NONE)
             item = await self.clients.get_catalog_item(caller, kind, item_id)
             return JSONResponse(out.catalog(item, path))
 
@@ -364,7 +363,7 @@ class BsaleApi:
     async def get_document(self, request: Request, call: Call) -> Response:
         caller, out = call.caller, call.out
         doc_id = path_id(request.path_params["item_id"], "document")
-        Query(request, NONE)
+        Query(request, _NONE)
         return JSONResponse(out.document_full(await self.clients.get_document(caller, doc_id)))
 
 
@@ -413,7 +412,7 @@ def bsale_routes(services: FaceServices) -> list[BaseRoute]:
         ("/dynamic_attributes/{item_id:digits}.json", {"GET": api.get_dynamic_attribute}),
         ("/documents/{item_id:digits}.json", {"GET": api.get_document}),
     ]
-    for path, kind in CATALOG_ROUTES.items():
+    for path, kind in _CATALOG_ROUTES.items():
         list_items, get_item = api.catalog_handlers(path, kind)
         table.append((f"/{path}.json", {"GET": list_items}))
         table.append((f"/{path}/{{item_id:digits}}.json", {"GET": get_item}))

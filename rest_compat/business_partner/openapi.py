@@ -5,7 +5,7 @@ XML when ``Accept`` asks for ``application/xml`` or ``text/xml``; errors as
 
 The bodies' keys are ``bodies``' tables (``PARTNER_KEYS``, ``LOCATION_KEYS`` ...) and what a
 create requires is the core's ``rules.REQUIRED_ON_CREATE``; the JSON types beside them are
-written here and checked against real answers (tests/rest_compat/test_openapi.py, schemathesis).
+written here and checked against real answers (tests/test_openapi.py, schemathesis).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The item's keys and closed sets come from the dialect's reader (``bodies``) and the core's
 enums; the answer's keys are ``serializers.batch_answer``'s. Checked against real answers by
-tests/rest_compat/test_openapi.py and the schemathesis run.
+tests/test_openapi.py and the schemathesis run.
 """
 
 from __future__ import annotations
