@@ -35,12 +35,13 @@ bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || { echo "make bench needs wrk: apt-get install wrk (Debian/Ubuntu) or brew install wrk" >&2; exit 2; }
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-# GraphiQL's assets come from the npm registry (committed package-lock.json) when npm is
-# present; without npm the page falls back to the CDN.
+# GraphiQL's and Swagger UI's (/docs) assets come from the npm registry (committed
+# package-lock.json) when npm is present; without npm GraphiQL falls back to the CDN and /docs
+# says to install them.
 assets:
 	@if command -v npm >/dev/null 2>&1 && [ -f package-lock.json ]; then \
 		[ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --silent --no-audit --no-fund; \
-	else echo "npm or package-lock.json not found: GraphiQL will load its assets from the CDN"; fi
+	else echo "npm or package-lock.json not found: GraphiQL will load its assets from the CDN, /docs needs them"; fi
 
 # Re-resolve every dependency to a hashed lock (needs network).
 lock: $(STAMP)

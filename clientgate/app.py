@@ -6,6 +6,7 @@ import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -18,6 +19,7 @@ import rest_compat.bsale
 import rest_compat.business_partner
 import rest_compat.resellers
 from clientgate.container import Services, build_services
+from clientgate.openapi import openapi_and_docs_routes
 from clientgate.routes import AUTH_BODY_BYTES, auth_routes, health_routes
 from clientgate.settings import Settings
 from clientgate.worker import WebhookWorker, Worker
@@ -35,6 +37,7 @@ from httpkit.logging import RequestContextMiddleware, configure_logging, log
 from httpkit.metrics import MetricsMiddleware
 from httpkit.metrics_endpoint import metrics_routes
 from httpkit.ratelimit import CredentialKeys, RateLimitMiddleware
+from httpkit.routing import routed
 
 
 def graphql_config(settings: Settings) -> GraphQLConfig:
@@ -114,16 +117,19 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 "bsale": f"{base}/v1/clients.json",
                 "health": f"{base}/healthz",
                 "ready": f"{base}/readyz",
+                "openapi": f"{base}/openapi.json",
+                "docs": f"{base}/docs",
             }
         )
 
+    mounted = faces(services)
     routes: list[BaseRoute] = [
         Route("/", index),
         *health_routes(services),
         *metrics_routes(services.metrics, settings.metrics, settings.metrics_token),
         *auth_routes(services),
+        *openapi_and_docs_routes(mounted, settings.metrics),
     ]
-    mounted = faces(services)
     for face in mounted:
         routes.extend(face.routes)
     keys = CredentialKeys(services.hasher, services.accounts)
@@ -165,6 +171,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 accounts=services.accounts,
                 dialects=dialects,
                 routes=idempotent_routes(graphql_config(settings)),
+                served=partial(routed, routes),
             ),
         ],
         exception_handlers=not_found(dialects),  # type: ignore[arg-type]

@@ -4,7 +4,9 @@ it for the face)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.routing import BaseRoute
 
@@ -18,3 +20,7 @@ class Face:
     dialects: tuple[Dialect, ...] = field(default=())
     body_limits: tuple[tuple[str, int], ...] = field(default=())
     """``(path prefix, bytes)``: bodies larger are refused (413) while they are read."""
+    openapi: Mapping[str, Any] | None = field(default=None)
+    """The face's OpenAPI 3.1 document (``httpkit.openapi``), served at
+    ``/openapi/<name>.json`` and merged into ``/openapi.json``; None for a face described
+    otherwise (GraphQL: its schema)."""

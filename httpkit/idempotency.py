@@ -152,17 +152,24 @@ class IdempotencyMiddleware:
         accounts: AccountService,
         dialects: Dialects,
         routes: Sequence[IdempotentRoute],
+        served: Callable[[Scope], bool] | None = None,
     ) -> None:
         self.app = app
         self.service = service
         self.accounts = accounts
         self.dialects = dialects
         self.routes = tuple(routes)
+        # Whether the application has a route for the request's path and method: a method the
+        # path does not take gets the router's 405, not a key's 422 or 409.
+        self.served = served
 
     def _route(self, scope: Scope) -> IdempotentRoute | None:
         if scope["type"] != "http" or not any(name == HEADER for name, _ in scope["headers"]):
             return None
-        return next((r for r in self.routes if r.matches(scope["method"], scope["path"])), None)
+        route = next((r for r in self.routes if r.matches(scope["method"], scope["path"])), None)
+        if route is None or (self.served is not None and not self.served(scope)):
+            return None
+        return route
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = self._route(scope)

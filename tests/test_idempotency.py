@@ -122,6 +122,22 @@ async def test_the_key_with_another_request_is_422_in_the_dialect(
     assert await clients_with_code(services, account.account) == 1
 
 
+async def test_a_method_the_path_does_not_take_is_405_even_with_a_used_key(
+    http: httpx.AsyncClient, make_account: Callable[..., Any]
+) -> None:
+    """Found by schemathesis: ``POST /v1/clients/points.json`` (a PUT path) with a key already
+    used answered the key's 422; the key only applies to requests a route serves."""
+    account = await make_account("PE")
+    assert (
+        await http.post(CLIENTS, content=body(), headers=keyed(account, "k"))
+    ).status_code == 201
+    for method, path in (("POST", "/v1/clients/points.json"), ("POST", "/v1/clients/1.json")):
+        wrong = await http.request(method, path, content=body(), headers=keyed(account, "k"))
+        assert wrong.status_code == 405, (path, wrong.text)
+        assert wrong.json() == {"error": "method not allowed"}
+        assert "PUT" in wrong.headers["allow"]
+
+
 async def test_a_key_still_in_flight_is_409(
     http: httpx.AsyncClient, services: Services, make_account: Callable[..., Any]
 ) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from clientgate.app import create_app
 from clientgate.container import Services, build_services
+from tests.test_openapi import Conformance
 
 MUTATION = 'mutation { createPaymentType(input: {name: "Efectivo"}) { userErrors { code } } }'
 
@@ -115,7 +116,9 @@ async def test_rest_dialects_answer_503_when_the_database_is_busy(
         assert (await client.get("/v1/clients/count.json", headers=headers)).status_code == 200
         async with database_held(svc, backend.name):
             busy = await client.post(path, json=body, headers=headers)
+        document = (await client.get("/openapi.json")).json()
     assert busy.status_code == 503, busy.text
+    Conformance(document).check(path, "post", busy)  # as /openapi.json describes it
     assert busy.headers["retry-after"] == "1"
     assert busy.headers["content-type"] == "application/json"
     answer = busy.json()

@@ -10,10 +10,12 @@ from httpkit.dialects import Dialect, plain_error
 from httpkit.face import Face
 from httpkit.services import FaceServices
 from rest_compat.bsale.errors import EXCEPTION_HANDLERS
+from rest_compat.bsale.openapi import openapi
 from rest_compat.bsale.routes import bsale_routes
 
 
 def face(services: FaceServices) -> Face:
     """``/v1`` as its own sub-application, with the dialect's error handlers."""
     app = Starlette(routes=bsale_routes(services), exception_handlers=EXCEPTION_HANDLERS)
-    return Face("bsale", [Mount("/v1", app=app)], (Dialect("bsale", ("/v1/",), plain_error),))
+    dialect = Dialect("bsale", ("/v1/",), plain_error)
+    return Face("bsale", [Mount("/v1", app=app)], (dialect,), openapi=openapi())

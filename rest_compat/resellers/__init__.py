@@ -7,13 +7,14 @@ from httpkit.dialects import Dialect, plain_error
 from httpkit.face import Face
 from httpkit.services import FaceServices
 from rest_compat.resellers.bodies import MAX_BODY_BYTES
+from rest_compat.resellers.openapi import openapi
 from rest_compat.resellers.routes import reseller_routes
 
 
 def face(services: FaceServices) -> Face:
     dialect = Dialect("resellers", ("/resellers/",), plain_error)
     limits = (("/resellers/", MAX_BODY_BYTES),)
-    return Face("resellers", reseller_routes(services), (dialect,), limits)
+    return Face("resellers", reseller_routes(services), (dialect,), limits, openapi())
 
 
 __all__ = ["face"]

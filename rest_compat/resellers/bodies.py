@@ -27,7 +27,7 @@ E = TypeVar("E", bound=IntEnum)
 # root's body limit enforces it while the body is read).
 MAX_BODY_BYTES = 4 * 1024 * 1024
 NOT_AN_OBJECT = Unreadable("must be a JSON object")
-_TEXTS = (
+TEXT_KEYS = (
     "email",
     "phone_number",
     "mobile_number",
@@ -88,7 +88,7 @@ def read_item(raw: object) -> OnboardInput | Unreadable:
     if not isinstance(raw, Mapping):
         return NOT_AN_OBJECT
     item: Mapping[str, Any] = raw
-    texts = {name: _text(item.get(name)) for name in _TEXTS}
+    texts = {name: _text(item.get(name)) for name in TEXT_KEYS}
     return OnboardInput(
         ruc=_required_text(item.get("ruc"), "must be a string of 11 digits"),
         company_name=_required_text(item.get("company_name"), "must be a string"),

@@ -144,3 +144,38 @@ def test_graphiql_runs_a_clients_query_offline(server: LiveServer, tmp_path: Pat
         # Inline data: URLs (the empty favicon) involve no network.
         local = loaded.startswith((server.base_url + "/", "data:"))
         assert local, f"loaded from outside the server: {loaded}"
+
+
+def test_api_docs_page_renders_every_operation_offline(server: LiveServer, tmp_path: Path) -> None:
+    """/docs: Swagger UI, served from this server's /static, renders /openapi.json: one block
+    per operation of the document, the Bsale and BusinessPartner paths among them."""
+    document = httpx.get(server.base_url + "/openapi.json", timeout=10).json()
+    operations = sum(
+        1 for item in document["paths"].values() for method in item if method != "parameters"
+    )
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = _driver(tmp_path / "chromium-profile")
+    try:
+        driver.get(f"{server.base_url}/docs")
+        wait = WebDriverWait(driver, 30)
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".opblock")) == operations)
+        paths = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")]
+        title = driver.find_element(By.CSS_SELECTOR, ".info .title").text
+        resources = driver.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)"
+        )
+        driver.save_screenshot(str(SCREENSHOT.with_name("apidocs.png")))
+    finally:
+        driver.quit()
+    assert "clientgate REST API" in title
+    joined = " ".join(paths).replace("\u200b", "")
+    for path in ("/v1/clients.json", "/BusinessPartner/create", "/resellers/clients/batch"):
+        assert path in joined, path
+    assert any(r.endswith("/static/swagger-ui/swagger-ui-bundle.js") for r in resources)
+    assert any(r.endswith("/openapi.json") for r in resources)
+    for loaded in resources:
+        local = loaded.startswith((server.base_url + "/", "data:"))
+        assert local, f"loaded from outside the server: {loaded}"

@@ -84,6 +84,8 @@ def _check_graphql_errors(response: httpx.Response, errors: Any) -> None:
 def check_graphql(response: httpx.Response) -> None:
     if response.request.method == "HEAD" or response.status_code == 204:
         return
+    if response.is_redirect and response.headers.get("location"):
+        return  # Starlette's slash redirect (``/graphql/`` → ``/graphql``), as for REST paths
     media = response.headers.get("content-type", "").split(";")[0].strip()
     if response.status_code == 200 and media == "text/html":
         return  # GraphiQL, for a GET that asks for HTML
