@@ -20,6 +20,7 @@ from core.storage.repositories.clients import (
     SqlAddressRepository,
     SqlAttributeRepository,
     SqlCatalogRepository,
+    SqlClientReadModel,
     SqlClientRepository,
     SqlContactRepository,
     SqlDocumentRepository,
@@ -114,6 +115,7 @@ class SqlUnitOfWork:
         self.accounts = SqlAccountRepository(conn)
         self.directory = SqlAccountDirectory(conn)
         self.clients = SqlClientRepository(conn)
+        self.client_rows = SqlClientReadModel(conn)
         self.contacts = SqlContactRepository(conn)
         self.addresses = SqlAddressRepository(conn)
         self.attributes = SqlAttributeRepository(conn)

@@ -10,6 +10,7 @@ from core.storage.repositories.clients.clients import SqlClientRepository
 from core.storage.repositories.clients.contacts import SqlContactRepository
 from core.storage.repositories.clients.documents import SqlDocumentRepository
 from core.storage.repositories.clients.points import SqlPointsRepository
+from core.storage.repositories.clients.projections import SqlClientReadModel
 from core.storage.repositories.clients.rows import CLIENT_COLUMNS
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "SqlAddressRepository",
     "SqlAttributeRepository",
     "SqlCatalogRepository",
+    "SqlClientReadModel",
     "SqlClientRepository",
     "SqlContactRepository",
     "SqlDocumentRepository",

@@ -19,6 +19,7 @@ from core.storage.repositories.clients.client_queries import (
     count_query,
     filter_params,
     filter_shape,
+    keyset_params,
     keyset_query,
     offset_query,
     rows_with_catalogs,
@@ -112,11 +113,7 @@ class SqlClientRepository:
         catalogs: Collection[CatalogKind] = (),
     ) -> tuple[list[Client], CatalogsById]:
         kinds = [k for k in CatalogKind if k in catalogs]
-        shape = filter_shape(flt)
-        params = filter_params(account_id, flt, shape)
-        params["f_limit"] = limit
-        if after is not None:
-            params["k_value"], params["k_id"] = after
+        shape, params = keyset_params(account_id, flt, after, limit)
         query = keyset_query(tuple(kinds), shape, sort, descending, after is not None)
         rows = await self._conn.execute(query, params)
         return rows_with_catalogs(rows, kinds)
