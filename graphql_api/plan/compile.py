@@ -9,6 +9,7 @@ planner does not know raises ``Unplannable``: the whole operation goes to stock 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,7 @@ LEAF = 0  # a: column index (from the row's offset), b: converter
 CONST = 1  # a: the value (``__typename``)
 CATALOG = 2  # a: Slot of the catalog's columns, b: the catalog's entries
 CHILDREN = 3  # a: relation, b: the child's entries
+GUARD = 4  # a: column index, b: converter; nothing written (see values.GUARDS)
 Entry = tuple[str, int, Any, Any]
 Entries = tuple[Entry, ...]
 
@@ -231,7 +233,7 @@ class Compiler:
     def _client(
         self, details: FieldDetailsList, columns: Columns, *, root: bool = False
     ) -> Entries:
-        entries: list[Entry] = []
+        entries = _guards(v.GUARDS["Client"], columns.client_column)
         for key, sub in self._collect("Client", details, root=root).items():
             name = sub[0].node.name.value
             if name == "__typename":
@@ -260,7 +262,7 @@ class Compiler:
     def _leaves(
         self, details: FieldDetailsList, type_name: str, leaves: v.Leaves, index: Any
     ) -> Entries:
-        entries: list[Entry] = []
+        entries = _guards(v.GUARDS.get(type_name, ()), index)
         for key, sub in self._collect(type_name, details).items():
             name = sub[0].node.name.value
             if name == "__typename":
@@ -271,6 +273,10 @@ class Compiler:
             else:
                 raise v.Unplannable(f"{type_name}.{name}")
         return tuple(entries)
+
+
+def _guards(guards: Sequence[tuple[str, v.Convert]], index: Any) -> list[Entry]:
+    return [("", GUARD, index(column), convert) for column, convert in guards]
 
 
 def _cursor_columns(columns: Columns) -> None:

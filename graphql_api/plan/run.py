@@ -45,6 +45,8 @@ def write(entries: p.Entries, row: Row, offset: int, children: Children) -> dict
             out[key] = b(row[offset + a])
         elif kind == p.CONST:
             out[key] = a
+        elif kind == p.GUARD:
+            b(row[offset + a])
         elif kind == p.CATALOG:
             start = a.start
             out[key] = None if row[start] is None else write(b, row, start, children)

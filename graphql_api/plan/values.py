@@ -187,3 +187,14 @@ CHILDREN: dict[str, tuple[str, str, Leaves]] = {
         },
     ),
 }
+
+# Columns stock execution converts whatever the selection (``build_client`` and ``convert``
+# build whole objects): a stored value it cannot convert is an error even when the field is
+# not selected, so the plan reads and checks them too.
+GUARDS: dict[str, tuple[tuple[str, Convert], ...]] = {
+    "Client": (("state", _STATE), ("company_or_person", _KIND)),
+    "PaymentType": (("state", _STATE),),
+    "PriceList": (("state", _STATE),),
+    "SaleCondition": (("state", _STATE),),
+    "Address": (("state", _STATE),),
+}
