@@ -69,6 +69,9 @@ class CostLimit(SchemaExtension):
             )
 
     def _actual_cost(self) -> int:
+        counted = getattr(self.execution_context.context, "answered_objects", None)
+        if isinstance(counted, int):
+            return counted  # the planner counted the objects it wrote (graphql_api/plan)
         result = self.execution_context.result
         data = result.data if result is not None else None
         return actual_cost(data) if data is not None else 0

@@ -29,6 +29,7 @@ from graphql.execution.collect_fields import (
 from graphql.execution.values import VariableValues
 
 from core.clients.model import CatalogKind, Projection
+from graphql_api.plan import codegen
 from graphql_api.plan import values as v
 
 # Entry kinds of an object's plan: (response key, kind, a, b).
@@ -41,6 +42,7 @@ Entry = tuple[str, int, Any, Any]
 Entries = tuple[Entry, ...]
 
 # Entry kinds of a connection, its edges and page info.
+# (A Client's entries are compiled into a writer, ``codegen``: NODES' and NODE's ``a``.)
 EDGES, NODES, PAGE_INFO, TOTAL_COUNT, CURSOR, NODE = 10, 11, 12, 13, 14, 15
 HAS_NEXT, HAS_PREVIOUS, START_CURSOR, END_CURSOR = 20, 21, 22, 23
 _PAGE_INFO = {
@@ -156,7 +158,11 @@ class Compiler:
                 entries = self._connection(details, columns)
             else:
                 entries = self._client(details, columns, root=True)
-            projection = columns.projection()
+            projection = columns.projection()  # places the catalogs: writers come after
+            if name == CLIENTS:
+                entries = _with_writers(entries)
+            else:
+                entries = ((key, NODE, codegen.client_writer(entries), None),)
             fields.append(RootField(key, name, node, root.fields[name], entries, projection))
         return Plan(tuple(fields))
 
@@ -273,6 +279,21 @@ class Compiler:
             else:
                 raise v.Unplannable(f"{type_name}.{name}")
         return tuple(entries)
+
+
+def _with_writers(entries: Entries) -> Entries:
+    """A connection's entries with each Client's entries compiled into a writer."""
+    out: list[Entry] = []
+    for key, kind, a, b in entries:
+        if kind == NODES:
+            a = codegen.client_writer(a)
+        elif kind == EDGES:
+            a = tuple(
+                (k, NODE, codegen.client_writer(x), None) if kd == NODE else (k, kd, x, y)
+                for k, kd, x, y in a
+            )
+        out.append((key, kind, a, b))
+    return tuple(out)
 
 
 def _guards(guards: Sequence[tuple[str, v.Convert]], index: Any) -> list[Entry]:

@@ -94,13 +94,15 @@ class PlannedExecutionContext(FastLeafExecutionContext):
 
     async def _run(self, plan: Plan, stock: Any) -> dict[str, Any]:
         try:
-            return await Runner(self.context_value, self.variable_values).run(plan)
+            data, objects = await Runner(self.context_value, self.variable_values).run(plan)
         except Exception:  # stock execution answers it, located
             result = stock()
             if self.is_awaitable(result):
                 result = await result
-            data: dict[str, Any] = result
-            return data
+            stock_data: dict[str, Any] = result
+            return stock_data
+        self.context_value.answered_objects = objects
+        return data
 
     def _key(self) -> PlanKey | None:
         operation = self.operation

@@ -17,6 +17,7 @@ from graphql_api.clients.cursors import decode_cursor, encode_key
 from graphql_api.clients.queries import ClientFilterInput, to_filter
 from graphql_api.context import Context
 from graphql_api.plan import compile as p
+from graphql_api.plan.codegen import ClientWriter
 from graphql_api.plan.values import Unplannable
 from graphql_api.relay import from_global_id, local_id
 
@@ -35,24 +36,6 @@ _SORT_INDEX = {
     ClientSortField.ID: 0,
     **{ClientSortField(name): None for name in p.CURSOR_COLUMNS},
 }
-
-
-def write(entries: p.Entries, row: Row, offset: int, children: Children) -> dict[str, Any]:
-    """One response object from ``row`` (its columns from ``offset``)."""
-    out: dict[str, Any] = {}
-    for key, kind, a, b in entries:
-        if kind == p.LEAF:
-            out[key] = b(row[offset + a])
-        elif kind == p.CONST:
-            out[key] = a
-        elif kind == p.GUARD:
-            b(row[offset + a])
-        elif kind == p.CATALOG:
-            start = a.start
-            out[key] = None if row[start] is None else write(b, row, start, children)
-        else:
-            out[key] = [write(b, child, 0, children) for child in children[a].get(row[0], ())]
-    return out
 
 
 def _grouped(found: ProjectedRows) -> Children:
@@ -86,20 +69,25 @@ class Runner:
         self.context = context
         self.variables = variables
 
-    async def run(self, plan: p.Plan) -> dict[str, Any]:
+    async def run(self, plan: p.Plan) -> tuple[dict[str, Any], int]:
+        """The answer's data, and how many objects it holds (the cost report's count)."""
         data: dict[str, Any] = {}
+        objects = 0
         for root in plan.fields:
             if root.definition is None:
                 data[root.key] = "Query"
                 continue
             args = get_argument_values(root.definition, root.node, self.variables)
             if root.name == p.CLIENTS:
-                data[root.key] = await self._clients(root, args)
+                data[root.key], count = await self._clients(root, args)
             else:
-                data[root.key] = await self._one(root, args)
-        return data
+                data[root.key], count = await self._one(root, args)
+            objects += count
+        return data, objects
 
-    async def _one(self, root: p.RootField, args: dict[str, Any]) -> dict[str, Any] | None:
+    async def _one(
+        self, root: p.RootField, args: dict[str, Any]
+    ) -> tuple[dict[str, Any] | None, int]:
         services = self.context.services.clients
         caller = await self.context.principal()
         assert root.projection is not None
@@ -111,10 +99,12 @@ class Runner:
             client_id = local_id(args["id"], "Client")
             found = await services.projected_by_ids(caller, [client_id], root.projection)
         if not found.rows:
-            return None
-        return write(root.entries, found.rows[0], 0, _grouped(found))
+            return None, 0
+        client: ClientWriter = root.entries[0][2]
+        row, children = found.rows[0], _grouped(found)
+        return client.write(row, children), client.count(row, children)
 
-    async def _clients(self, root: p.RootField, args: dict[str, Any]) -> dict[str, Any]:
+    async def _clients(self, root: p.RootField, args: dict[str, Any]) -> tuple[dict[str, Any], int]:
         first, after, last, before = args["first"], args["after"], args["last"], args["before"]
         if last is None:
             if before is not None:
@@ -143,7 +133,7 @@ class Runner:
                 out[entry_key] = await self.context.services.clients.count(caller, flt)
             else:
                 out[entry_key] = page.value(kind, a)
-        return out
+        return out, page.objects(root.entries)
 
 
 class _Page:
@@ -160,6 +150,22 @@ class _Page:
         index = _SORT_INDEX[sort]
         self.sort_at = projection.columns.index(sort.value) if index is None else index
 
+    def objects(self, entries: p.Entries) -> int:
+        """The objects of the connection's answer: itself, its page infos, edges, nodes."""
+        rows, children = self.rows, self.children
+        count = 1
+        for _, kind, a, _ in entries:
+            if kind == p.PAGE_INFO:
+                count += 1
+            elif kind == p.NODES:
+                count += sum(a.count(row, children) for row in rows)
+            elif kind == p.EDGES:
+                count += len(rows)
+                for _, inner, node, _ in a:
+                    if inner == p.NODE:
+                        count += sum(node.count(row, children) for row in rows)
+        return count
+
     def cursor(self, row: Row) -> str:
         return encode_key(self.sort, self.descending, row[self.sort_at], row[0])
 
@@ -168,7 +174,7 @@ class _Page:
         if kind == p.CONST:
             return a
         if kind == p.NODES:
-            return [write(a, row, 0, children) for row in rows]
+            return [a.write(row, children) for row in rows]
         if kind == p.EDGES:
             return [self._edge(a, row) for row in rows]
         return {key: self._page_info(k, value) for key, k, value, _ in a}
@@ -179,7 +185,7 @@ class _Page:
             if kind == p.CURSOR:
                 out[key] = self.cursor(row)
             elif kind == p.NODE:
-                out[key] = write(a, row, 0, self.children)
+                out[key] = a.write(row, self.children)
             else:
                 out[key] = a
         return out
