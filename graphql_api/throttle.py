@@ -22,7 +22,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from graphql_api.config import GraphQLConfig
-from graphql_api.cost import actual_cost, requested_cost
+from graphql_api.cost import actual_cost, cached_requested_cost
 from httpkit.metrics import Metrics
 from httpkit.ratelimit import Decision, Limiter, RefusalReason
 
@@ -45,7 +45,7 @@ class CostLimit(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if document is not None:
-            cost = requested_cost(
+            cost = cached_requested_cost(
                 context.schema._schema,
                 document,
                 context.operation_name,
