@@ -98,7 +98,8 @@ class SqlClientReadModel:
         shape, params = keyset_params(account_id, flt, after, limit)
         query = _page_query(projection, shape, sort, descending, after is not None)
         result = await self._conn.execute(query, params)
-        return [tuple(row) for row in result]
+        rows: list[tuple[Any, ...]] = list(result.all())  # one fetchall, not one per row
+        return rows
 
     async def children(
         self,
@@ -111,4 +112,5 @@ class SqlClientReadModel:
         result = await self._conn.execute(
             query, {"account_id": account_id, "ids": list(client_ids)}
         )
-        return [tuple(row) for row in result]
+        rows: list[tuple[Any, ...]] = list(result.all())  # one fetchall, not one per row
+        return rows
