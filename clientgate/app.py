@@ -49,6 +49,7 @@ def graphql_config(settings: Settings) -> GraphQLConfig:
         max_tokens=settings.graphql_max_tokens,
         max_cost=settings.graphql_max_cost,
         list_bound=settings.graphql_list_bound,
+        persisted_queries=settings.graphql_persisted_queries,
     )
 
 

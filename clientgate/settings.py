@@ -82,6 +82,7 @@ class Settings:
     graphql_max_cost: int = 50_000
     graphql_list_bound: int = 20
     graphql_cost_limit: str = "300000/minute"
+    graphql_persisted_queries: int = 1000
     session_ttl_seconds: int = 8 * 3600
     # Rate limits (clientgate/ratelimit.py): per credential, or per IP without a valid one.
     rate_limit: str = "600/minute"
@@ -152,6 +153,7 @@ class Settings:
             graphql_max_cost=_int(env, "CLIENTGATE_GRAPHQL_MAX_COST", 50_000),
             graphql_list_bound=_int(env, "CLIENTGATE_GRAPHQL_LIST_BOUND", 20),
             graphql_cost_limit=env.get("CLIENTGATE_GRAPHQL_COST_LIMIT") or "300000/minute",
+            graphql_persisted_queries=_int(env, "CLIENTGATE_GRAPHQL_PERSISTED_QUERIES", 1000),
             session_ttl_seconds=_int(env, "CLIENTGATE_SESSION_TTL_SECONDS", 8 * 3600),
             rate_limit=env.get("CLIENTGATE_RATE_LIMIT") or "600/minute",
             rate_limit_enabled=_bool(env.get("CLIENTGATE_RATE_LIMIT_ENABLED"), True),

@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.types import ExecutionResult
 
@@ -35,6 +36,7 @@ from graphql_api.media import (
     request_error_status,
     wants_graphql_response,
 )
+from graphql_api.persisted import PersistedQueries, PersistedQueryError
 from graphql_api.schema import build_schema
 from httpkit.dialects import Dialect
 from httpkit.face import Face
@@ -98,6 +100,7 @@ class GraphQLApp(GraphQL[Context, None]):
         # parser cache) reach the result without passing ErrorPolicy.on_operation; the same
         # policy runs once more here, idempotently, so every error has a code and is masked.
         self._policy = ErrorPolicy(debug=config.debug, hide_suggestions=not config.introspection)
+        self.persisted = PersistedQueries(config.persisted_queries)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context(services=self.services, request=request)
@@ -123,6 +126,8 @@ class GraphQLApp(GraphQL[Context, None]):
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
         data = await super().parse_http_body(request)
         for item in data if isinstance(data, list) else [data]:
+            if self.persisted.maxsize > 0:
+                self.persisted.resolve(item)
             query = item.query or ""
             if _has_nul(query) or _NUL_ESCAPE.search(query) or _has_nul(item.variables):
                 raise HTTPException(400, NUL_REFUSAL)
@@ -169,6 +174,12 @@ class GraphQLApp(GraphQL[Context, None]):
             response.headers["Retry-After"] = str(max(waits))
         return response
 
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # A GET without ``query`` but with ``extensions`` is a persisted query, not a browser.
+        return super().should_render_graphql_ide(request) and (
+            "extensions" not in request.query_params
+        )
+
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide_html)
 
@@ -190,6 +201,13 @@ class GraphQLApp(GraphQL[Context, None]):
 
     @staticmethod
     def _http_error(exc: HTTPException, media_type: str) -> Response:
+        if isinstance(exc, PersistedQueryError):
+            return Response(
+                _error_body(exc.reason, exc.code),
+                status_code=exc.status_code,
+                media_type=media_type,
+                headers={"Cache-Control": "private, no-cache, must-revalidate"},
+            )
         if _GET_REFUSAL in exc.reason:
             # GraphQL over HTTP: a mutation must be POSTed; GET is the wrong method.
             return Response(

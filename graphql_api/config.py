@@ -18,3 +18,5 @@ class GraphQLConfig:
     """Operations that may answer with more objects than this are refused (graphql_api/cost)."""
     list_bound: int = 20
     """Items a list without a paging argument is priced at (a client's contacts, ...)."""
+    persisted_queries: int = 1000
+    """Automatic persisted queries kept (graphql_api/persisted.py); 0 turns them off."""

@@ -45,6 +45,9 @@ class OnceKey(Generic[T]):
 class Context:
     services: FaceServices
     request: HTTPConnection
+    answered_objects: int | None = None
+    """Objects in the answer, counted by the query planner as it wrote it (the cost report
+    uses it instead of walking the answer); None when stock execution answered."""
     _principal: asyncio.Future[Principal] | None = None
     _loaders: dict[LoaderKey[Any, Any], DataLoader[Any, Any]] = field(default_factory=dict)
     _once: dict[OnceKey[Any], asyncio.Future[Any]] = field(default_factory=dict)

@@ -14,6 +14,7 @@ depth and alias limits. ``actual_cost`` counts the objects the answer really hel
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -181,6 +182,39 @@ def requested_cost(
     if not chosen:
         return 0
     return CostCalculator(schema, document, variables, list_bound).operation(chosen[0])
+
+
+_PRICES = "_clientgate_prices"
+PRICE_CACHE_SIZE = 1024
+
+
+def cached_requested_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    list_bound: int,
+) -> int:
+    """``requested_cost``, remembered per document text, operation and the integer variables
+    (the only values pricing reads: page sizes), in a bounded LRU on the schema."""
+    if document.loc is None:
+        return requested_cost(schema, document, operation_name, variables, list_bound)
+    numbers = tuple(
+        (name, value)
+        for name, value in sorted((variables or {}).items())
+        if isinstance(value, int) and not isinstance(value, bool)
+    )
+    key = (document.loc.source.body, operation_name, numbers, list_bound)
+    prices: OrderedDict[Any, int] = schema.__dict__.setdefault(_PRICES, OrderedDict())
+    cost = prices.get(key)
+    if cost is None:
+        cost = requested_cost(schema, document, operation_name, variables, list_bound)
+        prices[key] = cost
+        if len(prices) > PRICE_CACHE_SIZE:
+            prices.popitem(last=False)
+    else:
+        prices.move_to_end(key)
+    return cost
 
 
 def actual_cost(data: object) -> int:

@@ -20,6 +20,7 @@ from graphql_api import accounts, clients, history, partners, resellers, webhook
 from graphql_api.config import GraphQLConfig
 from graphql_api.execution import FastLeafExecutionContext
 from graphql_api.extensions import schema_extensions
+from graphql_api.plan.executor import PlannedExecutionContext
 from graphql_api.scalars import SCALARS
 from httpkit.metrics import Metrics
 from httpkit.ratelimit import Limiter
@@ -70,20 +71,27 @@ def build_schema(
     cost_limiter: Limiter | None = None,
     *,
     fast_leaves: bool = True,
+    planner: bool = True,
     metrics: Metrics | None = None,
 ) -> strawberry.Schema:
     """The schema with the limits, masking and introspection policy of ``config``.
 
     ``fast_leaves`` reads plain scalar fields without a resolver call (see execution.py);
-    off, execution is Strawberry's stock path (tests compare the two)."""
+    off, execution is Strawberry's stock path (tests compare the two). ``planner`` runs
+    supported queries from a plan (graphql_api/plan), the rest as ``fast_leaves`` says."""
     config = config or GraphQLConfig()
+    execution: type[FastLeafExecutionContext] | None = None
+    if planner:
+        execution = PlannedExecutionContext
+    elif fast_leaves:
+        execution = FastLeafExecutionContext
     return Schema(
         query=merge_types("Query", QUERIES),
         mutation=_merged("Mutation", MUTATIONS),
         subscription=_merged("Subscription", SUBSCRIPTIONS),
         types=list(EXTRA_TYPES),
         extensions=schema_extensions(config, cost_limiter, metrics),
-        execution_context_class=FastLeafExecutionContext if fast_leaves else None,
+        execution_context_class=execution,
         config=StrawberryConfig(
             disable_field_suggestions=not config.introspection, scalar_map=SCALARS
         ),

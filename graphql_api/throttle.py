@@ -22,7 +22,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from graphql_api.config import GraphQLConfig
-from graphql_api.cost import actual_cost, requested_cost
+from graphql_api.cost import actual_cost, cached_requested_cost
 from httpkit.metrics import Metrics
 from httpkit.ratelimit import Decision, Limiter, RefusalReason
 
@@ -45,7 +45,7 @@ class CostLimit(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if document is not None:
-            cost = requested_cost(
+            cost = cached_requested_cost(
                 context.schema._schema,
                 document,
                 context.operation_name,
@@ -69,6 +69,9 @@ class CostLimit(SchemaExtension):
             )
 
     def _actual_cost(self) -> int:
+        counted = getattr(self.execution_context.context, "answered_objects", None)
+        if isinstance(counted, int):
+            return counted  # the planner counted the objects it wrote (graphql_api/plan)
         result = self.execution_context.result
         data = result.data if result is not None else None
         return actual_cost(data) if data is not None else 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum, StrEnum
+from typing import Any
 
 ACTIVE = 0
 INACTIVE = 1
@@ -256,6 +257,30 @@ class ClientRelated:
     payment_types: dict[int, CatalogItem] = field(default_factory=dict)
     price_lists: dict[int, CatalogItem] = field(default_factory=dict)
     sale_conditions: dict[int, CatalogItem] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """What a projected read needs (GraphQL's planner asks for exactly what a query selects):
+    client columns (``id`` first), the catalogs joined to each row with their columns (``id``
+    first), and the child relations (contacts, addresses, attributes) with their columns.
+
+    Rows come back as tuples: the client columns in order, then each catalog's columns; a
+    child row is ``(client id, *columns)``."""
+
+    columns: tuple[str, ...]
+    catalogs: tuple[tuple[CatalogKind, tuple[str, ...]], ...] = ()
+    children: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class ProjectedRows:
+    """Rows of a projected read, in the list's order, with their children by relation."""
+
+    rows: list[tuple[Any, ...]]
+    children: dict[str, list[tuple[Any, ...]]]
+    has_next: bool = False
+    has_previous: bool = False
 
 
 RELATIONS = frozenset(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from core.clients.model import (
     Address,
@@ -28,6 +28,7 @@ from core.clients.model import (
     Payment,
     PointsEntry,
     PointsOperation,
+    Projection,
 )
 from core.history.ports import ChangeRecorder
 
@@ -79,6 +80,36 @@ class ClientRepository(Protocol):
     ) -> ClientRelated:
         """Children of many clients at once: one statement per requested relation (catalog
         relations included, for callers that did not join them into the page)."""
+        ...
+
+
+class ClientReadModel(Protocol):
+    """Projected reads for GraphQL's planner: only the columns a query selects, as rows, with
+    the same filters, order and keyset as ``ClientRepository.list_keyset``."""
+
+    async def page(
+        self,
+        account_id: int,
+        flt: ClientFilter,
+        sort: ClientSortField,
+        descending: bool,
+        after: tuple[object, int] | None,
+        limit: int,
+        projection: Projection,
+    ) -> builtins.list[tuple[Any, ...]]:
+        """Up to ``limit`` rows strictly after the (sort value, id) key, in one statement
+        (the catalogs of ``projection`` joined in)."""
+        ...
+
+    async def children(
+        self,
+        account_id: int,
+        relation: str,
+        client_ids: Sequence[int],
+        columns: tuple[str, ...],
+    ) -> builtins.list[tuple[Any, ...]]:
+        """``(client id, *columns)`` rows of one relation of many clients, one statement,
+        in (client id, child id) order."""
         ...
 
 
@@ -295,6 +326,9 @@ class ClientsUnitOfWork(Protocol):
 
     @property
     def clients(self) -> ClientRepository: ...
+
+    @property
+    def client_rows(self) -> ClientReadModel: ...
 
     @property
     def contacts(self) -> ContactRepository: ...

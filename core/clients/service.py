@@ -3,6 +3,7 @@ faces reach as ``services.clients``. Each use case lives in its own module:
 
 - ``clients``: create, change, deactivate and read single clients
 - ``lists``: offset and keyset pages, counts, children of a page in bulk
+- ``reads``: the same pages and lookups as projected rows (GraphQL's planner)
 - ``contacts``, ``addresses``: a client's contact people and addresses
 - ``attributes``: dynamic attribute definitions and a client's values
 - ``catalogs``: payment types, price lists, sale conditions
@@ -26,12 +27,14 @@ from core.clients.duplicates import Duplicates
 from core.clients.lists import ClientLists
 from core.clients.merges import Merges
 from core.clients.points import Points
+from core.clients.reads import ClientReads
 from core.clients.usecase import UowFactory
 
 
 class ClientService(
     Clients,
     ClientLists,
+    ClientReads,
     Contacts,
     Addresses,
     Attributes,

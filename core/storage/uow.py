@@ -25,6 +25,7 @@ from core.storage.repositories.clients import (
     SqlAddressRepository,
     SqlAttributeRepository,
     SqlCatalogRepository,
+    SqlClientReadModel,
     SqlClientRepository,
     SqlContactRepository,
     SqlDocumentRepository,
@@ -237,6 +238,10 @@ class SqlUnitOfWork:
     @cached_property
     def clients(self) -> SqlClientRepository:
         return SqlClientRepository(self.connection)
+
+    @cached_property
+    def client_rows(self) -> SqlClientReadModel:
+        return SqlClientReadModel(self.connection)
 
     @cached_property
     def contacts(self) -> SqlContactRepository:

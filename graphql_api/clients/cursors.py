@@ -34,8 +34,13 @@ def sort_value(client: Client, sort: ClientSortField, search: SearchQuery | None
 def encode_cursor(
     client: Client, sort: ClientSortField, descending: bool, search: SearchQuery | None = None
 ) -> str:
+    return encode_key(sort, descending, sort_value(client, sort, search), client.id)
+
+
+def encode_key(sort: ClientSortField, descending: bool, value: object, client_id: int) -> str:
+    """The cursor of the row with this sort value and id (GraphQL's planner has rows)."""
     direction = "desc" if descending else "asc"
-    return encode_values([sort.value, direction, sort_value(client, sort, search), client.id])
+    return encode_values([sort.value, direction, value, client_id])
 
 
 def _is_int(value: object) -> bool:

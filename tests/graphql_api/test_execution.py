@@ -15,6 +15,7 @@ from clientgate.container import Services
 from graphql_api.app import GraphQLApp
 from graphql_api.config import GraphQLConfig
 from graphql_api.execution import FastLeafExecutionContext
+from graphql_api.plan.executor import PlannedExecutionContext
 from graphql_api.relay import to_global_id
 from graphql_api.schema import build_schema
 from tests.graphql_api.test_clients_queries import CLIENT_FIELDS, _client, _rich_client
@@ -23,10 +24,14 @@ from tests.graphql_api.test_clients_queries import CLIENT_FIELDS, _client, _rich
 @asynccontextmanager
 async def both(services: Services) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
     fast = GraphQLApp(services, GraphQLConfig())
+    fast.schema = build_schema(GraphQLConfig(), planner=False)
     stock = GraphQLApp(services, GraphQLConfig())
-    stock.schema = build_schema(GraphQLConfig(), fast_leaves=False)
+    stock.schema = build_schema(GraphQLConfig(), fast_leaves=False, planner=False)
     assert getattr(fast.schema, "execution_context_class", None) is FastLeafExecutionContext
-    assert getattr(stock.schema, "execution_context_class", None) is not FastLeafExecutionContext
+    assert getattr(stock.schema, "execution_context_class", None) not in (
+        FastLeafExecutionContext,
+        PlannedExecutionContext,
+    )
     clients = []
     for view in (fast, stock):
         app = Starlette(routes=[Route("/graphql", view, methods=["GET", "POST"])])

@@ -40,11 +40,13 @@ from core.clients.model import (
     Payment,
     PointsEntry,
     PointsOperation,
+    Projection,
 )
 from core.clients.ports import (
     AddressRepository,
     AttributeRepository,
     CatalogRepository,
+    ClientReadModel,
     ClientRepository,
     ClientsUnitOfWork,
     ContactRepository,
@@ -223,6 +225,59 @@ class FakeClientRepository(ClientRepository):
         out.price_lists.update(found.get(CatalogKind.PRICE_LIST, {}))
         out.sale_conditions.update(found.get(CatalogKind.SALE_CONDITION, {}))
         return out
+
+
+class FakeClientReadModel(ClientReadModel):
+    """Projected rows read from the fake repository's entities (columns are their fields)."""
+
+    def __init__(self, clients: FakeClientRepository) -> None:
+        self._clients = clients
+
+    async def page(
+        self,
+        account_id: int,
+        flt: ClientFilter,
+        sort: ClientSortField,
+        descending: bool,
+        after: tuple[object, int] | None,
+        limit: int,
+        projection: Projection,
+    ) -> builtins.list[tuple[Any, ...]]:
+        kinds = [kind for kind, _ in projection.catalogs]
+        items, catalogs = await self._clients.list_keyset(
+            account_id, flt, sort, descending, after, limit, kinds
+        )
+        rows = []
+        for c in items:
+            row = [getattr(c, name) for name in projection.columns]
+            for kind, names in projection.catalogs:
+                item = catalogs[kind].get(getattr(c, f"{kind.value}_id") or 0)
+                row += [getattr(item, name) if item else None for name in names]
+            rows.append(tuple(row))
+        return rows
+
+    async def children(
+        self,
+        account_id: int,
+        relation: str,
+        client_ids: Sequence[int],
+        columns: tuple[str, ...],
+    ) -> builtins.list[tuple[Any, ...]]:
+        clients = [c for c in self._clients.s.clients.values() if c.id in set(client_ids)]
+        related = await self._clients.related(account_id, clients, {relation})
+        rows: builtins.list[tuple[Any, ...]] = []
+        for client_id in sorted(client_ids):
+            for child in getattr(related, relation).get(client_id, []):
+                if isinstance(child, AttributeValue):
+                    named = {
+                        "definition_id": child.attribute.id,
+                        "name": child.attribute.name,
+                        "value": child.value,
+                    }
+                    rows.append((client_id, *(named[n] for n in columns)))
+                else:
+                    rows.append((client_id, *(getattr(child, n) for n in columns)))
+        return rows
 
 
 def _attribute_values(store: ClientsStore, account_id: int, client_id: int) -> list[AttributeValue]:
@@ -685,6 +740,7 @@ class FakeClientsUnitOfWork(ClientsUnitOfWork):
         self._saved: ClientsStore | None = None
         self._committed = False
         self._clients = FakeClientRepository(store)
+        self._client_rows = FakeClientReadModel(self._clients)
         self._contacts = FakeContactRepository(store)
         self._addresses = FakeAddressRepository(store)
         self._attributes = FakeAttributeRepository(store)
@@ -702,6 +758,10 @@ class FakeClientsUnitOfWork(ClientsUnitOfWork):
     @property
     def clients(self) -> ClientRepository:
         return self._clients
+
+    @property
+    def client_rows(self) -> ClientReadModel:
+        return self._client_rows
 
     @property
     def contacts(self) -> ContactRepository:

@@ -12,6 +12,7 @@ from core.storage.repositories.clients.documents import SqlDocumentRepository
 from core.storage.repositories.clients.duplicates import SqlDuplicateRepository
 from core.storage.repositories.clients.merges import SqlMergeRepository
 from core.storage.repositories.clients.points import SqlPointsRepository
+from core.storage.repositories.clients.projections import SqlClientReadModel
 from core.storage.repositories.clients.rows import CLIENT_COLUMNS
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "SqlAddressRepository",
     "SqlAttributeRepository",
     "SqlCatalogRepository",
+    "SqlClientReadModel",
     "SqlClientRepository",
     "SqlContactRepository",
     "SqlDocumentRepository",

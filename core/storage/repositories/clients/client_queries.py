@@ -141,6 +141,22 @@ def filter_params(account_id: int, flt: ClientFilter, shape: tuple[str, ...]) ->
     return params
 
 
+def keyset_params(
+    account_id: int,
+    flt: ClientFilter,
+    after: tuple[object, int] | None,
+    limit: int,
+    dialect: str,
+) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The filter's shape and every parameter a ``keyset`` statement binds."""
+    shape = filter_shape(flt, dialect)
+    params = filter_params(account_id, flt, shape)
+    params["f_limit"] = limit
+    if after is not None:
+        params["k_value"], params["k_id"] = after
+    return shape, params
+
+
 @functools.cache
 def _conditions(shape: tuple[str, ...]) -> tuple[ColumnElement[bool], ...]:
     """The WHERE of a client list of this shape: the one filter builder of clients (pages,
@@ -242,6 +258,15 @@ def keyset_query(
     descending: bool,
     after: bool,
 ) -> Select[Any]:
+    return keyset(page_select_for(kinds), shape, sort, descending, after)
+
+
+def keyset(
+    base: Select[Any], shape: tuple[str, ...], sort: ClientSortField, descending: bool, after: bool
+) -> Select[Any]:
+    """``base`` (a select from ``clients``) filtered by ``shape``, after the key bound as
+    ``k_value``/``k_id``, in the sort's order, limited to ``f_limit``: the one keyset builder
+    of entity pages and GraphQL's projected pages."""
     col = _sort_column(sort)
     conds = list(_conditions(shape))
     if after:
@@ -255,4 +280,4 @@ def keyset_query(
     order = [col.desc(), clients.c.id.desc()] if descending else [col, clients.c.id]
     if sort is ClientSortField.ID:
         order = order[:1]
-    return page_select_for(kinds).where(*conds).order_by(*order).limit(bindparam("f_limit"))
+    return base.where(*conds).order_by(*order).limit(bindparam("f_limit"))

@@ -1,0 +1,305 @@
+"""Compiling an operation into a plan: which root fields, which columns and relations each
+selection needs, and how each response object is written from rows.
+
+Selections are collected the way graphql-core collects them for execution (fragments, inline
+fragments, ``@skip``/``@include`` with the request's variables, fields merged by response
+name), so a plan writes the same keys in the same order. Any field, argument or type the
+planner does not know raises ``Unplannable``: the whole operation goes to stock execution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+)
+from graphql.execution.collect_fields import (
+    FieldDetailsList,
+    FragmentDetails,
+    GroupedFieldSet,
+    collect_subfields,
+)
+from graphql.execution.values import VariableValues
+
+from core.clients.model import CatalogKind, Projection
+from graphql_api.plan import codegen
+from graphql_api.plan import values as v
+
+# Entry kinds of an object's plan: (response key, kind, a, b).
+LEAF = 0  # a: column index (from the row's offset), b: converter
+CONST = 1  # a: the value (``__typename``)
+CATALOG = 2  # a: Slot of the catalog's columns, b: the catalog's entries
+CHILDREN = 3  # a: relation, b: the child's entries
+GUARD = 4  # a: column index, b: converter; nothing written (see values.GUARDS)
+Entry = tuple[str, int, Any, Any]
+Entries = tuple[Entry, ...]
+
+# Entry kinds of a connection, its edges and page info.
+# (A Client's entries are compiled into a writer, ``codegen``: NODES' and NODE's ``a``.)
+EDGES, NODES, PAGE_INFO, TOTAL_COUNT, CURSOR, NODE = 10, 11, 12, 13, 14, 15
+HAS_NEXT, HAS_PREVIOUS, START_CURSOR, END_CURSOR = 20, 21, 22, 23
+_PAGE_INFO = {
+    "hasNextPage": HAS_NEXT,
+    "hasPreviousPage": HAS_PREVIOUS,
+    "startCursor": START_CURSOR,
+    "endCursor": END_CURSOR,
+}
+# Columns a cursor may carry (the sort fields); ``id`` is always column 0.
+CURSOR_COLUMNS = ("created_at", "updated_at", "code")
+CLIENTS, CLIENT, CLIENT_BY_CODE, NODE_FIELD = "clients", "client", "clientByCode", "node"
+ROOT_ARGUMENTS = {
+    CLIENTS: frozenset({"first", "after", "last", "before", "filter", "sort"}),
+    CLIENT: frozenset({"id"}),
+    CLIENT_BY_CODE: frozenset({"code"}),
+    NODE_FIELD: frozenset({"id"}),
+}
+
+
+@dataclass
+class Slot:
+    """Where a joined catalog's columns start in a page row (set once the projection is
+    complete)."""
+
+    start: int = 0
+
+
+@dataclass
+class Columns:
+    """The projection of one root field, gathered while its selections compile."""
+
+    client: list[str] = field(default_factory=lambda: ["id"])
+    catalogs: dict[CatalogKind, list[str]] = field(default_factory=dict)
+    slots: dict[CatalogKind, Slot] = field(default_factory=dict)
+    children: dict[str, list[str]] = field(default_factory=dict)
+
+    def client_column(self, name: str) -> int:
+        if name not in self.client:
+            self.client.append(name)
+        return self.client.index(name)
+
+    def catalog(self, kind: CatalogKind) -> Slot:
+        if kind not in self.catalogs:
+            self.catalogs[kind] = ["id"]
+            self.slots[kind] = Slot()
+        return self.slots[kind]
+
+    def catalog_column(self, kind: CatalogKind, name: str) -> int:
+        names = self.catalogs[kind]
+        if name not in names:
+            names.append(name)
+        return names.index(name)
+
+    def child_column(self, relation: str, name: str) -> int:
+        names = self.children.setdefault(relation, [])
+        if name not in names:
+            names.append(name)
+        return 1 + names.index(name)  # a child row starts with its client's id
+
+    def projection(self) -> Projection:
+        start = len(self.client)
+        catalogs = []
+        for kind in CatalogKind:
+            if kind in self.catalogs:
+                self.slots[kind].start = start
+                start += len(self.catalogs[kind])
+                catalogs.append((kind, tuple(self.catalogs[kind])))
+        return Projection(
+            columns=tuple(self.client),
+            catalogs=tuple(catalogs),
+            children=tuple((r, tuple(c)) for r, c in self.children.items()),
+        )
+
+
+@dataclass(frozen=True)
+class RootField:
+    """One planned root field: what it is, its node and definition (arguments are read per
+    request), the entries written for its value and the projection it reads."""
+
+    key: str
+    name: str
+    node: FieldNode
+    definition: GraphQLField | None
+    entries: Entries
+    projection: Projection | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    fields: tuple[RootField, ...]
+
+
+@dataclass
+class Compiler:
+    schema: GraphQLSchema
+    fragments: dict[str, FragmentDetails]
+    variables: VariableValues
+    operation: OperationDefinitionNode
+
+    def plan(self, root: GraphQLObjectType, grouped: GroupedFieldSet) -> Plan:
+        fields = []
+        for key, details in grouped.items():
+            node = details[0].node
+            name = node.name.value
+            if name == "__typename":
+                fields.append(RootField(key, name, node, None, (), None))
+                continue
+            allowed = ROOT_ARGUMENTS.get(name)
+            if allowed is None or any(a.name.value not in allowed for a in node.arguments or ()):
+                raise v.Unplannable(f"root field {name}")
+            columns = Columns()
+            if name == CLIENTS:
+                entries = self._connection(details, columns)
+            else:
+                entries = self._client(details, columns, root=True)
+            projection = columns.projection()  # places the catalogs: writers come after
+            if name == CLIENTS:
+                entries = _with_writers(entries)
+            else:
+                entries = ((key, NODE, codegen.client_writer(entries), None),)
+            fields.append(RootField(key, name, node, root.fields[name], entries, projection))
+        return Plan(tuple(fields))
+
+    def _type(self, name: str) -> GraphQLObjectType:
+        found = self.schema.get_type(name)
+        assert isinstance(found, GraphQLObjectType), name
+        return found
+
+    def _collect(
+        self, type_name: str, details: FieldDetailsList, *, root: bool = False
+    ) -> GroupedFieldSet:
+        """The subfields of ``details`` on ``type_name``; a nested field given arguments
+        is one the planner does not know (none of the planned ones takes any)."""
+        if not root and any(detail.node.arguments for detail in details):
+            raise v.Unplannable("arguments on a nested field")
+        collected = collect_subfields(
+            self.schema,
+            self.fragments,
+            self.variables,
+            self.operation,
+            self._type(type_name),
+            details,
+        )
+        return collected.grouped_field_set
+
+    def _connection(self, details: FieldDetailsList, columns: Columns) -> Entries:
+        entries: list[Entry] = []
+        for key, sub in self._collect("ClientConnection", details, root=True).items():
+            name = sub[0].node.name.value
+            if name == "__typename":
+                entries.append((key, CONST, "ClientConnection", None))
+            elif name == "totalCount":
+                entries.append((key, TOTAL_COUNT, None, None))
+            elif name == "nodes":
+                entries.append((key, NODES, self._client(sub, columns), None))
+            elif name == "edges":
+                entries.append((key, EDGES, self._edge(sub, columns), None))
+            elif name == "pageInfo":
+                entries.append((key, PAGE_INFO, self._page_info(sub, columns), None))
+            else:
+                raise v.Unplannable(f"ClientConnection.{name}")
+        return tuple(entries)
+
+    def _edge(self, details: FieldDetailsList, columns: Columns) -> Entries:
+        entries: list[Entry] = []
+        for key, sub in self._collect("ClientEdge", details).items():
+            name = sub[0].node.name.value
+            if name == "__typename":
+                entries.append((key, CONST, "ClientEdge", None))
+            elif name == "cursor":
+                _cursor_columns(columns)
+                entries.append((key, CURSOR, None, None))
+            elif name == "node":
+                entries.append((key, NODE, self._client(sub, columns), None))
+            else:
+                raise v.Unplannable(f"ClientEdge.{name}")
+        return tuple(entries)
+
+    def _page_info(self, details: FieldDetailsList, columns: Columns) -> Entries:
+        entries: list[Entry] = []
+        for key, sub in self._collect("PageInfo", details).items():
+            name = sub[0].node.name.value
+            if name == "__typename":
+                entries.append((key, CONST, "PageInfo", None))
+                continue
+            kind = _PAGE_INFO.get(name)
+            if kind is None:
+                raise v.Unplannable(f"PageInfo.{name}")
+            if kind in (START_CURSOR, END_CURSOR):
+                _cursor_columns(columns)
+            entries.append((key, kind, None, None))
+        return tuple(entries)
+
+    def _client(
+        self, details: FieldDetailsList, columns: Columns, *, root: bool = False
+    ) -> Entries:
+        entries = _guards(v.GUARDS["Client"], columns.client_column)
+        for key, sub in self._collect("Client", details, root=root).items():
+            name = sub[0].node.name.value
+            if name == "__typename":
+                entries.append((key, CONST, "Client", None))
+            elif name in v.CLIENT:
+                column, convert = v.CLIENT[name]
+                entries.append((key, LEAF, columns.client_column(column), convert))
+            elif name in v.CATALOGS:
+                kind, type_name, leaves = v.CATALOGS[name]
+                slot = columns.catalog(kind)
+                inner = self._leaves(
+                    sub, type_name, leaves, lambda c, k=kind: columns.catalog_column(k, c)
+                )
+                entries.append((key, CATALOG, slot, inner))
+            elif name in v.CHILDREN:
+                relation, type_name, leaves = v.CHILDREN[name]
+                columns.children.setdefault(relation, [])
+                inner = self._leaves(
+                    sub, type_name, leaves, lambda c, r=relation: columns.child_column(r, c)
+                )
+                entries.append((key, CHILDREN, relation, inner))
+            else:
+                raise v.Unplannable(f"Client.{name}")
+        return tuple(entries)
+
+    def _leaves(
+        self, details: FieldDetailsList, type_name: str, leaves: v.Leaves, index: Any
+    ) -> Entries:
+        entries = _guards(v.GUARDS.get(type_name, ()), index)
+        for key, sub in self._collect(type_name, details).items():
+            name = sub[0].node.name.value
+            if name == "__typename":
+                entries.append((key, CONST, type_name, None))
+            elif name in leaves:
+                column, convert = leaves[name]
+                entries.append((key, LEAF, index(column), convert))
+            else:
+                raise v.Unplannable(f"{type_name}.{name}")
+        return tuple(entries)
+
+
+def _with_writers(entries: Entries) -> Entries:
+    """A connection's entries with each Client's entries compiled into a writer."""
+    out: list[Entry] = []
+    for key, kind, a, b in entries:
+        if kind == NODES:
+            a = codegen.client_writer(a)
+        elif kind == EDGES:
+            a = tuple(
+                (k, NODE, codegen.client_writer(x), None) if kd == NODE else (k, kd, x, y)
+                for k, kd, x, y in a
+            )
+        out.append((key, kind, a, b))
+    return tuple(out)
+
+
+def _guards(guards: Sequence[tuple[str, v.Convert]], index: Any) -> list[Entry]:
+    return [("", GUARD, index(column), convert) for column, convert in guards]
+
+
+def _cursor_columns(columns: Columns) -> None:
+    for name in CURSOR_COLUMNS:
+        columns.client_column(name)

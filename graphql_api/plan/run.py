@@ -1,0 +1,205 @@
+"""Running a plan: root arguments read as stock execution reads them, one projected read per
+root field (one statement per relation level), and the response written from the rows.
+
+Anything stock execution would answer with an error (a bad id, cursor or page size, a
+domain error from the service) raises; the executor then answers the whole operation the
+stock way, which reports it. Queries only read, so starting over is safe.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql.execution.values import VariableValues, get_argument_values
+
+from core.clients.model import ClientSortField, ProjectedRows, Projection
+from graphql_api.clients.cursors import decode_cursor, encode_key
+from graphql_api.clients.queries import ClientFilterInput, to_filter
+from graphql_api.context import Context
+from graphql_api.plan import compile as p
+from graphql_api.plan.codegen import ClientWriter
+from graphql_api.plan.values import Unplannable
+from graphql_api.relay import from_global_id, local_id
+
+Row = tuple[Any, ...]
+Children = dict[str, dict[int, list[Row]]]
+_FILTER_FIELDS = {
+    "code": "code",
+    "firstName": "first_name",
+    "lastName": "last_name",
+    "email": "email",
+    "paymentTypeId": "payment_type_id",
+    "saleConditionId": "sale_condition_id",
+    "state": "state",
+}
+_SORT_INDEX = {
+    ClientSortField.ID: 0,
+    **{ClientSortField(name): None for name in p.CURSOR_COLUMNS},
+}
+
+
+def _grouped(found: ProjectedRows) -> Children:
+    children: Children = {}
+    for relation, rows in found.children.items():
+        by_client: dict[int, list[Row]] = {}
+        for row in rows:
+            by_client.setdefault(row[0], []).append(row)
+        children[relation] = by_client
+    return children
+
+
+def _client_filter(value: dict[str, Any] | None) -> Any:
+    if value is None:
+        return to_filter(None)
+    given: dict[str, Any] = {}
+    for name, item in value.items():
+        python_name = _FILTER_FIELDS.get(name)
+        if python_name is None:
+            if item is not None:
+                raise Unplannable(f"filter.{name}")  # a filter the planner does not know
+            continue
+        given[python_name] = item
+    return to_filter(ClientFilterInput(**given))
+
+
+class Runner:
+    """Runs one plan for one request."""
+
+    def __init__(self, context: Context, variables: VariableValues) -> None:
+        self.context = context
+        self.variables = variables
+
+    async def run(self, plan: p.Plan) -> tuple[dict[str, Any], int]:
+        """The answer's data, and how many objects it holds (the cost report's count)."""
+        data: dict[str, Any] = {}
+        objects = 0
+        for root in plan.fields:
+            if root.definition is None:
+                data[root.key] = "Query"
+                continue
+            args = get_argument_values(root.definition, root.node, self.variables)
+            if root.name == p.CLIENTS:
+                data[root.key], count = await self._clients(root, args)
+            else:
+                data[root.key], count = await self._one(root, args)
+            objects += count
+        return data, objects
+
+    async def _one(
+        self, root: p.RootField, args: dict[str, Any]
+    ) -> tuple[dict[str, Any] | None, int]:
+        services = self.context.services.clients
+        caller = await self.context.principal()
+        assert root.projection is not None
+        if root.name == p.CLIENT_BY_CODE:
+            found = await services.projected_by_code(caller, args["code"], root.projection)
+        else:
+            if root.name == p.NODE_FIELD and from_global_id(args["id"])[0] != "Client":
+                raise Unplannable("node of another type")
+            client_id = local_id(args["id"], "Client")
+            found = await services.projected_by_ids(caller, [client_id], root.projection)
+        if not found.rows:
+            return None, 0
+        client: ClientWriter = root.entries[0][2]
+        row, children = found.rows[0], _grouped(found)
+        return client.write(row, children), client.count(row, children)
+
+    async def _clients(self, root: p.RootField, args: dict[str, Any]) -> tuple[dict[str, Any], int]:
+        first, after, last, before = args["first"], args["after"], args["last"], args["before"]
+        if last is None:
+            if before is not None:
+                raise Unplannable("before without last")
+            size, cursor, backward = first, after, False
+        else:
+            if after is not None or any(a.name.value == "first" for a in root.node.arguments or ()):
+                raise Unplannable("first and last")
+            size, cursor, backward = last, before, True
+        sort_input = args["sort"] or {}
+        sort = ClientSortField(getattr(sort_input.get("field"), "value", "id"))
+        if sort is ClientSortField.RELEVANCE:  # a search's order: the stock way
+            raise Unplannable("relevance order")
+        descending = getattr(sort_input.get("direction"), "value", "asc") == "desc"
+        flt = _client_filter(args["filter"])
+        key = None
+        if cursor is not None:
+            key = decode_cursor(cursor, sort, descending, "before" if backward else "after")
+        caller = await self.context.principal()
+        assert root.projection is not None
+        found = await self.context.services.clients.projected_page(
+            caller, flt, sort, descending, key, size, root.projection, backward=backward
+        )
+        page = _Page(found, root.projection, sort, descending)
+        out: dict[str, Any] = {}
+        for entry_key, kind, a, _ in root.entries:
+            if kind == p.TOTAL_COUNT:
+                out[entry_key] = await self.context.services.clients.count(caller, flt)
+            else:
+                out[entry_key] = page.value(kind, a)
+        return out, page.objects(root.entries)
+
+
+class _Page:
+    """A connection's page, written entry by entry."""
+
+    def __init__(
+        self, found: ProjectedRows, projection: Projection, sort: ClientSortField, desc: bool
+    ) -> None:
+        self.rows = found.rows
+        self.found = found
+        self.children = _grouped(found)
+        self.sort = sort
+        self.descending = desc
+        index = _SORT_INDEX[sort]
+        self.sort_at = projection.columns.index(sort.value) if index is None else index
+
+    def objects(self, entries: p.Entries) -> int:
+        """The objects of the connection's answer: itself, its page infos, edges, nodes."""
+        rows, children = self.rows, self.children
+        count = 1
+        for _, kind, a, _ in entries:
+            if kind == p.PAGE_INFO:
+                count += 1
+            elif kind == p.NODES:
+                count += sum(a.count(row, children) for row in rows)
+            elif kind == p.EDGES:
+                count += len(rows)
+                for _, inner, node, _ in a:
+                    if inner == p.NODE:
+                        count += sum(node.count(row, children) for row in rows)
+        return count
+
+    def cursor(self, row: Row) -> str:
+        return encode_key(self.sort, self.descending, row[self.sort_at], row[0])
+
+    def value(self, kind: int, a: Any) -> Any:
+        rows, children = self.rows, self.children
+        if kind == p.CONST:
+            return a
+        if kind == p.NODES:
+            return [a.write(row, children) for row in rows]
+        if kind == p.EDGES:
+            return [self._edge(a, row) for row in rows]
+        return {key: self._page_info(k, value) for key, k, value, _ in a}
+
+    def _edge(self, entries: p.Entries, row: Row) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, kind, a, _ in entries:
+            if kind == p.CURSOR:
+                out[key] = self.cursor(row)
+            elif kind == p.NODE:
+                out[key] = a.write(row, self.children)
+            else:
+                out[key] = a
+        return out
+
+    def _page_info(self, kind: int, value: Any) -> Any:
+        rows = self.rows
+        if kind == p.HAS_NEXT:
+            return self.found.has_next
+        if kind == p.HAS_PREVIOUS:
+            return self.found.has_previous
+        if kind == p.START_CURSOR:
+            return self.cursor(rows[0]) if rows else None
+        if kind == p.END_CURSOR:
+            return self.cursor(rows[-1]) if rows else None
+        return value

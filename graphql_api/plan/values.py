@@ -1,0 +1,227 @@
+"""Stored values -> the JSON values stock execution answers with, per field of each planned
+type, and the exception that hands a request back to stock execution.
+
+A converter writes exactly what the Strawberry type and its scalar would serialise for the
+same stored value (``clients/build.py`` + ``convert.py`` + graphql-core's serialisation).
+Where stock execution would answer with an error instead (a null in a non-null field, an Int
+outside 32 bits, an unknown enum value), the converter raises and the whole operation is
+answered by stock execution, which reports that error with its path and location.
+"""
+
+from __future__ import annotations
+
+import math
+from binascii import b2a_base64
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from core.clients.model import CatalogKind
+
+Convert = Callable[[Any], Any]
+_INT32 = 2**31
+
+
+class Unplannable(Exception):
+    """This operation (or this request's values) is answered by stock execution."""
+
+
+def _required(value: Any) -> Any:
+    if value is None:
+        raise Unplannable("null in a non-null field")
+    return value
+
+
+def _text(value: Any) -> Any:
+    return value
+
+
+IDENTITY = _text
+"""The converter of values written as stored (generated writers inline it)."""
+
+
+def _int32(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not -_INT32 <= value < _INT32:
+        raise Unplannable("not a 32-bit Int")
+    return value
+
+
+def _float(value: Any) -> Any:
+    if value is None:
+        return None
+    number = float(value)
+    if not math.isfinite(number):
+        raise Unplannable("not a finite Float")
+    return number
+
+
+def _bool(value: Any) -> Any:
+    return None if value is None else bool(value)
+
+
+def _flag(value: Any) -> Any:
+    return None if value is None else value == 1
+
+
+def _is_one(value: Any) -> Any:
+    return value == 1
+
+
+def _datetime(value: Any) -> Any:
+    return None if value is None else datetime.fromtimestamp(value, UTC).isoformat()
+
+
+def _names(names: dict[int, str]) -> Convert:
+    def name(value: Any) -> Any:
+        try:
+            return names[value]
+        except (KeyError, TypeError):
+            raise Unplannable("not a value of the enum") from None
+
+    return name
+
+
+def _global_id(type_name: str) -> Convert:
+    prefix = f"{type_name}:"
+
+    def global_id(value: Any) -> Any:
+        if value is None:
+            raise Unplannable("null in a non-null field")
+        # ``relay.to_global_id`` without the base64 module's wrapper (a page writes hundreds).
+        return b2a_base64(f"{prefix}{value}".encode(), newline=False).decode()
+
+    return global_id
+
+
+def _non_null(convert: Convert) -> Convert:
+    def checked(value: Any) -> Any:
+        return convert(_required(value))
+
+    return checked
+
+
+def _database_id(value: Any) -> Any:
+    if type(value) is int and -_INT32 <= value < _INT32:
+        return value
+    raise Unplannable("not a 32-bit Int")
+
+
+def _required_text(value: Any) -> Any:
+    if value is None:
+        raise Unplannable("null in a non-null field")
+    return value
+
+
+def _required_datetime(value: Any) -> Any:
+    if value is None:
+        raise Unplannable("null in a non-null field")
+    return datetime.fromtimestamp(value, UTC).isoformat()
+
+
+_STATE = _names({0: "ACTIVE", 1: "INACTIVE"})
+_KIND = _names({0: "PERSON", 1: "COMPANY"})
+_DATABASE_ID = _database_id
+_REQUIRED_TEXT = _required_text
+
+# GraphQL field -> (stored column, converter), per planned type.
+Leaves = dict[str, tuple[str, Convert]]
+CLIENT: Leaves = {
+    "id": ("id", _global_id("Client")),
+    "databaseId": ("id", _DATABASE_ID),
+    "firstName": ("first_name", _text),
+    "lastName": ("last_name", _text),
+    "email": ("email", _text),
+    "code": ("code", _REQUIRED_TEXT),
+    "codeValid": ("code_valid", _bool),
+    "phone": ("phone", _text),
+    "company": ("company", _text),
+    "note": ("note", _text),
+    "facebook": ("facebook", _text),
+    "twitter": ("twitter", _text),
+    "hasCredit": ("has_credit", _flag),
+    "maxCredit": ("max_credit", _float),
+    "state": ("state", _STATE),
+    "activity": ("activity", _text),
+    "city": ("city", _text),
+    "district": ("district", _text),
+    "municipality": ("district", _text),
+    "address": ("address", _text),
+    "companyOrPerson": ("company_or_person", _KIND),
+    "accumulatePoints": ("accumulate_points", _is_one),
+    "points": ("points", _non_null(_float)),
+    "pointsUpdated": ("points_updated", _datetime),
+    "sendDte": ("send_dte", _is_one),
+    "isForeigner": ("is_foreigner", _flag),
+    "prestashopClientId": ("prestashop_client_id", _int32),
+    "createdAt": ("created_at", _required_datetime),
+    "updatedAt": ("updated_at", _required_datetime),
+}
+
+
+def _catalog(type_name: str) -> Leaves:
+    return {
+        "id": ("id", _global_id(type_name)),
+        "databaseId": ("id", _DATABASE_ID),
+        "name": ("name", _REQUIRED_TEXT),
+        "state": ("state", _STATE),
+    }
+
+
+# Client field -> (catalog, its GraphQL type, leaves).
+CATALOGS: dict[str, tuple[CatalogKind, str, Leaves]] = {
+    "paymentType": (CatalogKind.PAYMENT_TYPE, "PaymentType", _catalog("PaymentType")),
+    "priceList": (CatalogKind.PRICE_LIST, "PriceList", _catalog("PriceList")),
+    "saleCondition": (CatalogKind.SALE_CONDITION, "SaleCondition", _catalog("SaleCondition")),
+}
+
+# Client field -> (relation, its GraphQL type, leaves).
+CHILDREN: dict[str, tuple[str, str, Leaves]] = {
+    "contacts": (
+        "contacts",
+        "Contact",
+        {
+            "id": ("id", _global_id("Contact")),
+            "databaseId": ("id", _DATABASE_ID),
+            "firstName": ("first_name", _text),
+            "lastName": ("last_name", _text),
+            "phone": ("phone", _text),
+            "email": ("email", _text),
+        },
+    ),
+    "addresses": (
+        "addresses",
+        "Address",
+        {
+            "id": ("id", _global_id("Address")),
+            "databaseId": ("id", _DATABASE_ID),
+            "addressName": ("address_name", _text),
+            "address": ("address", _text),
+            "city": ("city", _text),
+            "district": ("district", _text),
+            "municipality": ("district", _text),
+            "state": ("state", _STATE),
+        },
+    ),
+    "attributes": (
+        "attributes",
+        "ClientAttribute",
+        {
+            "definitionId": ("definition_id", _global_id("DynamicAttribute")),
+            "name": ("name", _REQUIRED_TEXT),
+            "value": ("value", _REQUIRED_TEXT),
+        },
+    ),
+}
+
+# Columns stock execution converts whatever the selection (``build_client`` and ``convert``
+# build whole objects): a stored value it cannot convert is an error even when the field is
+# not selected, so the plan reads and checks them too.
+GUARDS: dict[str, tuple[tuple[str, Convert], ...]] = {
+    "Client": (("state", _STATE), ("company_or_person", _KIND)),
+    "PaymentType": (("state", _STATE),),
+    "PriceList": (("state", _STATE),),
+    "SaleCondition": (("state", _STATE),),
+    "Address": (("state", _STATE),),
+}
