@@ -15,6 +15,7 @@ from sqlalchemy import (
     bindparam,
     func,
     literal,
+    not_,
     or_,
     select,
     tuple_,
@@ -37,9 +38,9 @@ from core.storage.repositories.clients.rows import (
     CLIENT_WIDTH,
 )
 from core.storage.repositories.search_sql import (
+    letters_only,
     like_escape,
     like_variant,
-    relevance,
     search_condition,
     search_params,
     search_shape,
@@ -163,23 +164,42 @@ def is_search(shape: tuple[str, ...]) -> bool:
     return any(name.startswith("search/") for name in shape)
 
 
-def _tier_candidates(tier: int, shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
-    """Index-friendly conditions that find a tier's rows without walking every match."""
+def search_keys(flt: ClientFilter) -> tuple[str, ...]:
+    """The exact-match params a search has (a phone key needs 7 digits): part of the shape of
+    a tier's statement, so that a missing key is left out rather than compared with NULL."""
+    query = parse_search(flt.search)
+    if query is None:
+        return ()
+    present = {"s_tax": query.tax_id, "s_email": query.email, "s_phone": query.phone}
+    return tuple(param for param, value in present.items() if value is not None)
+
+
+def _tier_conditions(tier: int, shape: tuple[str, ...], keys: tuple[str, ...]) -> list[Any]:
+    """What puts a match in ``tier`` (``core.shared.search.relevance``), written so that the
+    planners can estimate it: key equalities for tier 0, the name index's range for tier 1,
+    and for tier 2 their negations with IS DISTINCT FROM (never a CASE, which PostgreSQL
+    cannot estimate and then ranks every match of a common word)."""
     c = clients.c
+    exact = [c.name_key == bindparam("s_name")]
+    exact += [_EXACT_KEYS[param] == bindparam(param) for param in keys]
+    if any(name.startswith("search/fts/") for name in shape):  # SQLite: a binary range
+        prefix = and_(c.name_key >= bindparam("s_name"), c.name_key < bindparam("s_name_high"))
+    else:  # PostgreSQL: LIKE 'x%' on the text_pattern_ops index
+        prefix = c.name_key.like(bindparam("s_name_prefix"), escape="/")
     if tier == EXACT:
-        exact = [col == bindparam(param) for param, col in _EXACT_KEYS.items()]
-        return [or_(c.name_key == bindparam("s_name"), *exact)]
+        return [or_(*exact)]
+    not_exact = [c.name_key.is_distinct_from(bindparam("s_name"))]
+    not_exact += [_EXACT_KEYS[p].is_distinct_from(bindparam(p)) for p in keys]
     if tier == NAME_PREFIX:
-        if any(name.startswith("search/fts/") for name in shape):  # SQLite: a binary range
-            return [c.name_key >= bindparam("s_name"), c.name_key < bindparam("s_name_high")]
-        return [c.name_key.like(bindparam("s_name_prefix"), escape="/")]  # text_pattern_ops
-    return []
+        return [prefix, *not_exact]
+    return [*not_exact, or_(c.name_key.is_(None), not_(prefix))]
 
 
 @functools.cache
 def tier_query(
     kinds: tuple[CatalogKind, ...],
     shape: tuple[str, ...],
+    keys: tuple[str, ...],
     tier: int,
     descending: bool,
     after: bool,
@@ -189,17 +209,23 @@ def tier_query(
     Exact matches and name prefixes are found through the key indexes, then checked against
     the document with LIKE; the other matches stream from the search index in id order, so
     a page never ranks every match of a common word."""
-    conds = list(_tier_candidates(tier, shape))
+    conds = _tier_conditions(tier, shape, keys)
     if tier != OTHER:
         shape = tuple(like_variant(n) if n.startswith("search/") else n for n in shape)
     conds += _conditions(shape)
-    conds.append(relevance(clients.c.name_key, _EXACT_KEYS) == tier)
     if after:
         last_id: BindParameter[int] = bindparam("k_id")
         conds.append(clients.c.id < last_id if descending else clients.c.id > last_id)
-    # Tiers 0 and 1 are few rows found by key: ``id + 0`` keeps the planners from walking the
-    # account in id order instead (they would, for the LIMIT); tier 2 streams in id order.
-    key = clients.c.id if tier == OTHER else clients.c.id + 0
+    # ``id + 0`` keeps the planners from walking the account in id order for the LIMIT: tiers
+    # 0 and 1 are few rows found by key. Tier 2 may walk (cheap for a common word): SQLite's
+    # FTS5 hands rowids over in order; PostgreSQL chooses from its trigram estimates, except
+    # with digit words, whose full-text estimate has a floor that makes a walk look cheap
+    # when nothing matches (a tax id: a walk of every client).
+    streams = tier == OTHER and any(
+        n.startswith("search/fts/") or (n.startswith("search/pg") and letters_only(n))
+        for n in shape
+    )
+    key = clients.c.id if streams else clients.c.id + 0
     order = key.desc() if descending else key
     return page_select_for(kinds).where(*conds).order_by(order).limit(bindparam("f_limit"))
 

@@ -25,6 +25,7 @@ from core.storage.repositories.clients.client_queries import (
     keyset_query,
     offset_query,
     rows_with_catalogs,
+    search_keys,
     tier_query,
 )
 from core.storage.repositories.clients.related import load_related
@@ -132,7 +133,10 @@ class SqlClientRepository:
         shape = filter_shape(flt, self._conn.dialect.name)
         params = filter_params(account_id, flt, shape)
         if sort is ClientSortField.RELEVANCE and is_search(shape):
-            return await self._by_relevance(tuple(kinds), shape, params, descending, after, limit)
+            keys = search_keys(flt)
+            return await self._by_relevance(
+                tuple(kinds), (shape, keys), params, descending, after, limit
+            )
         params["f_limit"] = limit
         if after is not None:
             params["k_value"], params["k_id"] = after
@@ -143,7 +147,7 @@ class SqlClientRepository:
     async def _by_relevance(
         self,
         kinds: tuple[CatalogKind, ...],
-        shape: tuple[str, ...],
+        shaped: tuple[tuple[str, ...], tuple[str, ...]],
         params: dict[str, object],
         descending: bool,
         after: tuple[object, int] | None,
@@ -161,7 +165,7 @@ class SqlClientRepository:
         found: CatalogsById = {}
         for tier in tiers:
             bounded = after is not None and tier == after[0]
-            query = tier_query(kinds, shape, tier, descending, bounded)
+            query = tier_query(kinds, *shaped, tier, descending, bounded)
             tier_params = {**params, "f_limit": limit - len(items)}
             if bounded:
                 assert after is not None
