@@ -46,12 +46,6 @@ def search_shape(dialect: str, query: SearchQuery) -> str:
     return f"search/{kind}/{len(query.terms)}/{len(query.checks)}"
 
 
-def letters_only(shape: str) -> bool:
-    """Whether a PostgreSQL search shape has no digit word (see ``tier_query``)."""
-    kind, terms = shape.split("/")[1:3]
-    return kind.startswith("pg") and kind[2:] == terms
-
-
 def like_variant(shape: str) -> str:
     """The LIKE form of a search shape: checks a few rows found otherwise (by a key index)
     without making the database walk every match of the FTS index."""
