@@ -202,8 +202,12 @@ def tier_query(
     tier: int,
     descending: bool,
     after: bool,
+    window: bool = False,
 ) -> Select[Any]:
     """One relevance tier of a search, in id order (a page walks the tiers in turn).
+
+    ``window``: only up to the id bound as ``w_end`` (from ``window_end_query``), walked in id
+    order — PostgreSQL's first look at the other matches (see ``_other_matches``).
 
     Exact matches and name prefixes are found through the key indexes, then checked against
     the document with LIKE; the other matches stream from the search index in id order, so
@@ -220,10 +224,25 @@ def tier_query(
     # common word but reads all 1,000,000 clients when its matches sit in tiers 0 and 1 or
     # the estimate was wrong (3 s measured), so PostgreSQL reads the index's matches and
     # sorts them: cost bounded by the matches. SQLite's FTS5 hands rowids over in order.
-    streams = tier == OTHER and any(n.startswith("search/fts/") for n in shape)
+    if window:
+        end: BindParameter[int] = bindparam("w_end")
+        conds.append(clients.c.id >= end if descending else clients.c.id <= end)
+    streams = window or (tier == OTHER and any(n.startswith("search/fts/") for n in shape))
     key = clients.c.id if streams else clients.c.id + 0
     order = key.desc() if descending else key
     return page_select_for(kinds).where(*conds).order_by(order).limit(bindparam("f_limit"))
+
+
+@functools.cache
+def window_end_query(descending: bool, after: bool) -> Select[Any]:
+    """The id ``f_window`` rows of the account further on from ``k_id`` (any client, in id
+    order; an index-only walk of the primary key's account range): the end of a window."""
+    conds = [clients.c.account_id == bindparam("f_account_id")]
+    if after:
+        last_id: BindParameter[int] = bindparam("k_id")
+        conds.append(clients.c.id < last_id if descending else clients.c.id > last_id)
+    order = clients.c.id.desc() if descending else clients.c.id
+    return select(clients.c.id).where(*conds).order_by(order).offset(bindparam("f_window")).limit(1)
 
 
 @functools.cache

@@ -27,10 +27,17 @@ from core.storage.repositories.clients.client_queries import (
     rows_with_catalogs,
     search_keys,
     tier_query,
+    window_end_query,
 )
 from core.storage.repositories.clients.related import load_related
 from core.storage.repositories.clients.rows import CLIENT_COLUMNS, client_from_row
 from core.storage.tables.clients import clients
+
+SEARCH_WINDOW = 5_000
+"""Clients PostgreSQL walks in id order before it asks the trigram index for the rest of a
+search's last tier (``_other_matches``)."""
+
+_LAST_ID = 2**62
 
 
 class SqlClientRepository:
@@ -165,20 +172,55 @@ class SqlClientRepository:
         found: CatalogsById = {}
         for tier in tiers:
             bounded = after is not None and tier == after[0]
-            query = tier_query(kinds, *shaped, tier, descending, bounded)
             tier_params = {**params, "f_limit": limit - len(items)}
             if bounded:
                 assert after is not None
                 tier_params["k_id"] = after[1]
-            rows, catalogs = rows_with_catalogs(
-                await self._conn.execute(query, tier_params), list(kinds)
-            )
+            if tier == OTHER and self._conn.dialect.name == "postgresql":
+                rows, catalogs = await self._other_matches(
+                    kinds, shaped, tier_params, descending, bounded
+                )
+            else:
+                query = tier_query(kinds, *shaped, tier, descending, bounded)
+                result = await self._conn.execute(query, tier_params)
+                rows, catalogs = rows_with_catalogs(result, list(kinds))
             items += rows
             for kind, by_id in catalogs.items():
                 found.setdefault(kind, {}).update(by_id)
             if len(items) >= limit:
                 break
         return items, found
+
+    async def _other_matches(
+        self,
+        kinds: tuple[CatalogKind, ...],
+        shaped: tuple[tuple[str, ...], tuple[str, ...]],
+        params: dict[str, object],
+        descending: bool,
+        after: bool,
+    ) -> tuple[list[Client], CatalogsById]:
+        """PostgreSQL's last tier, in id order. The trigram index hands matches over in no
+        order, so a common word (30,000 matches of 1,000,000) cost reading and sorting every
+        match (143 ms). First the next ``SEARCH_WINDOW`` clients of the account are walked in
+        id order (a common word fills the page there, in a few ms); only a page still short
+        reads the index's matches beyond that window (few, or the window would have filled
+        it). Both parts in id order, so the page is the same as one sorted read."""
+        window = {**params, "f_window": SEARCH_WINDOW - 1}
+        end = (await self._conn.execute(window_end_query(descending, after), window)).scalar()
+        # Fewer than a window left: walk to the end of the account.
+        bound = end if end is not None else (0 if descending else _LAST_ID)
+        walk = tier_query(kinds, *shaped, OTHER, descending, after, window=True)
+        result = await self._conn.execute(walk, {**params, "w_end": bound})
+        rows, catalogs = rows_with_catalogs(result, list(kinds))
+        need = int(params["f_limit"]) - len(rows)  # type: ignore[call-overload]
+        if end is None or need <= 0:
+            return rows, catalogs
+        rest = tier_query(kinds, *shaped, OTHER, descending, True)
+        result = await self._conn.execute(rest, {**params, "f_limit": need, "k_id": end})
+        more, more_catalogs = rows_with_catalogs(result, list(kinds))
+        for kind, by_id in more_catalogs.items():
+            catalogs.setdefault(kind, {}).update(by_id)
+        return rows + more, catalogs
 
     async def related(
         self, account_id: int, items: Sequence[Client], relations: Collection[str]
