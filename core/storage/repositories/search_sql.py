@@ -46,6 +46,15 @@ def search_shape(dialect: str, query: SearchQuery) -> str:
     return f"search/{kind}/{len(query.terms)}/{len(query.checks)}"
 
 
+def walks_ids(shape: tuple[str, ...]) -> bool:
+    """Whether PostgreSQL reads a search's last tier by walking clients in id order first:
+    a search of one word of letters — the search whose matches can be a common name's tens of
+    thousands, which the trigram index hands over unordered. Several words, digits or checked
+    words narrow a search to few matches, which the index finds and sorts faster than a
+    walk (a walk evaluates the search on every row it passes)."""
+    return "search/pg1/1/0" in shape
+
+
 def like_variant(shape: str) -> str:
     """The LIKE form of a search shape: checks a few rows found otherwise (by a key index)
     without making the database walk every match of the FTS index."""
