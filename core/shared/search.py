@@ -59,6 +59,7 @@ def parse_search(text: str | None, field: str = "search") -> SearchQuery | None:
     name = normalise.fold(text)
     weak = normalise.weak_terms(text)
     strong = [term for term in terms if term not in weak] or terms
+    strong.sort(key=str.isdigit)  # words of letters first, numbers after (stable)
     return SearchQuery(
         terms=tuple(strong),
         checks=tuple(term for term in terms if term not in strong),

@@ -9,6 +9,7 @@ import pytest
 from clientgate.container import Services
 from core.accounts.model import NewAccount
 from core.clients.model import ClientChanges
+from core.storage.repositories.clients import clients as client_repository
 from tests.graphql_api.conftest import Gql
 from tests.support.callers import caller
 
@@ -280,3 +281,41 @@ async def test_a_search_page_costs_a_bounded_number_of_statements(
     # statement per relation, and at most two to authenticate the caller.
     assert counts[0] <= 1 + 1 + 2 + 2, counts
     assert counts[1] <= 3 + 1 + 2 + 2, counts
+
+
+@pytest.mark.parametrize("window", [2, 3, 50])
+async def test_the_last_tier_walked_in_windows_pages_like_one_sorted_read(
+    services: Services, make_account: Any, gql: Gql, monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
+    """PostgreSQL walks the last tier a window of clients at a time before it asks the index
+    for the rest (``SqlClientRepository._other_matches``): with windows smaller than a page
+    and than the gaps between matches, every page, forwards and backwards, is the same."""
+    monkeypatch.setattr(client_repository, "SEARCH_WINDOW", window)
+    acc = await make_account("PE")
+    ranked: list[int] = []
+    for n in range(14):
+        if n % 3 == 0:
+            ranked.append(await _client(services, acc, first_name="Ana", email=f"rosa{n}@x.pe"))
+        else:  # clients that do not match, between the matches
+            await _client(services, acc, first_name=f"Luz {n}")
+    exact = await _client(services, acc, first_name="Rosa")
+    forward: list[int] = []
+    after = None
+    while True:
+        body = await gql(SEARCH, {"search": "rosa", "first": 2, "after": after}, token=acc.token)
+        conn = body["data"]["clients"]
+        forward += [e["node"]["databaseId"] for e in conn["edges"]]
+        if not conn["pageInfo"]["hasNextPage"]:
+            break
+        after = conn["pageInfo"]["endCursor"]
+    assert forward == [exact, *ranked]
+    backward: list[int] = []
+    before = None
+    while True:
+        variables = {"search": "rosa", "last": 2, "before": before}
+        page = (await gql(BACKWARD, variables, token=acc.token))["data"]["clients"]
+        backward = [e["node"]["databaseId"] for e in page["edges"]] + backward
+        if not page["pageInfo"]["hasPreviousPage"]:
+            break
+        before = page["pageInfo"]["startCursor"]
+    assert backward == [exact, *ranked]

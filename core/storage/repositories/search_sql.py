@@ -2,10 +2,11 @@
 
 - SQLite: the table's FTS5 index (``<table>_fts``, external content over ``search_text``,
   ``unicode61 remove_diacritics 2``), one MATCH of prefix queries ``"word"* AND ...``.
-- PostgreSQL: full text over the same document, ``to_tsvector('simple', search_text) @@
-  to_tsquery('simple', 'word:* & ...')``, served by a GIN index on that expression (whose
-  statistics of common words let the planner choose between the index and an id-ordered
-  walk; ``LIKE`` on a trigram index estimated a tax id as common and walked 1,000,000 rows).
+- PostgreSQL: words of letters as ``search_text LIKE '% word%'`` (the trigram GIN index on
+  ``search_text``), words of digits as ``to_tsvector('simple', search_text) @@
+  to_tsquery('simple', '123:*')`` (a full-text GIN index on that expression): digit trigrams
+  (``000``, ``123``) are in nearly every client's phone and tax id, so a trigram index reads
+  the whole table for a tax id, while a full-text index reads that one token's rows.
 - Tables without a search index (partners, onboarded accounts) and the few rows found by a
   key index: ``search_text LIKE '% word%'`` per word (the document starts with a space, so
   this is a word prefix; a trigram GIN index serves it on PostgreSQL).
@@ -15,24 +16,20 @@ Both read the document written in Python, so the two databases answer alike.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     and_,
     bindparam,
-    case,
     column,
     func,
-    literal,
     literal_column,
-    or_,
     select,
     table,
 )
 
-from core.shared.search import EXACT, NAME_PREFIX, OTHER, SearchQuery
+from core.shared.search import SearchQuery
 
 
 def like_escape(value: str) -> str:
@@ -43,8 +40,19 @@ def like_escape(value: str) -> str:
 def search_shape(dialect: str, query: SearchQuery) -> str:
     """The shape element of a search: statements differ by backend and, on PostgreSQL, by
     the number of words."""
-    kind = "fts" if dialect == "sqlite" else "tsv"
+    # PostgreSQL: letter words come first (parse_search's order); how many use trigrams.
+    letters = sum(not term.isdigit() for term in query.terms)
+    kind = "fts" if dialect == "sqlite" else f"pg{letters}"
     return f"search/{kind}/{len(query.terms)}/{len(query.checks)}"
+
+
+def walks_ids(shape: tuple[str, ...]) -> bool:
+    """Whether PostgreSQL reads a search's last tier by walking clients in id order first:
+    a search of one word of letters — the search whose matches can be a common name's tens of
+    thousands, which the trigram index hands over unordered. Several words, digits or checked
+    words narrow a search to few matches, which the index finds and sorts faster than a
+    walk (a walk evaluates the search on every row it passes)."""
+    return "search/pg1/1/0" in shape
 
 
 def like_variant(shape: str) -> str:
@@ -69,11 +77,14 @@ def search_condition(
         fts = table(fts_table, column("rowid"))
         match = literal_column(fts_table).op("MATCH")(bindparam("s_match"))
         return and_(id_col.in_(select(fts.c.rowid).where(match)), *checked)
-    if shape.startswith("search/tsv/"):
-        simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
-        vector = func.to_tsvector(simple, document)  # the GIN index's expression, verbatim
-        query = func.to_tsquery(simple, bindparam("s_tsquery"))
-        return and_(vector.op("@@")(query), *checked)
+    if shape.startswith("search/pg"):
+        letters = int(shape.split("/")[1][2:])
+        conds = [document.like(bindparam(f"s_w{i}")) for i in range(letters)]
+        if letters < terms:
+            simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
+            vector = func.to_tsvector(simple, document)  # the GIN index's expression
+            conds.append(vector.op("@@")(func.to_tsquery(simple, bindparam("s_tsquery"))))
+        return and_(*conds, *checked)
     return and_(*(document.like(bindparam(f"s_w{i}")) for i in range(terms)), *checked)
 
 
@@ -92,19 +103,7 @@ def search_params(shape: str, query: SearchQuery) -> dict[str, Any]:
     if shape.startswith("search/fts/"):
         # Terms are runs of letters and digits: nothing in them needs FTS5 escaping.
         params["s_match"] = " AND ".join(f'"{term}"*' for term in query.terms)
-    elif shape.startswith("search/tsv/"):
-        params["s_tsquery"] = " & ".join(f"{term}:*" for term in query.terms)
+    elif shape.startswith("search/pg"):
+        digits = [term for term in query.terms if term.isdigit()]
+        params["s_tsquery"] = " & ".join(f"{term}:*" for term in digits)
     return params
-
-
-def relevance(
-    name_key: ColumnElement[Any], exact_keys: Mapping[str, ColumnElement[Any]]
-) -> ColumnElement[int]:
-    """The tier of ``core.shared.search.relevance`` in SQL. ``exact_keys`` maps the params
-    ``s_tax``/``s_email``/``s_phone`` to the table's key columns (those it has)."""
-    exact = or_(
-        name_key == bindparam("s_name"),
-        *(col == bindparam(param) for param, col in exact_keys.items()),
-    )
-    prefix = name_key.like(bindparam("s_name_prefix"), escape="/")
-    return case((exact, literal(EXACT)), (prefix, literal(NAME_PREFIX)), else_=literal(OTHER))

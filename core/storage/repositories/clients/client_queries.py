@@ -15,6 +15,7 @@ from sqlalchemy import (
     bindparam,
     func,
     literal,
+    not_,
     or_,
     select,
     tuple_,
@@ -39,7 +40,6 @@ from core.storage.repositories.clients.rows import (
 from core.storage.repositories.search_sql import (
     like_escape,
     like_variant,
-    relevance,
     search_condition,
     search_params,
     search_shape,
@@ -189,45 +189,86 @@ def is_search(shape: tuple[str, ...]) -> bool:
     return any(name.startswith("search/") for name in shape)
 
 
-def _tier_candidates(tier: int, shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
-    """Index-friendly conditions that find a tier's rows without walking every match."""
+def search_keys(flt: ClientFilter) -> tuple[str, ...]:
+    """The exact-match params a search has (a phone key needs 7 digits): part of the shape of
+    a tier's statement, so that a missing key is left out rather than compared with NULL."""
+    query = parse_search(flt.search)
+    if query is None:
+        return ()
+    present = {"s_tax": query.tax_id, "s_email": query.email, "s_phone": query.phone}
+    return tuple(param for param, value in present.items() if value is not None)
+
+
+def _tier_conditions(tier: int, shape: tuple[str, ...], keys: tuple[str, ...]) -> list[Any]:
+    """What puts a match in ``tier`` (``core.shared.search.relevance``), written so that the
+    planners can estimate it: key equalities for tier 0, the name index's range for tier 1,
+    and for tier 2 their negations with IS DISTINCT FROM (never a CASE, which PostgreSQL
+    cannot estimate and then ranks every match of a common word)."""
     c = clients.c
+    exact = [c.name_key == bindparam("s_name")]
+    exact += [_EXACT_KEYS[param] == bindparam(param) for param in keys]
+    if any(name.startswith("search/fts/") for name in shape):  # SQLite: a binary range
+        prefix = and_(c.name_key >= bindparam("s_name"), c.name_key < bindparam("s_name_high"))
+    else:  # PostgreSQL: LIKE 'x%' on the text_pattern_ops index
+        prefix = c.name_key.like(bindparam("s_name_prefix"), escape="/")
     if tier == EXACT:
-        exact = [col == bindparam(param) for param, col in _EXACT_KEYS.items()]
-        return [or_(c.name_key == bindparam("s_name"), *exact)]
+        return [or_(*exact)]
+    not_exact = [c.name_key.is_distinct_from(bindparam("s_name"))]
+    not_exact += [_EXACT_KEYS[p].is_distinct_from(bindparam(p)) for p in keys]
     if tier == NAME_PREFIX:
-        if any(name.startswith("search/fts/") for name in shape):  # SQLite: a binary range
-            return [c.name_key >= bindparam("s_name"), c.name_key < bindparam("s_name_high")]
-        return [c.name_key.like(bindparam("s_name_prefix"), escape="/")]  # text_pattern_ops
-    return []
+        return [prefix, *not_exact]
+    return [*not_exact, or_(c.name_key.is_(None), not_(prefix))]
 
 
 @functools.cache
 def tier_query(
     kinds: tuple[CatalogKind, ...],
     shape: tuple[str, ...],
+    keys: tuple[str, ...],
     tier: int,
     descending: bool,
     after: bool,
+    window: bool = False,
 ) -> Select[Any]:
     """One relevance tier of a search, in id order (a page walks the tiers in turn).
+
+    ``window``: only up to the id bound as ``w_end`` (from ``window_end_query``), walked in id
+    order — PostgreSQL's first look at the other matches (see ``_other_matches``).
 
     Exact matches and name prefixes are found through the key indexes, then checked against
     the document with LIKE; the other matches stream from the search index in id order, so
     a page never ranks every match of a common word."""
-    conds = list(_tier_candidates(tier, shape))
+    conds = _tier_conditions(tier, shape, keys)
     if tier != OTHER:
         shape = tuple(like_variant(n) if n.startswith("search/") else n for n in shape)
     conds += _conditions(shape)
-    conds.append(relevance(clients.c.name_key, _EXACT_KEYS) == tier)
     if after:
         last_id: BindParameter[int] = bindparam("k_id")
         conds.append(clients.c.id < last_id if descending else clients.c.id > last_id)
-    # Tiers 0 and 1 are few rows found by key: ``id + 0`` keeps the planners from walking the
-    # account in id order instead (they would, for the LIMIT); tier 2 streams in id order.
-    key = clients.c.id if tier == OTHER else clients.c.id + 0
+    # ``id + 0`` keeps the planners from walking the account in id order for the LIMIT: tiers
+    # 0 and 1 are few rows found by key, and on PostgreSQL a walk for tier 2 is cheap for a
+    # common word but reads all 1,000,000 clients when its matches sit in tiers 0 and 1 or
+    # the estimate was wrong (3 s measured), so PostgreSQL reads the index's matches and
+    # sorts them: cost bounded by the matches. SQLite's FTS5 hands rowids over in order.
+    if window:
+        end: BindParameter[int] = bindparam("w_end")
+        conds.append(clients.c.id >= end if descending else clients.c.id <= end)
+    streams = window or (tier == OTHER and any(n.startswith("search/fts/") for n in shape))
+    key = clients.c.id if streams else clients.c.id + 0
     order = key.desc() if descending else key
     return page_select_for(kinds).where(*conds).order_by(order).limit(bindparam("f_limit"))
+
+
+@functools.cache
+def window_end_query(descending: bool, after: bool) -> Select[Any]:
+    """The id ``f_window`` rows of the account further on from ``k_id`` (any client, in id
+    order; an index-only walk of the primary key's account range): the end of a window."""
+    conds = [clients.c.account_id == bindparam("f_account_id")]
+    if after:
+        last_id: BindParameter[int] = bindparam("k_id")
+        conds.append(clients.c.id < last_id if descending else clients.c.id > last_id)
+    order = clients.c.id.desc() if descending else clients.c.id
+    return select(clients.c.id).where(*conds).order_by(order).offset(bindparam("f_window")).limit(1)
 
 
 @functools.cache
