@@ -165,7 +165,8 @@ class Floor:
         if path.startswith("/v1/clients/") and path.endswith(".json"):
             rows = await db.fetch(
                 conn,
-                f"SELECT {CLIENT_SQL_COLS} FROM clients WHERE account_id = $1 AND id = $2",
+                f"SELECT {CLIENT_SQL_COLS} FROM clients WHERE account_id = $1 AND id = $2 "
+                "AND merged_into_id IS NULL",
                 account_id,
                 int(path[len("/v1/clients/") : -len(".json")]),
             )
@@ -182,7 +183,7 @@ class Floor:
         expand = {
             e.strip().lower() for e in qs.get("expand", ["[]"])[0].strip("[]").split(",") if e
         }
-        where = "account_id = $1"
+        where = "account_id = $1 AND merged_into_id IS NULL"  # clientgate hides merged ones
         args: list[object] = [account_id]
         if "code" in qs:
             code = qs["code"][0].strip()
@@ -561,7 +562,8 @@ class Floor:
                 new_id = await conn.fetchval(sql, *values)
         rows = await db.fetch(
             conn,
-            f"SELECT {CLIENT_SQL_COLS} FROM clients WHERE account_id = $1 AND id = $2",
+            f"SELECT {CLIENT_SQL_COLS} FROM clients WHERE account_id = $1 AND id = $2 "
+            "AND merged_into_id IS NULL",
             account_id,
             new_id,
         )

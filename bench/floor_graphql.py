@@ -257,7 +257,8 @@ class GraphQLFloor:
             conn,
             f"SELECT {GQL_CLIENT_COLS}, p.name, p.state FROM clients c "
             "LEFT OUTER JOIN payment_types p ON p.id = c.payment_type_id "
-            f"AND p.account_id = c.account_id WHERE c.account_id = $1{keyset} "
+            "AND p.account_id = c.account_id WHERE c.account_id = $1 "
+            f"AND c.merged_into_id IS NULL{keyset} "
             "ORDER BY c.id LIMIT $2",
             *args,
         )
@@ -365,7 +366,8 @@ class GraphQLFloor:
         client_id = _local_id(variables.get("id"), "Client")
         rows = await self.db.fetch(
             conn,
-            f"SELECT {GQL_CLIENT_COLS} FROM clients c WHERE c.account_id = $1 AND c.id = $2",
+            f"SELECT {GQL_CLIENT_COLS} FROM clients c WHERE c.account_id = $1 AND c.id = $2 "
+            "AND c.merged_into_id IS NULL",
             account["id"],
             client_id,
         )
