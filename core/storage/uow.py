@@ -330,10 +330,10 @@ class SqlUnitOfWork:
             raise RuntimeError("read-only unit of work cannot commit")
         # The changes recorded by this unit of work, numbered in commit order, in the same
         # transaction as the write (core/storage/repositories/history.py).
+        # Followers of the change feed (the ``changes`` subscription, webhook workers) wake:
+        # on PostgreSQL notified by the same statement.
         changes = self.history.take()
-        await write_pending(self.connection, changes)
-        # Followers of the change feed (the ``changes`` subscription, webhook workers) wake.
-        for account_id in sorted({change.account_id for change in changes}):
+        for account_id in await write_pending(self.connection, changes, channels.CHANGES):
             await self.notify(channels.CHANGES, str(account_id))
         await self.connection.commit()
         pending, self._pending = self._pending, []

@@ -15,6 +15,7 @@ from core.accounts.model import FaceName, Origin, Principal, PrincipalKind
 from core.clients.model import ClientChanges
 from core.history.model import Action, Change, ChangeEvent, EntityType
 from core.history.recorder import record
+from core.notify.channels import CHANGES
 from core.storage.repositories.history import write_pending
 
 WRITERS = 8
@@ -80,7 +81,7 @@ async def test_a_later_writer_waits_for_the_one_holding_lower_positions(
     change = Change(EntityType.CLIENT, 1, Action.UPDATE)
     async with services.uow() as first:
         record(first.history, caller, change, 100)
-        await write_pending(first.connection, first.history.take())  # holds the feed row
+        await write_pending(first.connection, first.history.take(), CHANGES)  # holds the feed row
 
         async def second_writer() -> None:
             async with services.uow() as second:
