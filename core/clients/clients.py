@@ -158,6 +158,7 @@ async def check_unique_tax_id(
         return
     if not isinstance(code, str) or (current is not None and current.code == code):
         return
+    await uow.clients.lock_code(caller.account_id, code)  # concurrent writers queue here
     skip = {*ignore, *([current.id] if current is not None else [])}
     found, _ = await uow.clients.list_offset(
         caller.account_id, ClientFilter(code=code), len(skip) + 1, 0

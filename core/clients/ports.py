@@ -44,6 +44,11 @@ class ClientRepository(Protocol):
 
     async def first_by_code(self, account_id: int, code: str) -> Client | None: ...
 
+    async def lock_code(self, account_id: int, code: str) -> None:
+        """Until the transaction ends, no other transaction passes ``lock_code`` for the same
+        account and tax id (PostgreSQL; SQLite has one writer at a time anyway)."""
+        ...
+
     async def update(
         self, account_id: int, client_id: int, values: Mapping[str, object], now: int
     ) -> Client | None: ...

@@ -269,3 +269,26 @@ async def test_a_merge_runs_a_fixed_number_of_statements(
         counts.append(counter.count)
     history = 2 if services.engine.dialect.name == "sqlite" else 1
     assert counts == [10 + history] * 2, counts
+
+
+async def test_unique_tax_ids_holds_for_concurrent_creates(
+    services: Services, make_account: Any
+) -> None:
+    """Eight creates of one valid tax id at once, each on its own connection: one client,
+    seven refusals (the check takes a lock on the account and tax id on PostgreSQL)."""
+    from core.accounts.model import AccountChanges
+    from core.clients.errors import DuplicateTaxId
+
+    created = await make_account("PE")
+    acc = await services.accounts.update_account(
+        created.account.id, AccountChanges(unique_tax_ids=True)
+    )
+    outcomes = await asyncio.gather(
+        *(_client(services, acc, first_name=f"c{i}", code="20100070970") for i in range(8)),
+        return_exceptions=True,
+    )
+    made = [o for o in outcomes if isinstance(o, int)]
+    refused = [o for o in outcomes if isinstance(o, DuplicateTaxId)]
+    assert (len(made), len(refused)) == (1, 7), outcomes
+    assert all(r.other_id == made[0] for r in refused)
+    assert await services.clients.count(caller(acc), ClientFilter(code="20100070970")) == 1

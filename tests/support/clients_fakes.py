@@ -134,6 +134,9 @@ class FakeClientRepository(ClientRepository):
     async def get_for_update(self, account_id: int, client_id: int) -> Client | None:
         return await self.get(account_id, client_id)
 
+    async def lock_code(self, account_id: int, code: str) -> None:
+        return None  # one writer at a time in the fakes
+
     async def first_by_code(self, account_id: int, code: str) -> Client | None:
         found = self._matching(account_id, ClientFilter())
         return next((c for c in sorted(found, key=lambda c: c.id) if c.code == code), None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Integer, String, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clients.model import (
@@ -46,6 +46,12 @@ search's last tier (``_other_matches``)."""
 
 _LAST_ID = 2**62
 
+_LOCK_CODE = select(
+    func.pg_advisory_xact_lock(
+        bindparam("account_id", type_=Integer), func.hashtext(bindparam("code", type_=String))
+    )
+)
+
 
 class SqlClientRepository:
     def __init__(self, conn: AsyncConnection) -> None:
@@ -76,6 +82,12 @@ class SqlClientRepository:
             )
         ).first()
         return client_from_row(row) if row else None
+
+    async def lock_code(self, account_id: int, code: str) -> None:
+        # A transaction-scoped advisory lock on (account, tax id): two concurrent writers of
+        # one tax id queue here, so the second sees the first's client (uniqueTaxIds).
+        if self._conn.dialect.name == "postgresql":
+            await self._conn.execute(_LOCK_CODE, {"account_id": account_id, "code": code})
 
     async def first_by_code(self, account_id: int, code: str) -> Client | None:
         row = (
