@@ -17,8 +17,10 @@ from core.history.model import Author, Change, PendingChange
 from core.history.recorder import ChangeBuffer
 
 
-async def _write_nothing(conn: AsyncConnection, pending: Sequence[PendingChange]) -> None:
-    return None
+async def _write_nothing(
+    conn: AsyncConnection, pending: Sequence[PendingChange], channel: str
+) -> list[int]:
+    return []  # no change written, no follower to wake
 
 
 def _record_nothing(
