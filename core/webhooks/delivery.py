@@ -46,6 +46,12 @@ class WebhookDelivery:
 
     async def fan_out_once(self) -> Endpoint | None:
         """Queue the new changes of one endpoint that is behind; None when none is."""
+        # Woken by every committed change: a look first, so that an account without webhooks
+        # (or with every endpoint up to date) costs a read, not a write transaction (on SQLite
+        # one more turn of the single writer per write).
+        async with self._uow(read_only=True) as uow:
+            if not await uow.webhooks.queue.anything_behind():
+                return None
         async with self._uow() as uow:
             behind = await uow.webhooks.queue.endpoint_behind(self._clock.now())
             if behind is None:
@@ -65,6 +71,9 @@ class WebhookDelivery:
         """Claim one due delivery and attempt it; the settled delivery, or None when nothing
         was due (or the claim was lost meanwhile)."""
         now = self._clock.now()
+        async with self._uow(read_only=True) as uow:  # a look first, as in fan_out_once
+            if not await uow.webhooks.queue.anything_due(now):
+                return None
         async with self._uow() as uow:
             claimed = await uow.webhooks.queue.claim(
                 now, self._policy.lease_seconds, uuid.uuid4().hex

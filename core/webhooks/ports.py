@@ -63,6 +63,15 @@ class WebhookQueue(Protocol):
     """Cross-tenant by design (workers serve every account): what a worker claims carries its
     account, and everything done for it afterwards is scoped to that account."""
 
+    async def anything_behind(self) -> bool:
+        """Whether an enabled endpoint's account feed moved past its position (no lock: a
+        worker's look before it opens a write transaction)."""
+        ...
+
+    async def anything_due(self, now: int) -> bool:
+        """Whether a delivery is due or its claim lease ran out (no lock, as above)."""
+        ...
+
     async def endpoint_behind(self, now: int) -> tuple[Endpoint, int] | None:
         """An enabled endpoint whose account's feed moved past its position (the one served
         longest ago), locked for this transaction (others skip it), and the feed's position;

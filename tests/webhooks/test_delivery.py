@@ -11,6 +11,7 @@ from core.accounts.model import Principal
 from core.clients.model import ClientChanges
 from core.history.model import EntityType
 from core.webhooks.model import Delivery, DeliveryStatus, EndpointInput
+from tests.conftest import counting_statements
 from tests.support.receiver import receiver, verify
 from tests.webhooks.conftest import Hooks
 
@@ -144,3 +145,17 @@ async def _only_delivery(hooks: Hooks, caller: Principal) -> Delivery:
     )
     [delivery] = page.items
     return delivery
+
+
+async def test_workers_woken_without_webhook_work_only_read(hooks: Hooks) -> None:
+    """Every committed change wakes the webhook workers; with no endpoint behind and nothing
+    due they look with one read each and open no write transaction (on SQLite that would be
+    one more turn of the single writer for every write)."""
+    services = hooks.services
+    caller = await hooks.caller()
+    await services.clients.create(caller, ClientChanges({"first_name": "Ana"}))
+    with counting_statements(services) as counted:
+        assert await services.webhooks.delivery.fan_out_once() is None
+        assert await services.webhooks.delivery.deliver_once() is None
+    assert counted.count == 2, counted.statements
+    assert all(s.lstrip().upper().startswith("SELECT") for s in counted.statements)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -215,8 +215,29 @@ class SqlDeliveryRepository(SqlBase):
         return found
 
 
+def _claimable(now: int) -> ColumnElement[bool]:
+    return and_(
+        d.c.status == DeliveryStatus.PENDING.value,
+        d.c.next_attempt_at <= now,
+        or_(d.c.claimed_until.is_(None), d.c.claimed_until < now),
+    )
+
+
 class SqlWebhookQueue(SqlBase):
     """Cross-tenant by design: see the module's docstring."""
+
+    async def anything_behind(self) -> bool:
+        behind = (
+            select(e.c.id)
+            .join(account_feeds, account_feeds.c.account_id == e.c.account_id)
+            .where(e.c.enabled.is_(True), e.c.position < account_feeds.c.position)
+            .limit(1)
+        )
+        return (await self._conn.execute(behind)).first() is not None
+
+    async def anything_due(self, now: int) -> bool:
+        due = select(d.c.id).where(_claimable(now)).limit(1)
+        return (await self._conn.execute(due)).first() is not None
 
     async def endpoint_behind(self, now: int) -> tuple[Endpoint, int] | None:
         query = (
@@ -266,11 +287,7 @@ class SqlWebhookQueue(SqlBase):
         )
 
     async def claim(self, now: int, lease_seconds: int, token: str) -> Delivery | None:
-        claimable = and_(
-            d.c.status == DeliveryStatus.PENDING.value,
-            d.c.next_attempt_at <= now,
-            or_(d.c.claimed_until.is_(None), d.c.claimed_until < now),
-        )
+        claimable = _claimable(now)
         pick = select(d.c.id).where(claimable).order_by(d.c.next_attempt_at, d.c.id).limit(1)
         if self._pg:
             pick = pick.with_for_update(skip_locked=True)
