@@ -39,6 +39,7 @@ from tests.support.partner_repositories import (
     FakeLocationRepository,
     FakeMessageRepository,
     FakePartnerQueue,
+    FakePartnerReadModel,
     FakePartnerRepository,
     PartnerTables,
 )
@@ -120,6 +121,7 @@ class FakePartnerStorage(ports.PartnerStorage):
         self._deletions = FakeDeletionRepository(tables)
         self._messages = FakeMessageRepository(tables)
         self._queue = FakePartnerQueue(tables)
+        self._projections = FakePartnerReadModel(tables)
 
     @property
     def catalogs(self) -> ports.CatalogRepository:
@@ -156,6 +158,10 @@ class FakePartnerStorage(ports.PartnerStorage):
     @property
     def queue(self) -> ports.PartnerQueue:
         return self._queue
+
+    @property
+    def projections(self) -> ports.PartnerReadModel:
+        return self._projections
 
 
 class FakePartnersUnitOfWork(ports.PartnersUnitOfWork):
