@@ -15,7 +15,6 @@ from starlette.routing import Route
 from bench.documents import PARTNERS_LIST
 from clientgate.container import Services
 from core.accounts.model import NewAccount
-from core.partners.inputs import CompanyInput, ContactInput, ContactMethodInput
 from graphql_api.app import GraphQLApp
 from graphql_api.config import GraphQLConfig
 from graphql_api.plan.executor import PlannedExecutionContext, plan_cache
@@ -24,7 +23,7 @@ from graphql_api.schema import build_schema
 from tests.conftest import counting_statements
 from tests.graphql_api.test_clients_queries import CLIENT_FIELDS, _client, _rich_client
 from tests.support.callers import caller
-from tests.support.partners import location_input, partner_input
+from tests.support.partners import seed_partners
 
 Post = Any
 
@@ -187,54 +186,6 @@ async def test_merged_clients_and_relevance_answer_like_stock(
     assert merged not in [n["databaseId"] for n in answer["data"]["clients"]["nodes"]]
     assert answer["data"]["node"] is None and answer["data"]["client"] is None
     assert len(ordered["data"]["clients"]["nodes"]) == 2
-
-
-def _contact(ref: str, methods: int) -> ContactInput:
-    return ContactInput(
-        id_remote=ref,
-        name=f"Name {ref}",
-        position=None,
-        is_default=False,
-        active=True,
-        contact_methods=[
-            ContactMethodInput(id_remote=f"{ref}-M{j}", contact_type_id="phone", value=f"9{j}")
-            for j in range(methods)
-        ],
-    )
-
-
-async def seed_partners(services: Services, acc: NewAccount, n: int) -> None:
-    """An agent and ``n`` partners: every other one the agent's client, with zero to two
-    locations (a state, none, another country) and contacts with zero to two methods."""
-    principal = await services.accounts.authenticate_token(acc.token)
-    await services.partners.companies.create(
-        principal, CompanyInput(id_remote="ACME", company_name="Acme", comercial_name="Ac")
-    )
-    items = [partner_input("AG", role_id="agent", observation=None)]
-    for i in range(n):
-        locations = [
-            location_input(f"L{i}-{k}", state_id=[None, "PE-LIM", "XX-1"][k], is_default=k == 0)
-            for k in range(i % 3)
-        ]
-        if i % 4 == 1:
-            locations.append(location_input(f"L{i}-cl", country_id="CL", state_id=None))
-        extra: dict[str, Any] = {"agent_id": "AG"} if i % 2 else {"tin": f"1{i}"}
-        items.append(
-            partner_input(
-                f"P{i}",
-                locations=locations,
-                contacts=[_contact(f"C{i}-{k}", (i + k) % 3) for k in range(i % 3)],
-                origin=None if i % 3 == 0 else "erp",
-                **extra,
-            )
-        )
-    queue = services.partners.queue
-    for batch in (items[:1], items[1:]):  # the agent first: its clients refer to it
-        message = await queue.enqueue_create(principal, batch)
-        while (claimed := await queue.claim_next(lease_seconds=30, max_attempts=5)) is not None:
-            await queue.process(claimed, max_attempts=5)
-        done = await queue.message(principal, message.public_id)
-        assert done.status == "completed", done.error_message
 
 
 PARTNER_SCALARS = """__typename id databaseId idRemote contactName comercialName commercialName
