@@ -60,15 +60,18 @@ def _child_source(relation: str) -> tuple[Any, Any, list[Any], Any]:
 
 
 @functools.cache
-def _children_query(relation: str, columns: tuple[str, ...]) -> Select[Any]:
+def _children_query(relation: str, columns: tuple[str, ...], pg: bool) -> Select[Any]:
+    """On SQLite the tenant filter stays out of index selection (``SqlBase._tenant``): the
+    owners' index is the selective one."""
     source, table, order, tenant = _child_source(relation)
     owner = order[0]
     selected = [owner.label("p0"), *(table.c[c].label(f"p{i + 1}") for i, c in enumerate(columns))]
+    account: Any = bindparam("account_id")
     return (
         select(*selected)
         .select_from(source)
         .where(
-            *(column == bindparam("account_id") for column in tenant),
+            *((column if pg else column + 0) == account for column in tenant),
             owner.in_(bindparam("ids", expanding=True)),
         )
         .order_by(*order)
@@ -99,7 +102,8 @@ class SqlPartnerReadModel(SqlBase):
         if not owner_ids:
             return []
         result = await self._conn.execute(
-            _children_query(relation, columns), {"account_id": account_id, "ids": list(owner_ids)}
+            _children_query(relation, columns, self._pg),
+            {"account_id": account_id, "ids": list(owner_ids)},
         )
         rows: list[tuple[Any, ...]] = list(result.all())  # one fetchall, not one per row
         return rows
