@@ -7,7 +7,7 @@ contact methods) into a ``PartnerProjection`` and generated writers, and running
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from graphql.execution.collect_fields import FieldDetailsList
@@ -24,7 +24,6 @@ from graphql_api.relay import decode_id_cursor, encode_cursor
 if TYPE_CHECKING:
     from graphql_api.plan.run import Page
 
-ARGUMENTS = frozenset({"first", "after", "last", "before", "filter", "search"})
 _FILTER_FIELDS = {
     "companyId": "company_id",
     "roleKind": "role_kind",
@@ -85,29 +84,21 @@ class PartnerColumns:
         )
 
 
-def _region(entries: list[tuple[str, Any]]) -> v.Convert:
-    def region(state_id: Any) -> Any:
-        found = geo.region(state_id) if state_id else None
+# A geo object's field: (response key, attribute of the geo entity, or None and a constant).
+GeoField = tuple[str, str | None, str | None]
+
+
+def _geo_object(find: Callable[[Any], Any], fields: list[GeoField]) -> v.Convert:
+    """The converter of a stored geo code to its object as stock execution writes it (None
+    for no code or an unknown one: ``PartnerLocation.state``/``country``)."""
+
+    def write(value: Any) -> Any:
+        found = find(value) if value else None
         if found is None:
             return None
-        return {key: getattr(found, a) if b else a for key, a, b in _values(entries)}
+        return {key: const if name is None else getattr(found, name) for key, name, const in fields}
 
-    return region
-
-
-def _country(entries: list[tuple[str, Any]]) -> v.Convert:
-    def country(country_id: Any) -> Any:
-        found = geo.country(country_id) if country_id is not None else None
-        if found is None:
-            return None
-        return {key: getattr(found, a) if b else a for key, a, b in _values(entries)}
-
-    return country
-
-
-def _values(entries: list[tuple[str, Any]]) -> list[tuple[str, Any, bool]]:
-    """(key, attribute or constant, whether it is an attribute)."""
-    return [(key, a[1:], True) if a.startswith(".") else (key, a, False) for key, a in entries]
+    return write
 
 
 @dataclass
@@ -191,24 +182,26 @@ class PartnerCompiler:
             name = sub[0].node.name.value
             if name == "state":
                 at = self.columns.child_column("locations", "state_id")
-                entries.append((key, p.OBJECT, at, _region(self._geo(sub, "CountryRegion"))))
+                fields = self._geo(sub, "CountryRegion")
+                entries.append((key, p.OBJECT, at, _geo_object(geo.region, fields)))
             elif name == "country":
                 at = self.columns.child_column("locations", "country_id")
-                entries.append((key, p.OBJECT, at, _country(self._geo(sub, "Country"))))
+                fields = self._geo(sub, "Country")
+                entries.append((key, p.OBJECT, at, _geo_object(geo.country, fields)))
             else:
                 index = self._index("locations")
                 entries.append(p.leaf(key, sub[0].node.name.value, type_name, leaves, index))
         return tuple(entries)
 
-    def _geo(self, details: FieldDetailsList, type_name: str) -> list[tuple[str, Any]]:
+    def _geo(self, details: FieldDetailsList, type_name: str) -> list[GeoField]:
         known = {"id", "name"} if type_name == "CountryRegion" else {"id", "iso", "description"}
-        out: list[tuple[str, Any]] = []
+        out: list[GeoField] = []
         for key, sub in self.compiler.collect(type_name, details).items():
             name = sub[0].node.name.value
             if name == "__typename":
-                out.append((key, type_name))
+                out.append((key, None, type_name))
             elif name in known:
-                out.append((key, f".{name}"))
+                out.append((key, name, None))
             else:
                 raise v.Unplannable(f"{type_name}.{name}")
         return out
@@ -252,7 +245,7 @@ def _filter(args: dict[str, Any]) -> Any:
     if search is not None:
         if flt.search is not None and flt.search != search:
             raise v.Unplannable("search twice")  # stock execution's error
-        flt = type(flt)(**{**flt.__dict__, "search": search})
+        flt = replace(flt, search=search)
     return flt
 
 
