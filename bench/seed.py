@@ -86,7 +86,7 @@ def _client_rows(
             "payment_type_id": payment_types[i % len(payment_types)] if full else None,
             "price_list_id": None,
             "sale_condition_id": None,
-            "merged_into_id": None,  # a merged client is gone from lists (branch merge)
+            "merged_into_id": None,
             "created_at": CREATED_AT + i,
             "updated_at": CREATED_AT + i,
         }
