@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class RoleKind(StrEnum):
@@ -242,3 +243,28 @@ class PartnerFilter:
     agent_id: int | None = None
     updated_since: int | None = None
     search: str | None = None
+
+
+@dataclass(frozen=True)
+class PartnerProjection:
+    """What a planned partners page reads (GraphQL's planner): the partner columns (``id``
+    first), the company's and the agent's columns joined into the page row after them (``id``
+    first; None: not joined), and per child relation (``locations``, ``contacts``, ``methods``:
+    a contact's methods, which needs the contacts' ``id``) its columns."""
+
+    columns: tuple[str, ...]
+    company: tuple[str, ...] | None = None
+    agent: tuple[str, ...] | None = None
+    children: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass
+class ProjectedPartners:
+    """Rows of a planned partners page: page rows (partner, then company, then agent columns),
+    and per child relation its rows, each starting with its owner's id (a partner's, or for
+    ``methods`` a contact's)."""
+
+    rows: list[tuple[Any, ...]]
+    has_next: bool
+    has_previous: bool
+    children: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Protocol
+from typing import Any, Protocol
 
 from core.accounts.ports import AccountRepository
 from core.history.ports import ChangeRecorder
@@ -24,6 +24,7 @@ from core.partners.model import (
     Partner,
     PartnerContact,
     PartnerFilter,
+    PartnerProjection,
     QueueMessage,
 )
 
@@ -260,6 +261,31 @@ class PartnerQueue(Protocol):
         ...
 
 
+class PartnerReadModel(Protocol):
+    """Projected reads for GraphQL's planner: only the named columns, as rows, through the
+    partners repository's own filter and keyset builder."""
+
+    async def page(
+        self,
+        account_id: int,
+        flt: PartnerFilter,
+        after_id: int | None,
+        limit: int,
+        projection: PartnerProjection,
+        *,
+        backward: bool = False,
+    ) -> list[tuple[Any, ...]]:
+        """Like ``PartnerRepository.keyset``: page rows (see ``PartnerProjection``)."""
+        ...
+
+    async def children(
+        self, account_id: int, relation: str, owner_ids: Sequence[int], columns: tuple[str, ...]
+    ) -> list[tuple[Any, ...]]:
+        """Rows of ``relation`` (``locations``, ``contacts``, ``methods``) of these owners,
+        each ``(owner id, *columns)``, in the order the entity reads use."""
+        ...
+
+
 class PartnerStorage(Protocol):
     """Every port of the context, bound to one unit of work."""
 
@@ -277,6 +303,9 @@ class PartnerStorage(Protocol):
 
     @property
     def contacts(self) -> ContactRepository: ...
+
+    @property
+    def projections(self) -> PartnerReadModel: ...
 
     @property
     def documents(self) -> DocumentRepository: ...

@@ -18,7 +18,9 @@ from core.partners.model import (
     Partner,
     PartnerContact,
     PartnerFilter,
+    PartnerProjection,
     PartnerRelated,
+    ProjectedPartners,
 )
 from core.partners.ports import PartnerStorage, UowFactory
 from core.shared.errors import InvalidInput
@@ -128,6 +130,48 @@ class PartnerReads:
         return keyset_page(
             items, more=len(rows) > first, bounded=after_id is not None, backward=backward
         )
+
+    async def projected_keyset(
+        self,
+        caller: Principal,
+        flt: PartnerFilter,
+        projection: PartnerProjection,
+        *,
+        first: int,
+        after_id: int | None = None,
+        backward: bool = False,
+    ) -> ProjectedPartners:
+        """``keyset``'s page as rows of the projected columns (GraphQL's planner), with the
+        projection's child relations: one statement per relation level, one read transaction."""
+        rules.check_first(first, field="last" if backward else "first")
+        parse_search(flt.search)
+        account_id = caller.account_id
+        children = dict(projection.children)
+        async with self._uow(read_only=True) as uow:
+            reads = uow.partners.projections
+            rows = await reads.page(
+                account_id, flt, after_id, first + 1, projection, backward=backward
+            )
+            items = rows[:first]
+            if backward:
+                items.reverse()
+            page = keyset_page(
+                items, more=len(rows) > first, bounded=after_id is not None, backward=backward
+            )
+            found = ProjectedPartners(list(page.items), page.has_next, page.has_previous)
+            ids = [row[0] for row in found.rows]
+            for relation in ("locations", "contacts"):
+                if relation in children:
+                    found.children[relation] = await reads.children(
+                        account_id, relation, ids, children[relation]
+                    )
+            if "methods" in children:
+                at = 1 + children["contacts"].index("id")  # after the owner's id
+                contact_ids = [r[at] for r in found.children["contacts"]]
+                found.children["methods"] = await reads.children(
+                    account_id, "methods", contact_ids, children["methods"]
+                )
+        return found
 
     async def count(self, caller: Principal, flt: PartnerFilter) -> int:
         async with self._uow(read_only=True) as uow:

@@ -30,58 +30,69 @@ class _Source:
         self.names[name] = value
         return name
 
-    def writer(self, entries: p.Entries, offset: int = 0) -> str:
-        """The name of a generated ``(row, children) -> dict`` for ``entries``."""
+    def writer(self, entries: p.Entries, offset: int = 0, key: int = 0) -> str:
+        """The name of a generated ``(row, children) -> dict`` for ``entries``; the row's
+        children are found by its value at ``offset + key`` (its id)."""
         lines: list[str] = []
         items: list[str] = []
-        for key, kind, a, b in entries:
+        for name, kind, a, b in entries:
             if kind == p.GUARD:
                 lines.append(f"    {self.name(b, 'g')}(row[{offset + a}])")
-            elif kind == p.LEAF:
+            elif kind == p.LEAF or kind == p.OBJECT:
                 value = f"row[{offset + a}]"
-                items.append(f"{key!r}: {value if b is IDENTITY else self._call(b, value)}")
+                items.append(f"{name!r}: {value if b is IDENTITY else self._call(b, value)}")
             elif kind == p.CONST:
-                items.append(f"{key!r}: {a!r}")
+                items.append(f"{name!r}: {a!r}")
             elif kind == p.CATALOG:
                 inner = self.writer(b, a.start)
-                items.append(f"{key!r}: None if row[{a.start}] is None else {inner}(row, ch)")
+                items.append(f"{name!r}: None if row[{a.start}] is None else {inner}(row, ch)")
             else:
-                inner = self.writer(b)
-                items.append(f"{key!r}: [{inner}(r, ch) for r in ch[{a!r}].get(row[0], ())]")
-        name = f"w{len(self.functions)}"
+                inner = self.writer(b, key=1)  # a child row: (owner id, id, ...)
+                rows = f"ch[{a!r}].get(row[{offset + key}], ())"
+                items.append(f"{name!r}: [{inner}(r, ch) for r in {rows}]")
+        function = f"w{len(self.functions)}"
         body = "\n".join([*lines, "    return {" + ", ".join(items) + "}"])
-        self.functions.append(f"def {name}(row, ch):\n{body}\n")
-        return name
+        self.functions.append(f"def {function}(row, ch):\n{body}\n")
+        return function
+
+    def counter(self, entries: p.Entries, offset: int = 0, key: int = 0) -> str:
+        """The name of a generated ``(row, ch) -> int``: the objects one object's answer
+        holds (itself, its objects that are there, its children and theirs), for the cost
+        report (``cost.actual_cost``)."""
+        terms = ["1"]
+        for _, kind, a, b in entries:
+            if kind == p.OBJECT:
+                terms.append(f"({self._call(b, f'row[{offset + a}]')} is not None)")
+            elif kind == p.CATALOG:
+                inner = self.counter(b, a.start)
+                terms.append(f"(0 if row[{a.start}] is None else {inner}(row, ch))")
+            elif kind == p.CHILDREN:
+                rows = f"ch[{a!r}].get(row[{offset + key}], ())"
+                if any(k in (p.OBJECT, p.CATALOG, p.CHILDREN) for _, k, _, _ in b):
+                    terms.append(f"sum({self.counter(b, key=1)}(r, ch) for r in {rows})")
+                else:
+                    terms.append(f"len({rows})")
+        function = f"n{len(self.functions)}"
+        self.functions.append(f"def {function}(row, ch):\n    return {' + '.join(terms)}\n")
+        return function
 
     def _call(self, convert: Any, value: str) -> str:
         return f"{self.name(convert, 'c')}({value})"
 
 
-def _counter(entries: p.Entries) -> str:
-    """Source of ``(row, ch) -> int``: the objects one Client's answer holds (itself, its
-    catalogs that are there, its children), for the cost report (``cost.actual_cost``)."""
-    terms = ["1"]
-    for _, kind, a, _ in entries:
-        if kind == p.CATALOG:
-            terms.append(f"(row[{a.start}] is not None)")
-        elif kind == p.CHILDREN:
-            terms.append(f"len(ch[{a!r}].get(row[0], ()))")
-    return "def count(row, ch):\n    return " + " + ".join(terms) + "\n"
-
-
 @dataclass(frozen=True)
 class ClientWriter:
-    """Writes one Client's answer from its row, and counts the objects in it."""
+    """Writes one object's answer (a Client, a BusinessPartner) from its row, and counts the
+    objects in it."""
 
     write: Writer
     count: Counter
 
 
 def client_writer(entries: p.Entries) -> ClientWriter:
-    """The generated writer and counter of a Client's ``entries``."""
+    """The generated writer and counter of an object's ``entries``."""
     source = _Source()
-    name = source.writer(entries)
+    write, count = source.writer(entries), source.counter(entries)
     namespace: dict[str, Any] = dict(source.names)
-    code = "\n".join([*source.functions, _counter(entries)])
-    exec(compile(code, "<plan>", "exec"), namespace)  # noqa: S102
-    return ClientWriter(namespace[name], namespace["count"])
+    exec(compile("\n".join(source.functions), "<plan>", "exec"), namespace)  # noqa: S102
+    return ClientWriter(namespace[write], namespace[count])

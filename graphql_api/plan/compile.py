@@ -29,6 +29,7 @@ from graphql.execution.collect_fields import (
 from graphql.execution.values import VariableValues
 
 from core.clients.model import CatalogKind, Projection
+from core.partners.model import PartnerProjection
 from graphql_api.plan import codegen
 from graphql_api.plan import values as v
 
@@ -38,6 +39,7 @@ CONST = 1  # a: the value (``__typename``)
 CATALOG = 2  # a: Slot of the catalog's columns, b: the catalog's entries
 CHILDREN = 3  # a: relation, b: the child's entries
 GUARD = 4  # a: column index, b: converter; nothing written (see values.GUARDS)
+OBJECT = 5  # a: column index, b: converter writing an object (or None) from the value
 Entry = tuple[str, int, Any, Any]
 Entries = tuple[Entry, ...]
 
@@ -54,7 +56,9 @@ _PAGE_INFO = {
 # Columns a cursor may carry (the sort fields); ``id`` is always column 0.
 CURSOR_COLUMNS = ("created_at", "updated_at", "code")
 CLIENTS, CLIENT, CLIENT_BY_CODE, NODE_FIELD = "clients", "client", "clientByCode", "node"
+BUSINESS_PARTNERS = "businessPartners"
 ROOT_ARGUMENTS = {
+    BUSINESS_PARTNERS: frozenset({"first", "after", "last", "before", "filter", "search"}),
     CLIENTS: frozenset({"first", "after", "last", "before", "filter", "sort"}),
     CLIENT: frozenset({"id"}),
     CLIENT_BY_CODE: frozenset({"code"}),
@@ -127,7 +131,7 @@ class RootField:
     node: FieldNode
     definition: GraphQLField | None
     entries: Entries
-    projection: Projection | None
+    projection: Projection | PartnerProjection | None
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,13 @@ class Compiler:
             allowed = ROOT_ARGUMENTS.get(name)
             if allowed is None or any(a.name.value not in allowed for a in node.arguments or ()):
                 raise v.Unplannable(f"root field {name}")
+            if name == BUSINESS_PARTNERS:
+                # partners.py builds on this module: imported here, not at the top
+                from graphql_api.plan.partners import compile_partners
+
+                found, partners = compile_partners(self, details)
+                fields.append(RootField(key, name, node, root.fields[name], found, partners))
+                continue
             columns = Columns()
             if name == CLIENTS:
                 entries = self._connection(details, columns)
@@ -160,7 +171,7 @@ class Compiler:
                 entries = self._client(details, columns, root=True)
             projection = columns.projection()  # places the catalogs: writers come after
             if name == CLIENTS:
-                entries = _with_writers(entries)
+                entries = with_writers(entries)
             else:
                 entries = ((key, NODE, codegen.client_writer(entries), None),)
             fields.append(RootField(key, name, node, root.fields[name], entries, projection))
@@ -171,7 +182,7 @@ class Compiler:
         assert isinstance(found, GraphQLObjectType), name
         return found
 
-    def _collect(
+    def collect(
         self, type_name: str, details: FieldDetailsList, *, root: bool = False
     ) -> GroupedFieldSet:
         """The subfields of ``details`` on ``type_name``; a nested field given arguments
@@ -190,7 +201,7 @@ class Compiler:
 
     def _connection(self, details: FieldDetailsList, columns: Columns) -> Entries:
         entries: list[Entry] = []
-        for key, sub in self._collect("ClientConnection", details, root=True).items():
+        for key, sub in self.collect("ClientConnection", details, root=True).items():
             name = sub[0].node.name.value
             if name == "__typename":
                 entries.append((key, CONST, "ClientConnection", None))
@@ -201,14 +212,14 @@ class Compiler:
             elif name == "edges":
                 entries.append((key, EDGES, self._edge(sub, columns), None))
             elif name == "pageInfo":
-                entries.append((key, PAGE_INFO, self._page_info(sub, columns), None))
+                entries.append((key, PAGE_INFO, self.page_info(sub, columns), None))
             else:
                 raise v.Unplannable(f"ClientConnection.{name}")
         return tuple(entries)
 
     def _edge(self, details: FieldDetailsList, columns: Columns) -> Entries:
         entries: list[Entry] = []
-        for key, sub in self._collect("ClientEdge", details).items():
+        for key, sub in self.collect("ClientEdge", details).items():
             name = sub[0].node.name.value
             if name == "__typename":
                 entries.append((key, CONST, "ClientEdge", None))
@@ -221,9 +232,9 @@ class Compiler:
                 raise v.Unplannable(f"ClientEdge.{name}")
         return tuple(entries)
 
-    def _page_info(self, details: FieldDetailsList, columns: Columns) -> Entries:
+    def page_info(self, details: FieldDetailsList, columns: Columns | None) -> Entries:
         entries: list[Entry] = []
-        for key, sub in self._collect("PageInfo", details).items():
+        for key, sub in self.collect("PageInfo", details).items():
             name = sub[0].node.name.value
             if name == "__typename":
                 entries.append((key, CONST, "PageInfo", None))
@@ -231,8 +242,8 @@ class Compiler:
             kind = _PAGE_INFO.get(name)
             if kind is None:
                 raise v.Unplannable(f"PageInfo.{name}")
-            if kind in (START_CURSOR, END_CURSOR):
-                _cursor_columns(columns)
+            if kind in (START_CURSOR, END_CURSOR) and columns is not None:
+                _cursor_columns(columns)  # a Client's cursor carries its sort column
             entries.append((key, kind, None, None))
         return tuple(entries)
 
@@ -240,7 +251,7 @@ class Compiler:
         self, details: FieldDetailsList, columns: Columns, *, root: bool = False
     ) -> Entries:
         entries = _guards(v.GUARDS["Client"], columns.client_column)
-        for key, sub in self._collect("Client", details, root=root).items():
+        for key, sub in self.collect("Client", details, root=root).items():
             name = sub[0].node.name.value
             if name == "__typename":
                 entries.append((key, CONST, "Client", None))
@@ -250,14 +261,14 @@ class Compiler:
             elif name in v.CATALOGS:
                 kind, type_name, leaves = v.CATALOGS[name]
                 slot = columns.catalog(kind)
-                inner = self._leaves(
+                inner = self.leaves(
                     sub, type_name, leaves, lambda c, k=kind: columns.catalog_column(k, c)
                 )
                 entries.append((key, CATALOG, slot, inner))
             elif name in v.CHILDREN:
                 relation, type_name, leaves = v.CHILDREN[name]
                 columns.children.setdefault(relation, [])
-                inner = self._leaves(
+                inner = self.leaves(
                     sub, type_name, leaves, lambda c, r=relation: columns.child_column(r, c)
                 )
                 entries.append((key, CHILDREN, relation, inner))
@@ -265,23 +276,26 @@ class Compiler:
                 raise v.Unplannable(f"Client.{name}")
         return tuple(entries)
 
-    def _leaves(
+    def leaves(
         self, details: FieldDetailsList, type_name: str, leaves: v.Leaves, index: Any
     ) -> Entries:
         entries = _guards(v.GUARDS.get(type_name, ()), index)
-        for key, sub in self._collect(type_name, details).items():
-            name = sub[0].node.name.value
-            if name == "__typename":
-                entries.append((key, CONST, type_name, None))
-            elif name in leaves:
-                column, convert = leaves[name]
-                entries.append((key, LEAF, index(column), convert))
-            else:
-                raise v.Unplannable(f"{type_name}.{name}")
+        for key, sub in self.collect(type_name, details).items():
+            entries.append(leaf(key, sub[0].node.name.value, type_name, leaves, index))
         return tuple(entries)
 
 
-def _with_writers(entries: Entries) -> Entries:
+def leaf(key: str, name: str, type_name: str, leaves: v.Leaves, index: Any) -> Entry:
+    """The entry of a scalar field ``name`` (or ``__typename``) of ``type_name``."""
+    if name == "__typename":
+        return (key, CONST, type_name, None)
+    if name not in leaves:
+        raise v.Unplannable(f"{type_name}.{name}")
+    column, convert = leaves[name]
+    return (key, LEAF, index(column), convert)
+
+
+def with_writers(entries: Entries) -> Entries:
     """A connection's entries with each Client's entries compiled into a writer."""
     out: list[Entry] = []
     for key, kind, a, b in entries:

@@ -8,16 +8,19 @@ stock way, which reports it. Queries only read, so starting over is safe.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from graphql.execution.values import VariableValues, get_argument_values
 
 from core.clients.model import ClientSortField, ProjectedRows, Projection
+from core.partners.model import ProjectedPartners
 from graphql_api.clients.cursors import decode_cursor, encode_key
 from graphql_api.clients.queries import ClientFilterInput, to_filter
 from graphql_api.context import Context
 from graphql_api.plan import compile as p
 from graphql_api.plan.codegen import ClientWriter
+from graphql_api.plan.partners import run_partners
 from graphql_api.plan.values import Unplannable
 from graphql_api.relay import from_global_id, local_id
 
@@ -38,7 +41,7 @@ _SORT_INDEX = {
 }
 
 
-def _grouped(found: ProjectedRows) -> Children:
+def _grouped(found: ProjectedRows | ProjectedPartners) -> Children:
     children: Children = {}
     for relation, rows in found.children.items():
         by_client: dict[int, list[Row]] = {}
@@ -62,6 +65,19 @@ def _client_filter(value: dict[str, Any] | None) -> Any:
     return to_filter(ClientFilterInput(**given))
 
 
+def window(root: p.RootField, args: dict[str, Any]) -> tuple[int, str | None, bool]:
+    """(size, cursor, backward) of a connection's Relay arguments; anything stock execution
+    answers with an error is ``Unplannable``."""
+    first, after, last, before = args["first"], args["after"], args["last"], args["before"]
+    if last is None:
+        if before is not None:
+            raise Unplannable("before without last")
+        return first, after, False
+    if after is not None or any(a.name.value == "first" for a in root.node.arguments or ()):
+        raise Unplannable("first and last")
+    return last, before, True
+
+
 class Runner:
     """Runs one plan for one request."""
 
@@ -80,6 +96,10 @@ class Runner:
             args = get_argument_values(root.definition, root.node, self.variables)
             if root.name == p.CLIENTS:
                 data[root.key], count = await self._clients(root, args)
+            elif root.name == p.BUSINESS_PARTNERS:
+                data[root.key], count = await run_partners(
+                    self.context, root, args, window(root, args), Page
+                )
             else:
                 data[root.key], count = await self._one(root, args)
             objects += count
@@ -90,7 +110,7 @@ class Runner:
     ) -> tuple[dict[str, Any] | None, int]:
         services = self.context.services.clients
         caller = await self.context.principal()
-        assert root.projection is not None
+        assert isinstance(root.projection, Projection)
         if root.name == p.CLIENT_BY_CODE:
             found = await services.projected_by_code(caller, args["code"], root.projection)
         else:
@@ -105,15 +125,7 @@ class Runner:
         return client.write(row, children), client.count(row, children)
 
     async def _clients(self, root: p.RootField, args: dict[str, Any]) -> tuple[dict[str, Any], int]:
-        first, after, last, before = args["first"], args["after"], args["last"], args["before"]
-        if last is None:
-            if before is not None:
-                raise Unplannable("before without last")
-            size, cursor, backward = first, after, False
-        else:
-            if after is not None or any(a.name.value == "first" for a in root.node.arguments or ()):
-                raise Unplannable("first and last")
-            size, cursor, backward = last, before, True
+        size, cursor, backward = window(root, args)
         sort_input = args["sort"] or {}
         sort = ClientSortField(getattr(sort_input.get("field"), "value", "id"))
         if sort is ClientSortField.RELEVANCE:  # a search's order: the stock way
@@ -124,11 +136,17 @@ class Runner:
         if cursor is not None:
             key = decode_cursor(cursor, sort, descending, "before" if backward else "after")
         caller = await self.context.principal()
-        assert root.projection is not None
+        assert isinstance(root.projection, Projection)
         found = await self.context.services.clients.projected_page(
             caller, flt, sort, descending, key, size, root.projection, backward=backward
         )
-        page = _Page(found, root.projection, sort, descending)
+        at = _SORT_INDEX[sort]
+        sort_at = root.projection.columns.index(sort.value) if at is None else at
+
+        def write_cursor(row: Row) -> str:
+            return encode_key(sort, descending, row[sort_at], row[0])
+
+        page = Page(found, write_cursor)
         out: dict[str, Any] = {}
         for entry_key, kind, a, _ in root.entries:
             if kind == p.TOTAL_COUNT:
@@ -138,19 +156,17 @@ class Runner:
         return out, page.objects(root.entries)
 
 
-class _Page:
-    """A connection's page, written entry by entry."""
+class Page:
+    """A connection's page (of clients or partners), written entry by entry; ``cursor``
+    writes a row's cursor."""
 
     def __init__(
-        self, found: ProjectedRows, projection: Projection, sort: ClientSortField, desc: bool
+        self, found: ProjectedRows | ProjectedPartners, cursor: Callable[[Row], str]
     ) -> None:
         self.rows = found.rows
         self.found = found
         self.children = _grouped(found)
-        self.sort = sort
-        self.descending = desc
-        index = _SORT_INDEX[sort]
-        self.sort_at = projection.columns.index(sort.value) if index is None else index
+        self.cursor = cursor
 
     def objects(self, entries: p.Entries) -> int:
         """The objects of the connection's answer: itself, its page infos, edges, nodes."""
@@ -167,9 +183,6 @@ class _Page:
                     if inner == p.NODE:
                         count += sum(node.count(row, children) for row in rows)
         return count
-
-    def cursor(self, row: Row) -> str:
-        return encode_key(self.sort, self.descending, row[self.sort_at], row[0])
 
     def value(self, kind: int, a: Any) -> Any:
         rows, children = self.rows, self.children

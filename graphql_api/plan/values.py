@@ -225,3 +225,87 @@ GUARDS: dict[str, tuple[tuple[str, Convert], ...]] = {
     "SaleCondition": (("state", _STATE),),
     "Address": (("state", _STATE),),
 }
+
+
+def _id_text(value: Any) -> Any:
+    """An ``ID`` holding a local id (``strawberry.ID(str(id))``)."""
+    if value is None:
+        raise Unplannable("null in a non-null field")
+    return str(value)
+
+
+def _required_bool(value: Any) -> Any:
+    if value is None:
+        raise Unplannable("null in a non-null field")
+    return bool(value)
+
+
+def _partner(type_name: str) -> Leaves:
+    return {
+        "id": ("id", _global_id(type_name)),
+        "databaseId": ("id", _DATABASE_ID),
+        "idRemote": ("id_remote", _REQUIRED_TEXT),
+        "comercialName": ("comercial_name", _REQUIRED_TEXT),
+        "commercialName": ("comercial_name", _REQUIRED_TEXT),
+        "tin": ("tin", _REQUIRED_TEXT),
+    }
+
+
+_STAMPS: Leaves = {
+    "active": ("active", _required_bool),
+    "createdAt": ("created_at", _required_datetime),
+    "updatedAt": ("updated_at", _required_datetime),
+}
+BUSINESS_PARTNER: Leaves = {
+    **_partner("BusinessPartner"),
+    "contactName": ("contact_name", _REQUIRED_TEXT),
+    "tinValid": ("tin_valid", _bool),
+    "observation": ("observation", _text),
+    "origin": ("origin", _text),
+    **_STAMPS,
+}
+COMPANY: Leaves = {**_partner("Company"), "companyName": ("company_name", _REQUIRED_TEXT)}
+# BusinessPartner field -> (relation, its GraphQL type, leaves).
+PARTNER_CHILDREN: dict[str, tuple[str, str, Leaves]] = {
+    "locations": (
+        "locations",
+        "PartnerLocation",
+        {
+            "id": ("id", _id_text),
+            "idRemote": ("id_remote", _REQUIRED_TEXT),
+            "name": ("name", _REQUIRED_TEXT),
+            "address": ("address", _REQUIRED_TEXT),
+            "city": ("city", _REQUIRED_TEXT),
+            "postalCode": ("postal_code", _text),
+            "shippingAddress": ("shipping_address", _required_bool),
+            "billingAddress": ("billing_address", _required_bool),
+            "isDefault": ("is_default", _required_bool),
+            **_STAMPS,
+        },
+    ),
+    "contacts": (
+        "contacts",
+        "PartnerContact",
+        {
+            "id": ("id", _id_text),
+            "idRemote": ("id_remote", _text),
+            "name": ("name", _REQUIRED_TEXT),
+            "position": ("position", _text),
+            "isDefault": ("is_default", _required_bool),
+            "active": ("active", _required_bool),
+        },
+    ),
+    "contactMethods": (
+        "methods",
+        "PartnerContactMethod",
+        {
+            "id": ("id", _id_text),
+            "idRemote": ("id_remote", _REQUIRED_TEXT),
+            "value": ("value", _REQUIRED_TEXT),
+            "sendByWhatsapp": ("send_by_whatsapp", _required_bool),
+            "sendByMail": ("send_by_mail", _required_bool),
+            "sendByTelegram": ("send_by_telegram", _required_bool),
+            "sendBySms": ("send_by_sms", _required_bool),
+        },
+    ),
+}

@@ -12,6 +12,7 @@ import httpx
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from bench.documents import PARTNERS_LIST
 from clientgate.container import Services
 from core.accounts.model import NewAccount
 from graphql_api.app import GraphQLApp
@@ -19,8 +20,10 @@ from graphql_api.config import GraphQLConfig
 from graphql_api.plan.executor import PlannedExecutionContext, plan_cache
 from graphql_api.relay import to_global_id
 from graphql_api.schema import build_schema
+from tests.conftest import counting_statements
 from tests.graphql_api.test_clients_queries import CLIENT_FIELDS, _client, _rich_client
 from tests.support.callers import caller
+from tests.support.partners import seed_partners
 
 Post = Any
 
@@ -149,7 +152,10 @@ async def test_unsupported_documents_go_to_stock_execution(
         for query in [
             "{ clients { nodes { documents { number } pointsHistory { points } } } }",
             "{ clients { nodes { id } } paymentTypes { name } }",
-            "{ businessPartners(first: 2) { totalCount } }",
+            "{ businessPartners(first: 2) { nodes { role { name } } } }",
+            "{ businessPartners { nodes { agent { company { id } } } } }",
+            "{ businessPartners { nodes { contacts { contactMethods { contactType { id } } } } } }",
+            "{ businessPartners { nodes { locations { country { states { id } } } } } }",
         ]:
             await same_answer(planned, stock, acc, query)
         assert planned_plans(app) == 0
@@ -180,3 +186,77 @@ async def test_merged_clients_and_relevance_answer_like_stock(
     assert merged not in [n["databaseId"] for n in answer["data"]["clients"]["nodes"]]
     assert answer["data"]["node"] is None and answer["data"]["client"] is None
     assert len(ordered["data"]["clients"]["nodes"]) == 2
+
+
+PARTNER_SCALARS = """__typename id databaseId idRemote contactName comercialName commercialName
+  tin tinValid observation origin active createdAt updatedAt"""
+PARTNERS_EVERYTHING = f"""
+fragment P on BusinessPartner {{ {PARTNER_SCALARS}
+  company {{ __typename id databaseId idRemote companyName comercialName commercialName tin }}
+  agent {{ {PARTNER_SCALARS} }}
+  locations {{ __typename id idRemote name address city postalCode shippingAddress
+    billingAddress isDefault active createdAt updatedAt
+    state {{ __typename id name }} country {{ __typename id iso description }} }}
+  contacts {{ __typename id idRemote name position isDefault active
+    contactMethods {{ __typename id idRemote value sendByWhatsapp sendByMail sendByTelegram
+      sendBySms }} }} }}
+query Q($first: Int!, $after: String, $with: Boolean!, $active: Boolean) {{
+  businessPartners(first: $first, after: $after, filter: {{active: $active}}) {{
+    __typename totalCount
+    pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor __typename }}
+    edges {{ __typename cursor node {{ ...P again: idRemote
+      ... on BusinessPartner @include(if: $with) {{ contacts {{ name }} c: company {{ id }} }}
+    }} }}
+    nodes {{ databaseId agent {{ idRemote }} }} }}
+}}"""
+
+
+async def test_planned_partners_answer_like_stock(own_services: Services) -> None:
+    services = own_services
+    acc = await services.accounts.create_account(name="Partners", country="PE")
+    other = await services.accounts.create_account(name="Other", country="PE")
+    await seed_partners(services, acc, 9)
+    await seed_partners(services, other, 3)  # the same idRemotes in another tenant
+    async with planned_and_stock(services) as (planned, stock, app):
+        first = await same_answer(
+            planned, stock, acc, PARTNERS_EVERYTHING, {"first": 4, "with": True}
+        )
+        page = first["data"]["businessPartners"]
+        assert page["totalCount"] == 10 and len(page["edges"]) == 4
+        after = page["pageInfo"]["endCursor"]
+        await same_answer(
+            planned, stock, acc, PARTNERS_EVERYTHING, {"first": 50, "with": False, "after": after}
+        )
+        await same_answer(
+            planned, stock, acc, PARTNERS_EVERYTHING, {"first": 3, "with": True, "active": True}
+        )
+        bench = await same_answer(planned, stock, acc, PARTNERS_LIST, {"first": 20})
+        nodes = [e["node"] for e in bench["data"]["businessPartners"]["edges"]]
+        assert {n["idRemote"] for n in nodes} == {"AG", *(f"P{i}" for i in range(9))}
+        assert any(m for n in nodes for c in n["contacts"] for m in c["contactMethods"])
+        assert any(loc["state"] for n in nodes for loc in n["locations"])
+        paged = """query($a: String, $b: String) {
+            f: businessPartners(first: 2, after: $a) { edges { cursor node { id } } }
+            b: businessPartners(last: 2, before: $b, search: "shop") { nodes { idRemote }
+              pageInfo { startCursor hasNextPage hasPreviousPage } } }"""
+        await same_answer(planned, stock, acc, paged, {"a": after, "b": after})
+        assert planned_plans(app) == 5, app  # $with and $active key the plans
+        with counting_statements(services) as counted:
+            await planned.post(
+                "/graphql",
+                json={"query": PARTNERS_LIST, "variables": {"first": 20}},
+                headers={"Authorization": f"Bearer {acc.token}"},
+            )
+        # the page (company joined), locations, contacts, contact methods; + authentication
+        selects = [s for s in counted.statements if "bp_" in s]
+        assert len(selects) == 4, selects
+        errors = [
+            "{ businessPartners(first: 101) { nodes { id } } }",
+            '{ businessPartners(after: "bad") { nodes { id } } }',
+            "{ businessPartners(first: 1, last: 1) { nodes { id } } }",
+            '{ businessPartners(filter: {companyId: "x"}) { nodes { id } } }',
+            '{ businessPartners(search: "a", filter: {search: "b"}) { nodes { id } } }',
+        ]
+        for query in errors:
+            answer = await same_answer(planned, stock, acc, query)
+            assert answer.get("errors"), query

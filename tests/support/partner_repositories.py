@@ -31,6 +31,7 @@ from core.partners.model import (
     Partner,
     PartnerContact,
     PartnerFilter,
+    PartnerProjection,
     PartnerStatus,
     QueueMessage,
     Role,
@@ -556,3 +557,53 @@ class FakePartnerQueue(_Fake, ports.PartnerQueue):
             available_at=m.available_at if available_at is None else available_at,
         )
         return True
+
+
+class FakePartnerReadModel(_Fake, ports.PartnerReadModel):
+    """Projected rows read through the fake repositories (what the SQL read model selects)."""
+
+    async def page(
+        self,
+        account_id: int,
+        flt: PartnerFilter,
+        after_id: int | None,
+        limit: int,
+        projection: PartnerProjection,
+        *,
+        backward: bool = False,
+    ) -> list[tuple[Any, ...]]:
+        partners = FakePartnerRepository(self.t)
+        found = await partners.keyset(account_id, flt, after_id, limit, backward=backward)
+        companies = await FakeCompanyRepository(self.t).by_ids(
+            account_id, {p.company_id for p in found}
+        )
+        agent_ids = {p.agent_id for p in found if p.agent_id is not None}
+        agents = {a.id: a for a in await partners.by_ids(account_id, agent_ids)}
+        rows = []
+        for p in found:
+            row = [getattr(p, name) for name in projection.columns]
+            for names, joined in (
+                (projection.company, companies.get(p.company_id)),
+                (projection.agent, agents.get(p.agent_id) if p.agent_id else None),
+            ):
+                if names is not None:
+                    row += [getattr(joined, n) if joined else None for n in names]
+            rows.append(tuple(row))
+        return rows
+
+    async def children(
+        self, account_id: int, relation: str, owner_ids: Sequence[int], columns: tuple[str, ...]
+    ) -> list[tuple[Any, ...]]:
+        if relation == "locations":
+            found: dict[int, list[Any]] = await FakeLocationRepository(self.t).of_partners(
+                account_id, owner_ids
+            )
+        elif relation == "contacts":
+            found = await FakeContactRepository(self.t).of_partners(account_id, owner_ids)
+        else:
+            found = await FakeContactRepository(self.t).methods_of(account_id, owner_ids)
+        return [
+            (owner, *(getattr(item, name) for name in columns))
+            for owner in sorted(found)
+            for item in found[owner]
+        ]

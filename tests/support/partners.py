@@ -12,9 +12,9 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core.accounts.model import Account, Principal, PrincipalKind
+from core.accounts.model import Account, NewAccount, Principal, PrincipalKind
 from core.accounts.ports import AccountRepository
 from core.history.model import PendingChange
 from core.history.ports import ChangeRecorder
@@ -22,6 +22,7 @@ from core.history.recorder import ChangeBuffer
 from core.notify.local import LocalNotificationBus
 from core.partners import ports
 from core.partners.inputs import (
+    CompanyInput,
     ContactInput,
     ContactMethodInput,
     LocationInput,
@@ -39,9 +40,13 @@ from tests.support.partner_repositories import (
     FakeLocationRepository,
     FakeMessageRepository,
     FakePartnerQueue,
+    FakePartnerReadModel,
     FakePartnerRepository,
     PartnerTables,
 )
+
+if TYPE_CHECKING:
+    from clientgate.container import Services
 
 VALID_RUC = "20100070970"
 
@@ -120,6 +125,7 @@ class FakePartnerStorage(ports.PartnerStorage):
         self._deletions = FakeDeletionRepository(tables)
         self._messages = FakeMessageRepository(tables)
         self._queue = FakePartnerQueue(tables)
+        self._projections = FakePartnerReadModel(tables)
 
     @property
     def catalogs(self) -> ports.CatalogRepository:
@@ -156,6 +162,10 @@ class FakePartnerStorage(ports.PartnerStorage):
     @property
     def queue(self) -> ports.PartnerQueue:
         return self._queue
+
+    @property
+    def projections(self) -> ports.PartnerReadModel:
+        return self._projections
 
 
 class FakePartnersUnitOfWork(ports.PartnersUnitOfWork):
@@ -243,3 +253,54 @@ class FakePartnerWorld:
             now=self.clock.now(),
         )
         return principal(account)
+
+
+# -- seeding a real database ------------------------------------------------------------------
+
+
+def _contact(ref: str, methods: int) -> ContactInput:
+    return ContactInput(
+        id_remote=ref,
+        name=f"Name {ref}",
+        position=None,
+        is_default=False,
+        active=True,
+        contact_methods=[
+            ContactMethodInput(id_remote=f"{ref}-M{j}", contact_type_id="phone", value=f"9{j}")
+            for j in range(methods)
+        ],
+    )
+
+
+async def seed_partners(services: Services, acc: NewAccount, n: int) -> None:
+    """An agent and ``n`` partners: every other one the agent's client, with zero to two
+    locations (a state, none, another country) and contacts with zero to two methods."""
+    principal = await services.accounts.authenticate_token(acc.token)
+    await services.partners.companies.create(
+        principal, CompanyInput(id_remote="ACME", company_name="Acme", comercial_name="Ac")
+    )
+    items = [partner_input("AG", role_id="agent", observation=None)]
+    for i in range(n):
+        locations = [
+            location_input(f"L{i}-{k}", state_id=[None, "PE-LIM", "XX-1"][k], is_default=k == 0)
+            for k in range(i % 3)
+        ]
+        if i % 4 == 1:
+            locations.append(location_input(f"L{i}-cl", country_id="CL", state_id=None))
+        extra: dict[str, Any] = {"agent_id": "AG"} if i % 2 else {"tin": f"1{i}"}
+        items.append(
+            partner_input(
+                f"P{i}",
+                locations=locations,
+                contacts=[_contact(f"C{i}-{k}", (i + k) % 3) for k in range(i % 3)],
+                origin=None if i % 3 == 0 else "erp",
+                **extra,
+            )
+        )
+    queue = services.partners.queue
+    for batch in (items[:1], items[1:]):  # the agent first: its clients refer to it
+        message = await queue.enqueue_create(principal, batch)
+        while (claimed := await queue.claim_next(lease_seconds=30, max_attempts=5)) is not None:
+            await queue.process(claimed, max_attempts=5)
+        done = await queue.message(principal, message.public_id)
+        assert done.status == "completed", done.error_message

@@ -15,6 +15,7 @@ from core.storage.repositories.partners.history import (
 )
 from core.storage.repositories.partners.locations import SqlPartnerLocationRepository
 from core.storage.repositories.partners.partners import SqlPartnerRepository
+from core.storage.repositories.partners.projections import SqlPartnerReadModel
 from core.storage.repositories.partners.queue import SqlPartnerMessageRepository, SqlPartnerQueue
 
 
@@ -27,6 +28,7 @@ class SqlPartnerStorage:
         self.partners = SqlPartnerRepository(conn)
         self.locations = SqlPartnerLocationRepository(conn)
         self.contacts = SqlPartnerContactRepository(conn)
+        self.projections = SqlPartnerReadModel(conn)
         self.documents = SqlPartnerDocumentRepository(conn)
         self.deletions = SqlPartnerDeletionRepository(conn)
         self.messages = SqlPartnerMessageRepository(conn)
@@ -42,6 +44,7 @@ __all__ = [
     "SqlPartnerLocationRepository",
     "SqlPartnerMessageRepository",
     "SqlPartnerQueue",
+    "SqlPartnerReadModel",
     "SqlPartnerRepository",
     "SqlPartnerStorage",
 ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     and_,
     bindparam,
     delete,
@@ -56,6 +57,23 @@ def partner_conditions(account_id: int, flt: PartnerFilter) -> list[ColumnElemen
         words = and_(*(p.search_text.like(f"% {term}%") for term in (*query.terms, *query.checks)))
         conds.append(or_(words, p.id_remote == flt.search.strip()) if flt.search else words)
     return conds
+
+
+def partner_keyset(
+    query: Select[Any],
+    account_id: int,
+    flt: PartnerFilter,
+    after_id: int | None,
+    limit: int,
+    backward: bool,
+) -> Select[Any]:
+    """``query`` (over ``bp_partners``) filtered, in id order after (``backward``: before)
+    ``after_id``, ``limit`` rows: the entity pages and the planner's projected pages."""
+    conds = partner_conditions(account_id, flt)
+    key = bp_partners.c.id
+    if after_id is not None:
+        conds.append(key < after_id if backward else key > after_id)
+    return query.where(*conds).order_by(key.desc() if backward else key).limit(limit)
 
 
 def _documented(row: Row) -> Row:
@@ -194,14 +212,8 @@ class SqlPartnerRepository(SqlBase):
         *,
         backward: bool = False,
     ) -> list[Partner]:
-        conds = partner_conditions(account_id, flt)
-        key = bp_partners.c.id
-        if after_id is not None:
-            conds.append(key < after_id if backward else key > after_id)
-        rows = await self._conn.execute(
-            select(*_PARTNER).where(*conds).order_by(key.desc() if backward else key).limit(limit)
-        )
-        return [make(Partner, r) for r in rows]
+        query = partner_keyset(select(*_PARTNER), account_id, flt, after_id, limit, backward)
+        return [make(Partner, r) for r in await self._conn.execute(query)]
 
     async def count(self, account_id: int, flt: PartnerFilter) -> int:
         return await self._count(partner_conditions(account_id, flt))
