@@ -369,7 +369,14 @@ class SqlUnitOfWork:
 
 
 # PostgreSQL: query_canceled (statement_timeout), lock_not_available (lock_timeout).
-_PG_TIMEOUTS = {"57014": "a database statement timed out", "55P03": "a database lock timed out"}
+# And the transactions PostgreSQL aborts to break a deadlock or a serialization conflict: the
+# caller may retry (503 with Retry-After), as after a timeout, rather than see a 500.
+_PG_TIMEOUTS = {
+    "57014": "a database statement timed out",
+    "55P03": "a database lock timed out",
+    "40P01": "the database broke a deadlock between writers",
+    "40001": "the database refused a conflicting concurrent write",
+}
 
 
 def timed_out(exc: BaseException | None) -> str | None:
