@@ -45,7 +45,45 @@ class WorkerStats:
     errors: int = 0
 
 
-class Worker:
+class PollLoop:
+    """What both workers share: ``run_once`` until ``stop()``, woken early by ``_wake``,
+    backing off (up to ``max_idle``) while idle or failing."""
+
+    def __init__(self, name: str, poll_seconds: float, max_idle_seconds: float) -> None:
+        self.name = name
+        self.poll_seconds = poll_seconds
+        self.max_idle_seconds = max(max_idle_seconds, poll_seconds)
+        self._stopping = False
+        # Set by stop() and by the worker's own wake-ups: ends an idle wait early.
+        self._wake = asyncio.Event()
+
+    def stop(self) -> None:
+        """Finish the work in hand, then leave the loop."""
+        self._stopping = True
+        self._wake.set()
+
+    async def run_once(self) -> bool:
+        raise NotImplementedError
+
+    async def _loop(self, failure: str) -> None:
+        idle = self.poll_seconds
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                worked = await self.run_once()
+            except Exception as exc:
+                # The database is unreachable or busy: back off and keep going.
+                log.warning(failure, worker=self.name, error=type(exc).__name__)
+                worked = False
+            if worked:
+                idle = self.poll_seconds
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=idle)
+            idle = min(idle * 2, self.max_idle_seconds)
+
+
+class Worker(PollLoop):
     """A poll loop: claim, process, repeat; back off (up to ``max_idle``) while idle."""
 
     def __init__(
@@ -60,22 +98,12 @@ class Worker:
         name: str = "worker",
     ) -> None:
         settings = services.settings
+        super().__init__(name, poll_seconds or settings.queue_poll_seconds, max_idle_seconds)
         self.services = services
         self.lease_seconds = lease_seconds or settings.queue_lease_seconds
         self.max_attempts = max_attempts or settings.queue_max_attempts
-        self.poll_seconds = poll_seconds or settings.queue_poll_seconds
-        self.max_idle_seconds = max(max_idle_seconds, self.poll_seconds)
         self.before_process = before_process
-        self.name = name
         self.stats = WorkerStats()
-        self._stopping = False
-        # Set by stop() and by an enqueue in this process: ends an idle wait early.
-        self._wake = asyncio.Event()
-
-    def stop(self) -> None:
-        """Finish the message in hand, then leave the loop."""
-        self._stopping = True
-        self._wake.set()
 
     async def run_once(self) -> bool:
         """Claim and process one message; False when none was claimable."""
@@ -128,30 +156,16 @@ class Worker:
 
     async def run(self) -> None:
         """Until ``stop()``: claim and process; sleep with backoff while idle or failing."""
-        idle = self.poll_seconds
         unsubscribe = self.services.partners.queue.on_enqueue(self._wake.set)
         log.info("worker started", worker=self.name)
         try:
-            while not self._stopping:
-                self._wake.clear()
-                try:
-                    worked = await self.run_once()
-                except Exception as exc:
-                    # The database is unreachable or busy: back off and keep going.
-                    log.warning("worker poll failed", worker=self.name, error=type(exc).__name__)
-                    worked = False
-                if worked:
-                    idle = self.poll_seconds
-                    continue
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=idle)
-                idle = min(idle * 2, self.max_idle_seconds)
+            await self._loop("worker poll failed")
         finally:
             unsubscribe()
         log.info("worker stopped", worker=self.name)
 
 
-class WebhookWorker:
+class WebhookWorker(PollLoop):
     """A loop of the two webhook steps (``core.webhooks.delivery``): fan the changes out to
     endpoints that are behind, deliver what is due. Woken at once by a change or a redelivery
     (the notification bus: from any instance on PostgreSQL), else polls with backoff up to
@@ -160,18 +174,9 @@ class WebhookWorker:
     def __init__(
         self, services: Services, *, max_idle_seconds: float = 2.0, name: str = "webhooks"
     ):
+        super().__init__(name, services.settings.queue_poll_seconds, max_idle_seconds)
         self.services = services
-        self.poll_seconds = services.settings.queue_poll_seconds
-        self.max_idle_seconds = max(max_idle_seconds, self.poll_seconds)
-        self.name = name
         self.delivered = 0
-        self._stopping = False
-        self._wake = asyncio.Event()
-
-    def stop(self) -> None:
-        """Finish the delivery in hand, then leave the loop."""
-        self._stopping = True
-        self._wake.set()
 
     async def run_once(self) -> bool:
         """One fan-out and one delivery; False when there was nothing to do."""
@@ -205,22 +210,9 @@ class WebhookWorker:
         relays = [
             asyncio.create_task(self._relay(c)) for c in (channels.CHANGES, channels.WEBHOOKS)
         ]
-        idle = self.poll_seconds
         log.info("worker started", worker=self.name)
         try:
-            while not self._stopping:
-                self._wake.clear()
-                try:
-                    worked = await self.run_once()
-                except Exception as exc:
-                    log.warning("webhook step failed", worker=self.name, error=type(exc).__name__)
-                    worked = False
-                if worked:
-                    idle = self.poll_seconds
-                    continue
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=idle)
-                idle = min(idle * 2, self.max_idle_seconds)
+            await self._loop("webhook step failed")
         finally:
             for relay in relays:
                 relay.cancel()
