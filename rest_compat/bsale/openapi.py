@@ -19,312 +19,16 @@ from httpkit.openapi import (
     WWW_AUTHENTICATE,
     Json,
     document,
-    nullable,
-    obj,
     ref,
 )
-from rest_compat.bsale import bodies, routes
+from rest_compat.bsale import routes
+from rest_compat.bsale.openapi_schemas import BODY_SCHEMAS, FLAG, SCHEMAS, STRING
 from rest_compat.bsale.params import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, MAX_OFFSET
 from rest_compat.bsale.serializers import CLIENT_FIELDS
 
 TAG_CLIENTS = "Bsale: clients"
 TAG_CHILDREN = "Bsale: contacts, addresses, attributes"
 TAG_CATALOGS = "Bsale: catalogs and documents"
-
-_STR: Json = {"type": "string"}
-_INT: Json = {"type": "integer"}
-_NUM: Json = {"type": "number"}
-_HREF: Json = {"type": "string"}
-_FLAG: Json = {"type": "integer", "enum": [0, 1]}
-_TEXT_OR_NULL = nullable(_STR)
-
-
-def _expanded(item: str) -> Json:
-    return obj(
-        {"href": _HREF, "count": _INT, "items": {"type": "array", "items": ref(item)}},
-        ("href", "count", "items"),
-    )
-
-
-def _link_or(expanded: Json) -> Json:
-    return {"anyOf": [ref("BsaleHref"), expanded]}
-
-
-# -- answers ----------------------------------------------------------------------------------
-
-_DISTRICT: Json = {
-    "type": "string",
-    "description": "Peru answers `district` and `municipality` with the same value; Chile, "
-    "Mexico and Spain answer `municipality` only.",
-}
-_CATALOG_REF: Json = {
-    "anyOf": [ref("BsaleCatalogLink"), ref("BsaleCatalogItem")],
-    "description": "Present when set; the full item with `expand`.",
-}
-CLIENT_PROPERTIES: dict[str, Json] = {
-    "href": _HREF,
-    "id": _INT,
-    "firstName": _TEXT_OR_NULL,
-    "lastName": _STR,
-    "email": _TEXT_OR_NULL,
-    "code": _STR,
-    "phone": _STR,
-    "company": _STR,
-    "note": _STR,
-    "facebook": _STR,
-    "twitter": _STR,
-    "hasCredit": nullable(_INT),
-    "maxCredit": nullable(_NUM),
-    "state": {**_FLAG, "description": "0 active, 1 inactive (deleted)."},
-    "activity": _STR,
-    "city": _STR,
-    "district": _DISTRICT,
-    "municipality": _DISTRICT,
-    "address": _STR,
-    "companyOrPerson": _INT,
-    "accumulatePoints": _INT,
-    "points": _NUM,
-    "pointsUpdated": {"anyOf": [_INT, {"const": ""}], "description": 'Unix seconds, or "".'},
-    "sendDte": _INT,
-    "isForeigner": nullable(_INT),
-    "prestashopClienId": _INT,
-    "createdAt": _INT,
-    "updatedAt": _INT,
-    "payment_type": _CATALOG_REF,
-    "price_list": _CATALOG_REF,
-    "sale_condition": _CATALOG_REF,
-    "contacts": _link_or(_expanded("BsaleContact")),
-    "attributes": _link_or(_expanded("BsaleAttributeValue")),
-    "addresses": _link_or(_expanded("BsaleAddress")),
-}
-# Every key the serializer writes is described, and nothing else (``district`` stands for
-# the flavour's key, hence ``municipality`` beside it).
-assert set(CLIENT_PROPERTIES) == {*CLIENT_FIELDS, "municipality"}
-
-_CLIENT: Json = obj(
-    CLIENT_PROPERTIES,
-    ("href", "id"),
-    description="A client. Every key is answered unless `fields` keeps fewer (`href` and "
-    "`id` always stay); `payment_type`, `price_list` and `sale_condition` only when set.",
-)
-_CONTACT = obj(
-    {
-        "href": _HREF,
-        "id": _INT,
-        "firstName": _TEXT_OR_NULL,
-        "lastName": _STR,
-        "phone": _STR,
-        "email": _STR,
-    },
-    ("href", "id", "firstName", "lastName", "phone", "email"),
-)
-_ADDRESS = obj(
-    {
-        "href": _HREF,
-        "id": _INT,
-        "addressName": _STR,
-        "address": _STR,
-        "city": _STR,
-        "district": _DISTRICT,
-        "municipality": _DISTRICT,
-        "state": _FLAG,
-    },
-    ("href", "id", "addressName", "address", "city", "municipality", "state"),
-)
-_NAMED = obj({"href": _HREF, "id": _INT, "name": _STR, "state": _FLAG}, ("href", "id", "name"))
-_DOCUMENT_PROPERTIES: Json = {
-    "href": _HREF,
-    "id": _INT,
-    "name": _STR,
-    "number": _INT,
-    "emissionDate": _INT,
-    "expirationDate": _INT,
-    "totalAmount": _NUM,
-    "totalAmountOwed": _NUM,
-}
-_CLIENT_SUMMARY = obj(
-    {
-        "href": _HREF,
-        "id": _INT,
-        "firstName": _TEXT_OR_NULL,
-        "lastName": _STR,
-        "code": _STR,
-        "company": _STR,
-    },
-    ("href", "id", "firstName", "lastName", "code", "company"),
-)
-
-
-def _envelope(item: str) -> Json:
-    return obj(
-        {
-            "href": _HREF,
-            "count": {**_INT, "description": "All items matching, not only this page's."},
-            "limit": {**_INT, "maximum": MAX_LIMIT},
-            "offset": _INT,
-            "items": {"type": "array", "items": ref(item)},
-            "next": {**_HREF, "description": "The next page; only when more items exist."},
-        },
-        ("href", "count", "limit", "offset", "items"),
-    )
-
-
-SCHEMAS: Json = {
-    "BsaleError": obj(
-        {"error": _STR, "requestId": _STR},
-        ("error",),
-        description='Every error of the dialect: `{"error": "<message>"}`.',
-    ),
-    "BsaleHref": obj({"href": _HREF}, ("href",)),
-    "BsaleCatalogLink": obj({"href": _HREF, "id": _STR}, ("href", "id")),
-    "BsaleClient": _CLIENT,
-    "BsaleContact": _CONTACT,
-    "BsaleAddress": _ADDRESS,
-    "BsaleAttributeValue": obj(
-        {"href": _HREF, "id": _INT, "name": _STR, "value": _STR}, ("href", "id", "name", "value")
-    ),
-    "BsaleDynamicAttribute": _NAMED,
-    "BsaleCatalogItem": _NAMED,
-    "BsaleDocument": obj(_DOCUMENT_PROPERTIES, list(_DOCUMENT_PROPERTIES)),
-    "BsaleDocumentFull": obj(
-        {**_DOCUMENT_PROPERTIES, "client": obj({"href": _HREF, "id": _INT}, ("href", "id"))},
-        [*_DOCUMENT_PROPERTIES, "client"],
-    ),
-    "BsaleUnpaid": obj(
-        {
-            "overdueDebt": _NUM,
-            "upcomingDebt": _NUM,
-            "totalDebt": _NUM,
-            "client": _CLIENT_SUMMARY,
-            "overdue_documents": {"type": "array", "items": ref("BsaleDocument")},
-            "upcoming_documents": {"type": "array", "items": ref("BsaleDocument")},
-        },
-        (
-            "overdueDebt",
-            "upcomingDebt",
-            "totalDebt",
-            "client",
-            "overdue_documents",
-            "upcoming_documents",
-        ),
-    ),
-    "BsalePoints": obj(
-        {
-            "type": _FLAG,
-            "clientId": _INT,
-            "description": _STR,
-            "points": _INT,
-            "orderId": _TEXT_OR_NULL,
-            "balance": _NUM,
-            "pointsUpdated": _INT,
-        },
-        ("type", "clientId", "description", "points", "orderId", "balance", "pointsUpdated"),
-    ),
-    "BsaleCount": obj({"count": _INT}, ("count",)),
-    **{
-        f"Bsale{name}List": _envelope(f"Bsale{name}")
-        for name in ("Client", "Contact", "Address", "AttributeValue", "DynamicAttribute")
-    },
-    "BsaleCatalogItemList": _envelope("BsaleCatalogItem"),
-}
-
-
-# -- bodies -----------------------------------------------------------------------------------
-
-_DIGITS: Json = {"type": "string", "pattern": "^\\s*[0-9]{1,19}\\s*$"}
-_BODY_FLAG: Json = {
-    "anyOf": [
-        {"type": "boolean"},
-        _FLAG,
-        {"type": "string", "enum": ["0", "1"]},
-        {"type": "null"},
-    ],
-    "description": '0 or 1; `true`/`false` and "0"/"1" are read as such.',
-}
-_BODY_ID: Json = {
-    "anyOf": [{"type": "integer", "minimum": 0, "maximum": MAX_ID}, _DIGITS, {"type": "null"}],
-    "description": "An id as a number or a numeric string; 0 or null means none.",
-}
-_BODY_NUMBER: Json = {
-    "anyOf": [_NUM, {"type": "string", "pattern": "^\\s*-?[0-9]{1,16}(\\.[0-9]{1,10})?\\s*$"}],
-}
-_READ_ONLY: Json = {"description": "Answered by the API; accepted and ignored."}
-
-
-def _client_body() -> Json:
-    props: dict[str, Json] = {}
-    props.update({key: _TEXT_OR_NULL for key in bodies._CLIENT_TEXT})
-    props.update({key: _BODY_FLAG for key in bodies._CLIENT_FLAGS})
-    props.update({key: _BODY_ID for key in bodies._CLIENT_CATALOGS})
-    props.update({key: _TEXT_OR_NULL for key in bodies._DISTRICT_NAMES})
-    props["maxCredit"] = {"anyOf": [*_BODY_NUMBER["anyOf"], {"type": "null"}]}
-    props["prestashopClienId"] = {"anyOf": [*_BODY_ID["anyOf"], {"const": ""}]}
-    props["dynamicAttributes"] = {
-        "type": "array",
-        "items": obj(
-            {
-                "dynamicAttributeId": {
-                    "anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID}, _DIGITS]
-                },
-                "description": {"anyOf": [_STR, _NUM]},
-                "value": {"anyOf": [_STR, _NUM], "description": "Same as `description`."},
-                "id": _READ_ONLY,
-                "href": _READ_ONLY,
-            },
-            ("dynamicAttributeId",),
-        ),
-    }
-    props["id"] = {
-        **_BODY_ID,
-        "description": "Ignored on create; on update it must match the URL's id.",
-    }
-    props.update({key: _READ_ONLY for key in bodies._CLIENT_READ_ONLY})
-    return obj(
-        props,
-        description="A client's fields; unknown keys are refused (400 naming them). "
-        "`district` and `municipality` name the same field. May be wrapped as "
-        '`{"client": {...}}`.',
-    )
-
-
-def _plain_body(fields: Iterable[str], extra: Json) -> Json:
-    props: dict[str, Json] = {key: _TEXT_OR_NULL for key in fields}
-    props.update(extra)
-    props.update({"href": _READ_ONLY, "id": _READ_ONLY})
-    return obj(props)
-
-
-def _wrapped(schema: str, wrapper: str) -> Json:
-    """The body, bare or wrapped as ``{"<wrapper>": {...}}``."""
-    return {"anyOf": [ref(schema), obj({wrapper: ref(schema)}, (wrapper,))]}
-
-
-_ADDRESS_DISTRICTS = {key: _TEXT_OR_NULL for key in bodies._DISTRICT_NAMES}
-BODY_SCHEMAS: Json = {
-    "BsaleClientBody": _client_body(),
-    "BsaleContactBody": _plain_body(bodies._CONTACT, {}),
-    "BsaleAddressBody": _plain_body(
-        bodies._ADDRESS,
-        {
-            **_ADDRESS_DISTRICTS,
-            "state": {**_BODY_FLAG, "description": "Changes the state on update only."},
-        },
-    ),
-    "BsalePointsBody": obj(
-        {
-            "type": {**_BODY_FLAG, "description": "0 adds the points, 1 takes them away."},
-            "clientId": {"anyOf": [{"type": "integer", "minimum": 0, "maximum": MAX_ID}, _DIGITS]},
-            "points": {
-                "anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID}, _DIGITS],
-                "description": "A positive integer.",
-            },
-            "description": _TEXT_OR_NULL,
-            "orderId": {"anyOf": [_STR, _INT, {"type": "null"}]},
-        },
-        ("type", "clientId", "points"),
-    ),
-}
-
 
 # -- parameters -------------------------------------------------------------------------------
 
@@ -342,26 +46,26 @@ QUERY: dict[str, Json] = {
         f"(`limit: {MAX_LIMIT}` in the envelope).",
     },
     "offset": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
-    "code": {**_STR, "maxLength": 255, "description": "Tax id (RUT, RUC, RFC ...)."},
-    "firstname": {**_STR, "maxLength": 255},
-    "lastname": {**_STR, "maxLength": 255},
-    "email": {**_STR, "maxLength": 255},
+    "code": {**STRING, "maxLength": 255, "description": "Tax id (RUT, RUC, RFC ...)."},
+    "firstname": {**STRING, "maxLength": 255},
+    "lastname": {**STRING, "maxLength": 255},
+    "email": {**STRING, "maxLength": 255},
     "paymenttypeid": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     "salesconditionid": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     "clientid": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-    "state": {**_FLAG, "description": "0 active, 1 inactive."},
+    "state": {**FLAG, "description": "0 active, 1 inactive."},
     "comparisondate": {"type": "integer", "description": "Unix seconds; default now."},
-    "address": {**_STR, "maxLength": 255},
-    "city": {**_STR, "maxLength": 255},
-    "district": {**_STR, "maxLength": 255, "description": "Same filter as `municipality`."},
-    "municipality": {**_STR, "maxLength": 255, "description": "Same filter as `district`."},
+    "address": {**STRING, "maxLength": 255},
+    "city": {**STRING, "maxLength": 255},
+    "district": {**STRING, "maxLength": 255, "description": "Same filter as `municipality`."},
+    "municipality": {**STRING, "maxLength": 255, "description": "Same filter as `district`."},
     "fields": {
-        **_STR,
+        **STRING,
         "description": f"The client keys to answer. {_LIST_DESCRIPTION} Known: {_FIELDS}.",
         "examples": ["[firstName,code]", "firstName,code"],
     },
     "expand": {
-        **_STR,
+        **STRING,
         "description": f"What to answer in full. {_LIST_DESCRIPTION} Known: "
         f"{sorted(routes.EXPAND_NAMES)}.",
         "examples": ["[contacts,attributes]", "contacts,attributes"],
@@ -408,7 +112,7 @@ RESPONSES: Json = {
     ),
     "BsaleNotFound": _error("No such row for this account (another tenant's reads the same)."),
     "BsaleMethodNotAllowed": _error(
-        "The path does not take this method.", {"Allow": {"schema": _STR}}
+        "The path does not take this method.", {"Allow": {"schema": STRING}}
     ),
     "BsaleConflict": _error(
         "A conflicting write, or an `Idempotency-Key` whose request is still being answered.",
