@@ -16,7 +16,8 @@ Both read the document written in Python, so the two databases answer alike.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -25,11 +26,15 @@ from sqlalchemy import (
     column,
     func,
     literal_column,
+    not_,
+    or_,
     select,
     table,
 )
 
-from core.shared.search import SearchQuery
+from core.shared.search import EXACT, NAME_PREFIX, SearchQuery, tiers_after
+
+T = TypeVar("T")
 
 
 def like_escape(value: str) -> str:
@@ -88,12 +93,72 @@ def search_condition(
     return and_(*(document.like(bindparam(f"s_w{i}")) for i in range(terms)), *checked)
 
 
-def search_params(shape: str, query: SearchQuery) -> dict[str, Any]:
-    params: dict[str, Any] = {
+def name_bounds(query: SearchQuery) -> dict[str, str]:
+    """What a name starting with the query is compared with: the query (``s_name``), the
+    upper bound of such names in binary order (``s_name_high``, SQLite's range) and the
+    pattern of PostgreSQL's ``LIKE 'x%'`` (``s_name_prefix``)."""
+    return {
         "s_name": query.name,
         "s_name_prefix": like_escape(query.name) + "%",
-        # Upper bound of the names starting with s_name, in binary order (SQLite's range).
         "s_name_high": query.name + "\U0010ffff",
+    }
+
+
+def starts_with(name: ColumnElement[Any], sqlite: bool, bounds: Any) -> ColumnElement[bool]:
+    """``name`` starts with the query, written for the name's index: a binary range on SQLite,
+    ``LIKE 'x%'`` on PostgreSQL (a text_pattern_ops index). ``bounds`` maps ``name_bounds``'
+    names to their values or bind parameters."""
+    if sqlite:
+        return and_(name >= bounds["s_name"], name < bounds["s_name_high"])
+    return name.like(bounds["s_name_prefix"], escape="/")
+
+
+def tier_conditions(
+    tier: int,
+    names: Sequence[ColumnElement[Any]],
+    exact: Sequence[tuple[ColumnElement[Any], Any]],
+    name: Any,
+    prefix: Callable[[ColumnElement[Any]], ColumnElement[bool]],
+) -> list[ColumnElement[bool]]:
+    """What puts a match in ``tier`` (``core.shared.search.relevance``): ``names`` are the
+    entity's name keys, compared with the folded query ``name`` (equal: tier 0; ``prefix``:
+    tier 1), ``exact`` its other exact keys with the query's value of each (present ones
+    only). Written so that the planners can estimate it: key equalities for tier 0, the name
+    index's range for tier 1, and for tier 2 their negations with IS DISTINCT FROM (never a
+    CASE, which PostgreSQL cannot estimate and then ranks every match of a common word)."""
+    if tier == EXACT:
+        return [or_(*(n == name for n in names), *(key == value for key, value in exact))]
+    differ = [n.is_distinct_from(name) for n in names]
+    differ += [key.is_distinct_from(value) for key, value in exact]
+    starts = [prefix(n) for n in names]
+    if tier == NAME_PREFIX:
+        return [or_(*starts), *differ]
+    others = [or_(n.is_(None), not_(start)) for n, start in zip(names, starts, strict=True)]
+    return [*differ, *others]
+
+
+async def walk_tiers(
+    fetch: Callable[[int, int | None, int], Awaitable[Sequence[T]]],
+    after: tuple[int, int] | None,
+    limit: int,
+    descending: bool,
+) -> list[tuple[int, T]]:
+    """A page in relevance order: ``fetch(tier, after_id, n)`` reads up to ``n`` matches of
+    one tier in id order (after ``after_id`` when not None), tier by tier
+    (``core.shared.search.tiers_after``) until ``limit`` rows; each row with its tier. At
+    most one statement per tier; a common word's matches are never all ranked."""
+    found: list[tuple[int, T]] = []
+    for tier, bound in tiers_after(after, descending):
+        rows = await fetch(tier, bound, limit - len(found))
+        found += [(tier, row) for row in rows]
+        if len(found) >= limit:
+            break
+    return found
+
+
+def search_params(shape: str, query: SearchQuery) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        **name_bounds(query),
         "s_tax": query.tax_id,
         "s_email": query.email,
         "s_phone": query.phone,
