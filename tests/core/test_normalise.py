@@ -77,6 +77,7 @@ def test_client_keys_and_document() -> None:
             "email": "Lucia.M2@Mail.com",
             "phone": "+51 987 654 321",
             "code": "20.123.456-789",
+            "city": " Bogotá ",
         }
     )
     assert keys == {
@@ -86,6 +87,7 @@ def test_client_keys_and_document() -> None:
         "email_key": "lucia.m2@mail.com",
         "phone_key": "987654321",
         "tax_id_key": "20123456789",
+        "city_key": "bogota",
         "search_text": " lucia munoz m 2 mail com 20123456789 51987654321 987654321 ",
     }
     assert client_keys({})["search_text"] == ""

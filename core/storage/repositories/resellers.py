@@ -19,7 +19,7 @@ from core.resellers.model import (
     SettingsRow,
     ValidatorEntity,
 )
-from core.resellers.search import KEY_SOURCES, onboarded_search_text
+from core.resellers.search import KEY_SOURCES, onboarded_keys
 from core.shared.search import parse_search
 from core.storage.tables.accounts import accounts
 from core.storage.tables.resellers import einvoice_settings as s
@@ -58,8 +58,16 @@ _ARRAY_TYPES = {
 _ARRAY_FIELDS = list(_ARRAY_TYPES)
 if set(_ARRAY_FIELDS) != set(_ROW_FIELDS) - {"ruc"}:  # a new settings field must be listed here
     raise RuntimeError("einvoice_settings: _ARRAY_TYPES is out of date with SettingsRow")
-# The search document (core/resellers/search.py) is written with the fields it comes from.
-_WRITTEN_TYPES = {**_ARRAY_TYPES, "search_text": "text[]"}
+# The search document and keys (core/resellers/search.py) are written with the fields they
+# come from.
+_KEY_TYPES = {
+    "search_text": "text[]",
+    "name_key": "text[]",
+    "email_key": "text[]",
+    "phone_key": "varchar[]",
+    "mobile_key": "varchar[]",
+}
+_WRITTEN_TYPES = {**_ARRAY_TYPES, **_KEY_TYPES}
 _UNNEST = (
     "unnest(CAST(:account_id AS bigint[]), "
     + ", ".join(f"CAST(:{f} AS {t})" for f, t in _WRITTEN_TYPES.items())
@@ -107,8 +115,8 @@ def _where(reseller_account_id: int, filters: OnboardedFilter) -> list[ColumnEle
     return clauses
 
 
-def _document(row: SettingsRow) -> str:
-    return onboarded_search_text({f: getattr(row, f) for f in KEY_SOURCES})
+def _keys(row: SettingsRow) -> dict[str, str | None]:
+    return onboarded_keys({f: getattr(row, f) for f in KEY_SOURCES})
 
 
 class SqlResellerRepository:
@@ -182,7 +190,7 @@ class SqlResellerRepository:
                 "account_id": account_id,
                 "reseller_account_id": reseller_account_id,
                 **{f: getattr(row, f) for f in _ROW_FIELDS},
-                "search_text": _document(row),
+                **_keys(row),
                 "created_at": now,
                 "updated_at": now,
             }
@@ -211,7 +219,7 @@ class SqlResellerRepository:
             {
                 "b_account_id": account_id,
                 **{f"b_{f}": getattr(row, f) for f in _ROW_FIELDS},
-                "b_search_text": _document(row),
+                **{f"b_{k}": v for k, v in _keys(row).items()},
             }
             for account_id, row in rows
         ]
@@ -224,7 +232,7 @@ class SqlResellerRepository:
             .values(
                 {
                     **{f: bindparam(f"b_{f}") for f in _ROW_FIELDS if f != "ruc"},
-                    "search_text": bindparam("b_search_text"),
+                    **{k: bindparam(f"b_{k}") for k in _KEY_TYPES},
                     "updated_at": now,
                 }
             ),
@@ -257,7 +265,9 @@ class SqlResellerRepository:
         }
         for f in _ARRAY_FIELDS:
             params[f] = [getattr(row, f) for _, row in rows]
-        params["search_text"] = [_document(row) for _, row in rows]
+        keys = [_keys(row) for _, row in rows]
+        for k in _KEY_TYPES:
+            params[k] = [found[k] for found in keys]
         await self._conn.execute(_PG_UPDATE_SETTINGS, params)
         await self._conn.execute(_PG_UPDATE_NAMES, params)
 
@@ -310,7 +320,7 @@ class SqlResellerRepository:
             await self._conn.execute(
                 update(s)
                 .where(s.c.account_id == account_id)
-                .values(search_text=onboarded_search_text(dict(row._mapping)))
+                .values(onboarded_keys(dict(row._mapping)))
             )
         if "company_name" in values:
             await self._conn.execute(

@@ -37,6 +37,19 @@ einvoice_settings = Table(
     Column("updated_at", BigInteger, nullable=False),
     # Search document (core/resellers/search.py), written with the row (migration 0006).
     Column("search_text", Text, nullable=False, default="", server_default=""),
+    # What search relevance compares (core/resellers/search.py; migration 0009_search_keys).
+    Column("name_key", Text),
+    Column("email_key", Text),
+    Column("phone_key", String(16)),
+    Column("mobile_key", String(16)),
+)
+# Exact and starting company names of a search (relevance tiers 0 and 1); the other exact
+# keys are compared on the few accounts of one reseller.
+Index(
+    "ix_einvoice_settings_reseller_name_key",
+    einvoice_settings.c.reseller_account_id,
+    einvoice_settings.c.name_key,
+    postgresql_ops={"name_key": "text_pattern_ops"},
 )
 Index(
     "ix_einvoice_settings_reseller",

@@ -21,7 +21,7 @@ from sqlalchemy import (
 
 from core.partners.model import Partner, PartnerFilter
 from core.partners.ports import Row
-from core.partners.search import KEY_SOURCES, partner_search_text
+from core.partners.search import KEY_SOURCES, partner_keys
 from core.shared.search import parse_search
 from core.storage.repositories.partners._sql import SqlBase, cols, make
 from core.storage.tables.partners import bp_partners, bp_roles
@@ -77,11 +77,12 @@ def partner_keyset(
 
 
 def _documented(row: Row) -> Row:
-    """The row with its search document; the repository's callers write whole rows."""
+    """The row with its search document and keys; the repository's callers write whole
+    rows."""
     missing = [name for name in KEY_SOURCES if name not in row]
     if missing:
         raise ValueError(f"a partner row needs {missing} to be searchable")
-    return {**row, "search_text": partner_search_text(row)}
+    return {**row, **partner_keys(row)}
 
 
 class SqlPartnerRepository(SqlBase):
