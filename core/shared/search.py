@@ -57,10 +57,15 @@ class SearchQuery:
     """The query as typed, trimmed (identifiers compared as typed: a partner's idRemote)."""
 
 
+def has_search(text: str | None) -> bool:
+    """Whether ``text`` asks for a search (``parse_search`` answers a query or an error)."""
+    return text is not None and bool(text.strip())
+
+
 def parse_search(text: str | None, field: str = "search") -> SearchQuery | None:
     """The query behind ``text``; None for no search (absent or blank); InvalidInput naming
     ``field`` when it is too long, holds NUL, has no letter or digit, or too many words."""
-    if text is None or not text.strip():
+    if text is None or not has_search(text):
         return None
     if len(text) > MAX_SEARCH_CHARS:
         raise InvalidInput.single(

@@ -18,12 +18,19 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.partners.model import Partner, PartnerFilter
 from core.partners.ports import Row
 from core.partners.search import KEY_SOURCES, partner_keys
-from core.shared.search import parse_search
+from core.shared.search import EXACT, OTHER, SearchQuery, parse_search
 from core.storage.repositories.partners._sql import SqlBase, cols, make
+from core.storage.repositories.search_sql import (
+    name_bounds,
+    starts_with,
+    tier_conditions,
+    walk_tiers,
+)
 from core.storage.tables.partners import bp_partners, bp_roles
 
 _PARTNER = cols(bp_partners, Partner)
@@ -59,6 +66,23 @@ def partner_conditions(account_id: int, flt: PartnerFilter) -> list[ColumnElemen
     return conds
 
 
+def _tier(tier: int, query: SearchQuery, sqlite: bool) -> list[ColumnElement[bool]]:
+    """What puts a matching partner in ``tier`` (``core/partners/search.py``): its contact or
+    commercial name, its tax id, or its idRemote as typed."""
+    p = bp_partners.c
+    exact: list[tuple[Any, Any]] = [(p.id_remote, query.text)]
+    if query.tax_id is not None:
+        exact.append((p.tax_id_key, query.tax_id))
+    bounds = name_bounds(query)
+    return tier_conditions(
+        tier,
+        [p.name_key, p.comercial_name_key],
+        exact,
+        query.name,
+        lambda name: starts_with(name, sqlite, bounds),
+    )
+
+
 def partner_keyset(
     query: Select[Any],
     account_id: int,
@@ -66,14 +90,50 @@ def partner_keyset(
     after_id: int | None,
     limit: int,
     backward: bool,
+    tier: tuple[int, SearchQuery, bool] | None = None,
 ) -> Select[Any]:
     """``query`` (over ``bp_partners``) filtered, in id order after (``backward``: before)
-    ``after_id``, ``limit`` rows: the entity pages and the planner's projected pages."""
+    ``after_id``, ``limit`` rows: the entity pages and the planner's projected pages.
+    ``tier``: (tier, the parsed search, SQLite?) — only that relevance tier's matches."""
     conds = partner_conditions(account_id, flt)
-    key = bp_partners.c.id
+    key: Any = bp_partners.c.id
     if after_id is not None:
         conds.append(key < after_id if backward else key > after_id)
+    if tier is not None:
+        conds += _tier(*tier)
+        if tier[0] != OTHER:
+            # Exact and starting names are few rows found by their keys' indexes: sorted, not
+            # found by walking the account in id order (``id + 0`` keeps the planners off it).
+            key = key + 0
     return query.where(*conds).order_by(key.desc() if backward else key).limit(limit)
+
+
+async def partner_rows(
+    conn: AsyncConnection,
+    query: Select[Any],
+    account_id: int,
+    flt: PartnerFilter,
+    after: tuple[int, int] | None,
+    limit: int,
+    backward: bool,
+) -> list[tuple[int, Any]]:
+    """Up to ``limit`` rows of ``query`` (``partner_keyset``) after the key ``after`` (tier,
+    id), each with its relevance tier: in id order, tier 0 for every row, without a search;
+    with one, tier by tier (``search_sql.walk_tiers``). ``backward``: the reverse order."""
+    search = parse_search(flt.search)
+    if search is None:
+        after_id = None if after is None else after[1]
+        statement = partner_keyset(query, account_id, flt, after_id, limit, backward)
+        return [(EXACT, row) for row in (await conn.execute(statement)).all()]
+    sqlite = conn.dialect.name == "sqlite"
+
+    async def tier_rows(tier: int, bound: int | None, need: int) -> list[Any]:
+        statement = partner_keyset(
+            query, account_id, flt, bound, need, backward, (tier, search, sqlite)
+        )
+        return list((await conn.execute(statement)).all())
+
+    return await walk_tiers(tier_rows, after, limit, backward)
 
 
 def _documented(row: Row) -> Row:
@@ -212,9 +272,13 @@ class SqlPartnerRepository(SqlBase):
         limit: int,
         *,
         backward: bool = False,
+        after_tier: int = EXACT,
     ) -> list[Partner]:
-        query = partner_keyset(select(*_PARTNER), account_id, flt, after_id, limit, backward)
-        return [make(Partner, r) for r in await self._conn.execute(query)]
+        after = None if after_id is None else (after_tier, after_id)
+        rows = await partner_rows(
+            self._conn, select(*_PARTNER), account_id, flt, after, limit, backward
+        )
+        return [make(Partner, r) for _, r in rows]
 
     async def count(self, account_id: int, flt: PartnerFilter) -> int:
         return await self._count(partner_conditions(account_id, flt))
