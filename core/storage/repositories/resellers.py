@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import Select, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
@@ -20,7 +20,8 @@ from core.resellers.model import (
     ValidatorEntity,
 )
 from core.resellers.search import KEY_SOURCES, onboarded_keys
-from core.shared.search import parse_search
+from core.shared.search import OTHER, SearchQuery, parse_search
+from core.storage.repositories.search_sql import entity_tier, walk_tiers
 from core.storage.tables.accounts import accounts
 from core.storage.tables.resellers import einvoice_settings as s
 
@@ -113,6 +114,38 @@ def _where(reseller_account_id: int, filters: OnboardedFilter) -> list[ColumnEle
         # Each word a word prefix of the document (trigram GIN on PostgreSQL).
         clauses += [s.c.search_text.like(f"% {term}%") for term in (*query.terms, *query.checks)]
     return clauses
+
+
+# The key columns a search's relevance compares (``core/resellers/search.py``): the RUC,
+# digits only, is its own tax id key.
+_RANKED = {
+    "name_key": s.c.name_key,
+    "tax_id_key": s.c.ruc,
+    "email_key": s.c.email_key,
+    "phone_key": s.c.phone_key,
+    "mobile_key": s.c.mobile_key,
+}
+
+
+def _keyset(
+    reseller_account_id: int,
+    filters: OnboardedFilter,
+    after_id: int | None,
+    limit: int,
+    backward: bool,
+    tier: tuple[int, SearchQuery, bool] | None = None,
+) -> Select[Any]:
+    """Accounts after (``backward``: before) ``after_id`` in id order, ``limit`` of them;
+    ``tier``: (tier, the parsed search, SQLite?) — only that relevance tier's matches."""
+    clauses = _where(reseller_account_id, filters)
+    key: Any = s.c.account_id
+    if after_id is not None:
+        clauses.append(key < after_id if backward else key > after_id)
+    if tier is not None:
+        clauses += entity_tier(tier[0], _RANKED, tier[1], tier[2])
+        if tier[0] != OTHER:
+            key = key + 0  # few rows found by their keys: sorted, not walked in id order
+    return select(*_PUBLIC).where(*clauses).order_by(key.desc() if backward else key).limit(limit)
 
 
 def _keys(row: SettingsRow) -> dict[str, str | None]:
@@ -289,15 +322,22 @@ class SqlResellerRepository:
         limit: int,
         *,
         backward: bool = False,
+        after_tier: int = 0,
     ) -> list[OnboardedAccount]:
-        clauses = _where(reseller_account_id, filters)
-        key = s.c.account_id
-        if after_id is not None:
-            clauses.append(key < after_id if backward else key > after_id)
-        rows = await self._conn.execute(
-            select(*_PUBLIC).where(*clauses).order_by(key.desc() if backward else key).limit(limit)
-        )
-        return [_onboarded(r) for r in rows]
+        search = parse_search(filters.search)
+        if search is None:
+            statement = _keyset(reseller_account_id, filters, after_id, limit, backward)
+            return [_onboarded(r) for r in await self._conn.execute(statement)]
+        sqlite = self._conn.dialect.name == "sqlite"
+
+        async def tier_rows(tier: int, bound: int | None, need: int) -> list[Any]:
+            ranked = (tier, search, sqlite)
+            statement = _keyset(reseller_account_id, filters, bound, need, backward, ranked)
+            return list((await self._conn.execute(statement)).all())
+
+        after = None if after_id is None else (after_tier, after_id)
+        rows = await walk_tiers(tier_rows, after, limit, backward)
+        return [_onboarded(r) for _, r in rows]
 
     async def count(self, reseller_account_id: int, filters: OnboardedFilter) -> int:
         stmt = select(func.count()).select_from(s).where(*_where(reseller_account_id, filters))

@@ -16,7 +16,7 @@ Both read the document written in Python, so the two databases answer alike.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -32,7 +32,14 @@ from sqlalchemy import (
     table,
 )
 
-from core.shared.search import EXACT, NAME_PREFIX, SearchQuery, tiers_after
+from core.shared.search import (
+    EXACT,
+    EXACT_KEYS,
+    NAME_KEYS,
+    NAME_PREFIX,
+    SearchQuery,
+    tiers_after,
+)
 
 T = TypeVar("T")
 
@@ -135,6 +142,23 @@ def tier_conditions(
         return [or_(*starts), *differ]
     others = [or_(n.is_(None), not_(start)) for n, start in zip(names, starts, strict=True)]
     return [*differ, *others]
+
+
+def entity_tier(
+    tier: int, columns: Mapping[str, ColumnElement[Any]], query: SearchQuery, sqlite: bool
+) -> list[ColumnElement[bool]]:
+    """``tier_conditions`` of a table whose key columns are ``columns``, named by the keys
+    of ``EXACT_KEYS`` and ``NAME_KEYS`` they hold, with the query's values bound."""
+    names = [columns[key] for key in NAME_KEYS if key in columns]
+    exact = [
+        (column, value)
+        for key, column in columns.items()
+        if key in EXACT_KEYS and (value := getattr(query, EXACT_KEYS[key])) is not None
+    ]
+    bounds = name_bounds(query)
+    return tier_conditions(
+        tier, names, exact, query.name, lambda name: starts_with(name, sqlite, bounds)
+    )
 
 
 async def walk_tiers(

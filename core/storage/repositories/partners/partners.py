@@ -25,12 +25,7 @@ from core.partners.ports import Row
 from core.partners.search import KEY_SOURCES, partner_keys
 from core.shared.search import EXACT, OTHER, SearchQuery, parse_search
 from core.storage.repositories.partners._sql import SqlBase, cols, make
-from core.storage.repositories.search_sql import (
-    name_bounds,
-    starts_with,
-    tier_conditions,
-    walk_tiers,
-)
+from core.storage.repositories.search_sql import entity_tier, walk_tiers
 from core.storage.tables.partners import bp_partners, bp_roles
 
 _PARTNER = cols(bp_partners, Partner)
@@ -66,21 +61,13 @@ def partner_conditions(account_id: int, flt: PartnerFilter) -> list[ColumnElemen
     return conds
 
 
-def _tier(tier: int, query: SearchQuery, sqlite: bool) -> list[ColumnElement[bool]]:
-    """What puts a matching partner in ``tier`` (``core/partners/search.py``): its contact or
-    commercial name, its tax id, or its idRemote as typed."""
-    p = bp_partners.c
-    exact: list[tuple[Any, Any]] = [(p.id_remote, query.text)]
-    if query.tax_id is not None:
-        exact.append((p.tax_id_key, query.tax_id))
-    bounds = name_bounds(query)
-    return tier_conditions(
-        tier,
-        [p.name_key, p.comercial_name_key],
-        exact,
-        query.name,
-        lambda name: starts_with(name, sqlite, bounds),
-    )
+# The key columns a search's relevance compares (``core/partners/search.py``).
+_RANKED = {
+    "name_key": bp_partners.c.name_key,
+    "comercial_name_key": bp_partners.c.comercial_name_key,
+    "tax_id_key": bp_partners.c.tax_id_key,
+    "id_remote": bp_partners.c.id_remote,
+}
 
 
 def partner_keyset(
@@ -100,7 +87,7 @@ def partner_keyset(
     if after_id is not None:
         conds.append(key < after_id if backward else key > after_id)
     if tier is not None:
-        conds += _tier(*tier)
+        conds += entity_tier(tier[0], _RANKED, tier[1], tier[2])
         if tier[0] != OTHER:
             # Exact and starting names are few rows found by their keys' indexes: sorted, not
             # found by walking the account in id order (``id + 0`` keeps the planners off it).
