@@ -20,8 +20,8 @@ from core.resellers.model import (
     ValidatorEntity,
 )
 from core.resellers.search import KEY_SOURCES, onboarded_keys
-from core.shared.search import OTHER, SearchQuery, parse_search
-from core.storage.repositories.search_sql import entity_tier, walk_tiers
+from core.shared.search import parse_search
+from core.storage.repositories.search_sql import Tier, id_keyset, ranked_rows
 from core.storage.tables.accounts import accounts
 from core.storage.tables.resellers import einvoice_settings as s
 
@@ -133,19 +133,13 @@ def _keyset(
     after_id: int | None,
     limit: int,
     backward: bool,
-    tier: tuple[int, SearchQuery, bool] | None = None,
+    tier: Tier | None = None,
 ) -> Select[Any]:
     """Accounts after (``backward``: before) ``after_id`` in id order, ``limit`` of them;
-    ``tier``: (tier, the parsed search, SQLite?) — only that relevance tier's matches."""
-    clauses = _where(reseller_account_id, filters)
-    key: Any = s.c.account_id
-    if after_id is not None:
-        clauses.append(key < after_id if backward else key > after_id)
-    if tier is not None:
-        clauses += entity_tier(tier[0], _RANKED, tier[1], tier[2])
-        if tier[0] != OTHER:
-            key = key + 0  # few rows found by their keys: sorted, not walked in id order
-    return select(*_PUBLIC).where(*clauses).order_by(key.desc() if backward else key).limit(limit)
+    ``tier``: only that relevance tier's matches."""
+    conds = _where(reseller_account_id, filters)
+    after = (after_id, limit, backward)
+    return id_keyset(select(*_PUBLIC), conds, s.c.account_id, after, tier, _RANKED)
 
 
 def _keys(row: SettingsRow) -> dict[str, str | None]:
@@ -324,19 +318,12 @@ class SqlResellerRepository:
         backward: bool = False,
         after_tier: int = 0,
     ) -> list[OnboardedAccount]:
+        def statement(tier: Tier | None, bound: int | None, n: int) -> Select[Any]:
+            return _keyset(reseller_account_id, filters, bound, n, backward, tier)
+
         search = parse_search(filters.search)
-        if search is None:
-            statement = _keyset(reseller_account_id, filters, after_id, limit, backward)
-            return [_onboarded(r) for r in await self._conn.execute(statement)]
-        sqlite = self._conn.dialect.name == "sqlite"
-
-        async def tier_rows(tier: int, bound: int | None, need: int) -> list[Any]:
-            ranked = (tier, search, sqlite)
-            statement = _keyset(reseller_account_id, filters, bound, need, backward, ranked)
-            return list((await self._conn.execute(statement)).all())
-
         after = None if after_id is None else (after_tier, after_id)
-        rows = await walk_tiers(tier_rows, after, limit, backward)
+        rows = await ranked_rows(self._conn, statement, search, after, limit, backward)
         return [_onboarded(r) for _, r in rows]
 
     async def count(self, reseller_account_id: int, filters: OnboardedFilter) -> int:

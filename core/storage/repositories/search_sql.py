@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     and_,
     bindparam,
     column,
@@ -31,12 +32,14 @@ from sqlalchemy import (
     select,
     table,
 )
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.shared.search import (
     EXACT,
     EXACT_KEYS,
     NAME_KEYS,
     NAME_PREFIX,
+    OTHER,
     SearchQuery,
     tiers_after,
 )
@@ -159,6 +162,58 @@ def entity_tier(
     return tier_conditions(
         tier, names, exact, query.name, lambda name: starts_with(name, sqlite, bounds)
     )
+
+
+Tier = tuple[int, SearchQuery, bool]
+"""A relevance tier asked of a statement: (tier, the parsed search, SQLite?)."""
+
+
+def id_keyset(
+    query: Select[Any],
+    conds: list[ColumnElement[bool]],
+    key: ColumnElement[int],
+    after: tuple[int | None, int, bool],
+    tier: Tier | None,
+    ranked: Mapping[str, ColumnElement[Any]],
+) -> Select[Any]:
+    """``query`` where ``conds``, in ``key`` (id) order after (``backward``: before) the id,
+    ``limit`` rows (``after``: id or None, limit, backward); ``tier``: only that relevance
+    tier's matches (``entity_tier`` over the key columns ``ranked``)."""
+    after_id, limit, backward = after
+    conds = list(conds)
+    order: Any = key
+    if after_id is not None:
+        conds.append(key < after_id if backward else key > after_id)
+    if tier is not None:
+        conds += entity_tier(tier[0], ranked, tier[1], tier[2])
+        if tier[0] != OTHER:
+            # Exact and starting names are few rows found by their keys' indexes: sorted, not
+            # found by walking the table in id order (``id + 0`` keeps the planners off it).
+            order = key + 0
+    return query.where(*conds).order_by(order.desc() if backward else order).limit(limit)
+
+
+async def ranked_rows(
+    conn: AsyncConnection,
+    statement: Callable[[Tier | None, int | None, int], Select[Any]],
+    search: SearchQuery | None,
+    after: tuple[int, int] | None,
+    limit: int,
+    backward: bool,
+) -> list[tuple[int, Any]]:
+    """Up to ``limit`` rows after the key ``after`` (tier, id), each with its relevance tier;
+    ``statement(tier, after_id, n)`` reads ``n`` rows in id order (``id_keyset``). Without
+    a search, one statement and tier 0 for every row; with one, tier by tier
+    (``walk_tiers``). ``backward``: the reverse order."""
+    if search is None:
+        rows = await conn.execute(statement(None, None if after is None else after[1], limit))
+        return [(EXACT, row) for row in rows.all()]
+    sqlite = conn.dialect.name == "sqlite"
+
+    async def tier_rows(tier: int, bound: int | None, need: int) -> list[Any]:
+        return list((await conn.execute(statement((tier, search, sqlite), bound, need))).all())
+
+    return await walk_tiers(tier_rows, after, limit, backward)
 
 
 async def walk_tiers(

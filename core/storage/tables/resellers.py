@@ -43,14 +43,20 @@ einvoice_settings = Table(
     Column("phone_key", String(16)),
     Column("mobile_key", String(16)),
 )
-# Exact and starting company names of a search (relevance tiers 0 and 1); the other exact
-# keys are compared on the few accounts of one reseller.
+# Exact and starting company names of a search (relevance tiers 0 and 1), exact e-mails and
+# phones (tier 0; the RUC has its unique index): a page finds its first tiers by key.
 Index(
     "ix_einvoice_settings_reseller_name_key",
     einvoice_settings.c.reseller_account_id,
     einvoice_settings.c.name_key,
     postgresql_ops={"name_key": "text_pattern_ops"},
 )
+for _key in ("email_key", "phone_key", "mobile_key"):
+    Index(
+        f"ix_einvoice_settings_reseller_{_key}",
+        einvoice_settings.c.reseller_account_id,
+        einvoice_settings.c[_key],
+    )
 Index(
     "ix_einvoice_settings_reseller",
     einvoice_settings.c.reseller_account_id,

@@ -8,7 +8,8 @@ Create Date: 2026-12-01 22:10:00
 Searches of business partners and onboarded accounts come by relevance like clients'
 (``core/shared/search.py``): their exact and starting names and other exact keys are stored,
 folded in Python (``core/partners/search.py``, ``core/resellers/search.py``), with indexes
-for the names (``text_pattern_ops`` on PostgreSQL for ``LIKE 'x%'``) and partners' tax ids.
+for the names (``text_pattern_ops`` on PostgreSQL for ``LIKE 'x%'``) and the other exact keys
+(partners' tax ids; onboarded accounts' e-mails and phones).
 Clients get ``city_key``, the folded city duplicate detection compares (``Bogotá`` ≈
 ``BOGOTA`` on both databases; it compared ``lower(trim(city))``). Existing rows are filled in
 with the current normalisation.
@@ -62,6 +63,14 @@ _INDEXES = {
         ["reseller_account_id", "name_key"],
         "name_key",
     ),
+    **{
+        f"ix_einvoice_settings_reseller_{key}": (
+            "einvoice_settings",
+            ["reseller_account_id", key],
+            None,
+        )
+        for key in ("email_key", "phone_key", "mobile_key")
+    },
 }
 _SOURCES: dict[str, tuple[str, list[str], Callable[[Mapping[str, Any]], Mapping[str, object]]]] = {
     "clients": ("id", ["city"], client_keys),

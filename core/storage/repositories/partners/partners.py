@@ -23,9 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.partners.model import Partner, PartnerFilter
 from core.partners.ports import Row
 from core.partners.search import KEY_SOURCES, partner_keys
-from core.shared.search import EXACT, OTHER, SearchQuery, parse_search
+from core.shared.search import EXACT, parse_search
 from core.storage.repositories.partners._sql import SqlBase, cols, make
-from core.storage.repositories.search_sql import entity_tier, walk_tiers
+from core.storage.repositories.search_sql import Tier, id_keyset, ranked_rows
 from core.storage.tables.partners import bp_partners, bp_roles
 
 _PARTNER = cols(bp_partners, Partner)
@@ -77,22 +77,14 @@ def partner_keyset(
     after_id: int | None,
     limit: int,
     backward: bool,
-    tier: tuple[int, SearchQuery, bool] | None = None,
+    tier: Tier | None = None,
 ) -> Select[Any]:
     """``query`` (over ``bp_partners``) filtered, in id order after (``backward``: before)
     ``after_id``, ``limit`` rows: the entity pages and the planner's projected pages.
-    ``tier``: (tier, the parsed search, SQLite?) — only that relevance tier's matches."""
+    ``tier``: only that relevance tier's matches."""
     conds = partner_conditions(account_id, flt)
-    key: Any = bp_partners.c.id
-    if after_id is not None:
-        conds.append(key < after_id if backward else key > after_id)
-    if tier is not None:
-        conds += entity_tier(tier[0], _RANKED, tier[1], tier[2])
-        if tier[0] != OTHER:
-            # Exact and starting names are few rows found by their keys' indexes: sorted, not
-            # found by walking the account in id order (``id + 0`` keeps the planners off it).
-            key = key + 0
-    return query.where(*conds).order_by(key.desc() if backward else key).limit(limit)
+    after = (after_id, limit, backward)
+    return id_keyset(query, conds, bp_partners.c.id, after, tier, _RANKED)
 
 
 async def partner_rows(
@@ -105,22 +97,14 @@ async def partner_rows(
     backward: bool,
 ) -> list[tuple[int, Any]]:
     """Up to ``limit`` rows of ``query`` (``partner_keyset``) after the key ``after`` (tier,
-    id), each with its relevance tier: in id order, tier 0 for every row, without a search;
-    with one, tier by tier (``search_sql.walk_tiers``). ``backward``: the reverse order."""
+    id), each with its relevance tier: in id order without a search, by relevance with one
+    (``search_sql.ranked_rows``). ``backward``: the reverse order."""
+
+    def statement(tier: Tier | None, after_id: int | None, n: int) -> Select[Any]:
+        return partner_keyset(query, account_id, flt, after_id, n, backward, tier)
+
     search = parse_search(flt.search)
-    if search is None:
-        after_id = None if after is None else after[1]
-        statement = partner_keyset(query, account_id, flt, after_id, limit, backward)
-        return [(EXACT, row) for row in (await conn.execute(statement)).all()]
-    sqlite = conn.dialect.name == "sqlite"
-
-    async def tier_rows(tier: int, bound: int | None, need: int) -> list[Any]:
-        statement = partner_keyset(
-            query, account_id, flt, bound, need, backward, (tier, search, sqlite)
-        )
-        return list((await conn.execute(statement)).all())
-
-    return await walk_tiers(tier_rows, after, limit, backward)
+    return await ranked_rows(conn, statement, search, after, limit, backward)
 
 
 def _documented(row: Row) -> Row:
