@@ -112,7 +112,7 @@ class PartnerQuery:
                 "each word matches the start of a word. At most 200 characters and 8 words. "
                 "Same as `filter.search`. Results come by relevance: exact tin, idRemote, "
                 "contact or commercial name; then names starting with the search; then the "
-                "rest (ties by id). A cursor works only with a search (any) or only without."
+                "rest (ties by id). A cursor taken with a search pages only with a search."
             ),
         ] = None,
     ) -> BusinessPartnerConnection:
