@@ -9,13 +9,14 @@ without a state), two contacts and two contact methods per contact, inserted wit
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from clientgate.container import Services
 from core.accounts.model import Principal
 from core.partners.inputs import CompanyInput
-from core.partners.search import partner_search_text
+from core.partners.search import partner_keys
 
 CREATED_AT = 1_700_000_000
 
@@ -36,8 +37,9 @@ PARTNER_COLS = [
     "agent_id",
     "created_at",
     "updated_at",
-    "search_text",
 ]
+KEY_COLS = ["name_key", "comercial_name_key", "tax_id_key", "search_text"]
+PARTNER_COLS += KEY_COLS
 LOCATION_COLS = [
     "id",
     "account_id",
@@ -85,21 +87,29 @@ async def prepare(services: Services, caller: Principal) -> dict[str, Any]:
     }
 
 
-def rows(account_id: int, n: int, ids: dict[str, Any]) -> PartnerRows:
+def _names(i: int) -> dict[str, str]:
+    return {"contact_name": f"Contacto {i}", "comercial_name": f"Comercial {i} SAC"}
+
+
+def rows(
+    account_id: int, n: int, ids: dict[str, Any], names_of: Callable[[int], dict[str, str]] = _names
+) -> PartnerRows:
+    """``n`` partners with their children; ``names_of(i)`` names the i-th (contact and
+    commercial names, and the tin when it gives one)."""
     partners, locations, links, contacts, methods = [], [], [], [], []
     companies, types = ids["companies"], ids["types"]
     location_id = contact_id = method_id = 0
     for i in range(n):
         pid = i + 1
         at = CREATED_AT + i
-        names = {"contact_name": f"Contacto {i}", "comercial_name": f"Comercial {i} SAC"}
-        names.update(tin="20100070970", id_remote=f"BP{i:07d}")
+        names = {"tin": "20100070970", **names_of(i), "id_remote": f"BP{i:07d}"}
+        keys = partner_keys(names)
         partners.append(
             (
                 *(pid, account_id, companies[i % 2], names["id_remote"], ids["role"]),
                 *(ids["status"], names["contact_name"], names["comercial_name"], names["tin"]),
                 *(True, "bench" if i % 2 else None, "erp", i % 5 != 0, None, at, at),
-                partner_search_text(names),
+                *(keys[c] for c in KEY_COLS),
             )
         )
         for k in range(2 if i % 3 == 0 else 1):

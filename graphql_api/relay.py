@@ -91,15 +91,16 @@ def encode_cursor(values: Sequence[object]) -> str:
     return base64.urlsafe_b64encode(orjson.dumps(list(values))).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, length: int, field: str = "after") -> list[Any]:
-    """The ``length`` values inside a cursor; InvalidInput naming ``field`` on anything else
-    (not base64url JSON, not an array of that length, an integer outside BIGINT)."""
+def decode_cursor(cursor: str, length: int | None, field: str = "after") -> list[Any]:
+    """The ``length`` values inside a cursor (None: any number); InvalidInput naming
+    ``field`` on anything else (not base64url JSON, not an array of that length, an integer
+    outside BIGINT)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = orjson.loads(base64.urlsafe_b64decode(padded.encode()))
     except (binascii.Error, ValueError, orjson.JSONDecodeError):
         raise InvalidInput.single(field, "not a valid cursor", "INVALID") from None
-    if not isinstance(values, list) or len(values) != length:
+    if not isinstance(values, list) or length not in (None, len(values)):
         raise InvalidInput.single(field, "not a valid cursor", "INVALID")
     for value in values:
         if (
@@ -117,6 +118,41 @@ def decode_id_cursor(cursor: str, kind: str, field: str = "after") -> int:
     if found_kind != kind or not isinstance(last_id, int) or isinstance(last_id, bool):
         raise InvalidInput.single(field, "not a valid cursor", "INVALID")
     return last_id
+
+
+RELEVANCE = "relevance"
+
+
+def encode_search_cursor(kind: str, row_id: int, tier: int | None) -> str:
+    """The cursor of a row of a list paged by id (``tier`` None), or by relevance while
+    searching: ``[kind, id]`` or ``[kind, "relevance", tier, id]``."""
+    return encode_cursor([kind, row_id] if tier is None else [kind, RELEVANCE, tier, row_id])
+
+
+def decode_search_cursor(
+    cursor: str, kind: str, searching: bool, field: str = "after"
+) -> tuple[int, int]:
+    """``(tier, id)`` of an ``encode_search_cursor`` cursor (tier 0 in id order). A cursor of
+    the other order (taken with a search and given without one, or the other way round) is
+    refused like a client cursor of another sort: it would skip or repeat rows."""
+    values = decode_cursor(cursor, None, field)
+    ranked = len(values) == 4 and values[1] == RELEVANCE
+    key = values[2:] if ranked else values[1:]
+    if values[:1] != [kind] or len(key) != (2 if ranked else 1) or not all(map(_is_int, key)):
+        raise InvalidInput.single(field, "not a valid cursor", "INVALID")
+    if ranked != searching:
+        taken, wanted = ("relevance (a search)", "id") if ranked else ("id", "relevance (a search)")
+        raise InvalidInput.single(
+            field,
+            f"the cursor was taken in {taken} order, not {wanted} order; "
+            f"restart pagination without `{field}`",
+            "INVALID",
+        )
+    return (key[0], key[1]) if ranked else (0, key[0])
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ with every client (``core.clients.search.client_keys``, ``core.shared.normalise`
 - e-mail: ``email_key`` (folded: case- and accent-insensitive);
 - phone: ``phone_key`` (its last 9 digits: ``+51 987 654 321`` ≈ ``987-654-321``);
 - name and city: the folded name (``name_key``: first name, last name, company) in the same
-  city (trimmed, lower case). Close names count on PostgreSQL: trigram similarity of at
-  least ``NAME_SIMILARITY`` (pg_trgm's measure, reproduced by :func:`similarity`); SQLite,
-  without trigrams, matches the folded name exactly.
+  folded city (``city_key``: ``Bogotá`` ≈ ``BOGOTA``). Close names count on PostgreSQL:
+  trigram similarity of at least ``NAME_SIMILARITY`` (pg_trgm's measure, reproduced by
+  :func:`similarity`); SQLite, without trigrams, matches the folded name exactly.
 """
 
 from __future__ import annotations
@@ -34,17 +34,12 @@ FOREIGNER_TAX_KEY = normalise.tax_id_key(FOREIGNER_RUT)
 _ALNUM = re.compile(r"[^\W_]+")
 
 
-def city_key(city: str | None) -> str | None:
-    """The city compared: trimmed, lower case (the SQL side computes ``lower(trim(city))``)."""
-    return (city or "").strip().lower() or None
-
-
 def keys_of(client: Client) -> DuplicateKeys:
     tax = normalise.tax_id_key(client.code)
     name = normalise.text_key(
         name_of(client.first_name or "", client.last_name or "", client.company or "")
     )
-    city = city_key(client.city)
+    city = normalise.text_key(client.city)
     return DuplicateKeys(
         tax_id=None if tax == FOREIGNER_TAX_KEY else tax,
         email=normalise.email_key(client.email),

@@ -13,7 +13,7 @@ from core.shared import normalise
 from core.shared.search import SearchQuery, matches, relevance
 
 # The fields the keys are computed from: a change to any of them recomputes the keys.
-KEY_SOURCES = frozenset({"first_name", "last_name", "company", "email", "phone", "code"})
+KEY_SOURCES = frozenset({"first_name", "last_name", "company", "email", "phone", "code", "city"})
 KEY_COLUMNS = (
     "first_name_key",
     "last_name_key",
@@ -21,6 +21,7 @@ KEY_COLUMNS = (
     "email_key",
     "phone_key",
     "tax_id_key",
+    "city_key",
     "search_text",
 )
 
@@ -54,6 +55,8 @@ def client_keys(source: Mapping[str, object]) -> dict[str, str | None]:
         "email_key": normalise.email_key(email),
         "phone_key": phone_key,
         "tax_id_key": tax_key,
+        # Duplicate detection's city (core/clients/duplicate_keys.py).
+        "city_key": normalise.text_key(_text(source, "city")),
         "search_text": doc,
     }
 

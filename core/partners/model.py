@@ -262,9 +262,10 @@ class PartnerProjection:
 class ProjectedPartners:
     """Rows of a planned partners page: page rows (partner, then company, then agent columns),
     and per child relation its rows, each starting with its owner's id (a partner's, or for
-    ``methods`` a contact's)."""
+    ``methods`` a contact's). ``tiers``: each page row's relevance tier (a search's cursors)."""
 
     rows: list[tuple[Any, ...]]
     has_next: bool
     has_previous: bool
     children: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
+    tiers: list[int] = field(default_factory=list)

@@ -112,10 +112,13 @@ class PartnerRepository(Protocol):
         limit: int,
         *,
         backward: bool = False,
+        after_tier: int = 0,
     ) -> list[Partner]:
         """Up to ``limit`` partners in id order after a cursor (``limit`` includes the one
         extra row the caller asks for to know whether more exist); ``backward``: in
-        descending id order before the cursor."""
+        descending id order before the cursor. With a search (``flt.search``), by relevance
+        (``core/shared/search.py``): tier by tier, each in id order, after the cursor's
+        ``(after_tier, after_id)``."""
         ...
 
     async def count(self, account_id: int, flt: PartnerFilter) -> int: ...
@@ -274,8 +277,10 @@ class PartnerReadModel(Protocol):
         projection: PartnerProjection,
         *,
         backward: bool = False,
-    ) -> list[tuple[Any, ...]]:
-        """Like ``PartnerRepository.keyset``: page rows (see ``PartnerProjection``)."""
+        after_tier: int = 0,
+    ) -> list[tuple[int, tuple[Any, ...]]]:
+        """Like ``PartnerRepository.keyset``: page rows (see ``PartnerProjection``), each
+        with its relevance tier (0 without a search: the cursor's tier)."""
         ...
 
     async def children(

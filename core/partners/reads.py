@@ -115,14 +115,22 @@ class PartnerReads:
         first: int,
         after_id: int | None = None,
         backward: bool = False,
+        after_tier: int = 0,
     ) -> KeysetPage[Partner]:
         """The ``first`` partners after ``after_id`` in id order; ``backward`` (Relay's
-        ``last``/``before``): the ``first`` partners just before it, still in id order."""
+        ``last``/``before``): the ``first`` partners just before it, still in id order.
+        With a search, in relevance order (``core/shared/search.py``) after the cursor's
+        ``(after_tier, after_id)``."""
         rules.check_first(first, field="last" if backward else "first")
         parse_search(flt.search)
         async with self._uow(read_only=True) as uow:
             rows = await uow.partners.partners.keyset(
-                caller.account_id, flt, after_id, first + 1, backward=backward
+                caller.account_id,
+                flt,
+                after_id,
+                first + 1,
+                backward=backward,
+                after_tier=after_tier,
             )
         items = rows[:first]
         if backward:
@@ -140,6 +148,7 @@ class PartnerReads:
         first: int,
         after_id: int | None = None,
         backward: bool = False,
+        after_tier: int = 0,
     ) -> ProjectedPartners:
         """``keyset``'s page as rows of the projected columns (GraphQL's planner), with the
         projection's child relations: one statement per relation level, one read transaction."""
@@ -150,7 +159,13 @@ class PartnerReads:
         async with self._uow(read_only=True) as uow:
             reads = uow.partners.projections
             rows = await reads.page(
-                account_id, flt, after_id, first + 1, projection, backward=backward
+                account_id,
+                flt,
+                after_id,
+                first + 1,
+                projection,
+                backward=backward,
+                after_tier=after_tier,
             )
             items = rows[:first]
             if backward:
@@ -158,7 +173,12 @@ class PartnerReads:
             page = keyset_page(
                 items, more=len(rows) > first, bounded=after_id is not None, backward=backward
             )
-            found = ProjectedPartners(list(page.items), page.has_next, page.has_previous)
+            found = ProjectedPartners(
+                [row for _, row in page.items],
+                page.has_next,
+                page.has_previous,
+                tiers=[tier for tier, _ in page.items],
+            )
             ids = [row[0] for row in found.rows]
             for relation in ("locations", "contacts"):
                 if relation in children:

@@ -66,9 +66,12 @@ class ResellerRepository(Protocol):
         limit: int,
         *,
         backward: bool = False,
+        after_tier: int = 0,
     ) -> list[OnboardedAccount]:
         """Up to ``limit`` accounts with id > ``after_id``, in id order; ``backward``: with
-        id < ``after_id``, in descending id order."""
+        id < ``after_id``, in descending id order. With a search (``filters.search``), by
+        relevance (``core/shared/search.py``): tier by tier, each in id order, after the
+        cursor's ``(after_tier, after_id)``."""
         ...
 
     async def count(self, reseller_account_id: int, filters: OnboardedFilter) -> int: ...

@@ -1,11 +1,14 @@
-"""What makes an onboarded account findable by its reseller: its search document
-(``core/shared/search.py``), written with every insert and update of its settings."""
+"""What makes an onboarded account findable by its reseller: its search document and the
+keys relevance compares (``core/shared/search.py``), written with every insert and update of
+its settings."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from core.resellers.model import OnboardedAccount
 from core.shared import normalise
+from core.shared.search import SearchQuery, relevance
 
 KEY_SOURCES = ("ruc", "company_name", "email", "phone_number", "mobile_number")
 
@@ -21,3 +24,23 @@ def onboarded_search_text(row: Mapping[str, object]) -> str:
         *phones,
         *(normalise.phone_key(p) for p in phones),
     )
+
+
+def onboarded_keys(row: Mapping[str, object]) -> dict[str, str | None]:
+    """The stored key columns of an account whose settings are ``row``: its search document
+    and what relevance compares (folded company name, e-mail, both phones' keys). The RUC,
+    digits only, is its own tax id key."""
+    texts = {name: value if isinstance(value, str) else None for name, value in row.items()}
+    return {
+        "name_key": normalise.text_key(texts.get("company_name")),
+        "email_key": normalise.email_key(texts.get("email")),
+        "phone_key": normalise.phone_key(texts.get("phone_number")),
+        "mobile_key": normalise.phone_key(texts.get("mobile_number")),
+        "search_text": onboarded_search_text(row),
+    }
+
+
+def onboarded_relevance(account: OnboardedAccount, query: SearchQuery) -> int:
+    """The tier of ``account`` among the matches of ``query`` (its cursor's tier)."""
+    fields = {name: getattr(account, name) for name in KEY_SOURCES}
+    return relevance({**onboarded_keys(fields), "tax_id_key": account.ruc}, query)

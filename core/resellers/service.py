@@ -149,10 +149,12 @@ class ResellerService:
         first: int = 20,
         after_id: int | None = None,
         backward: bool = False,
+        after_tier: int = 0,
     ) -> OnboardedPage:
         """A keyset page of the reseller's onboarded accounts, in id order, with the total:
         the ``first`` after ``after_id``, or with ``backward`` (Relay's ``last``/``before``)
-        the ``first`` just before it."""
+        the ``first`` just before it. With a search, in relevance order after the cursor's
+        ``(after_tier, after_id)``."""
         reseller_id = rules.require_reseller(caller)
         if not 1 <= first <= MAX_PAGE:
             field = "last" if backward else "first"
@@ -161,7 +163,7 @@ class ResellerService:
         parse_search(filters.search)  # refuses a search out of bounds
         async with self._uow(read_only=True) as uow:
             rows = await uow.resellers.page(
-                reseller_id, filters, after_id, first + 1, backward=backward
+                reseller_id, filters, after_id, first + 1, backward=backward, after_tier=after_tier
             )
             total = await uow.resellers.count(reseller_id, filters)
         items = rows[:first]

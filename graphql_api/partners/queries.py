@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated
 
@@ -10,7 +11,9 @@ import strawberry
 from core.partners import geo, rules
 from core.partners import model as m
 from core.partners.errors import PartnerNotFound
+from core.partners.search import partner_relevance
 from core.shared.errors import InvalidInput
+from core.shared.search import has_search, parse_search
 from graphql_api.connections import Connection, connection, in_memory, slice_of
 from graphql_api.partners import loaders
 from graphql_api.partners.inputs import BusinessPartnerFilter, partner_filter
@@ -31,8 +34,8 @@ from graphql_api.partners.types import (
 )
 from graphql_api.relay import (
     Window,
-    decode_id_cursor,
-    encode_cursor,
+    decode_search_cursor,
+    encode_search_cursor,
     local_id,
     page_info,
     register_node,
@@ -52,8 +55,13 @@ async def _companies(info: GqlInfo) -> list[m.Company]:
     return list(await loaders.partners(info).companies.all(caller))
 
 
-def _cursor(partner_id: int) -> str:
-    return encode_cursor([CURSOR_KIND, partner_id])
+def partner_cursors(flt: m.PartnerFilter) -> Callable[[m.Partner], str]:
+    """The cursor of a partner of a page: its id, or while searching (tier, id) in relevance
+    order (``core/partners/search.py``)."""
+    query = parse_search(flt.search)
+    if query is None:
+        return lambda p: encode_search_cursor(CURSOR_KIND, p.id, None)
+    return lambda p: encode_search_cursor(CURSOR_KIND, p.id, partner_relevance(p, query))
 
 
 async def partner_connection(
@@ -61,12 +69,16 @@ async def partner_connection(
 ) -> BusinessPartnerConnection:
     caller = await info.context.principal()
     rules.check_first(want.size, field="last" if want.backward else "first")
-    bound = None if want.cursor is None else decode_id_cursor(want.cursor, CURSOR_KIND, want.field)
+    tier, bound = (0, None)
+    if want.cursor is not None:
+        searching = has_search(flt.search)
+        tier, bound = decode_search_cursor(want.cursor, CURSOR_KIND, searching, want.field)
     page = await loaders.partners(info).reads.keyset(
-        caller, flt, first=want.size, after_id=bound, backward=want.backward
+        caller, flt, first=want.size, after_id=bound, backward=want.backward, after_tier=tier
     )
+    cursor = partner_cursors(flt)
     edges = [
-        BusinessPartnerEdge(cursor=_cursor(p.id), node=BusinessPartner.from_entity(p))
+        BusinessPartnerEdge(cursor=cursor(p), node=BusinessPartner.from_entity(p))
         for p in page.items
     ]
     return BusinessPartnerConnection(
@@ -81,8 +93,8 @@ async def partner_connection(
 @strawberry.type
 class PartnerQuery:
     @strawberry.field(
-        description="Business partners, in id order (Relay cursor pagination): "
-        "`first`/`after` forward, or `last`/`before` backward (not both)."
+        description="Business partners, in id order, or by relevance when searching (Relay "
+        "cursor pagination): `first`/`after` forward, or `last`/`before` backward (not both)."
     )
     async def business_partners(
         self,
@@ -98,7 +110,9 @@ class PartnerQuery:
                 description="Words a person would type, in any order: contact or commercial "
                 "name, tin (separators optional), idRemote. Case- and accent-insensitive; "
                 "each word matches the start of a word. At most 200 characters and 8 words. "
-                "Same as `filter.search`; results stay in id order."
+                "Same as `filter.search`. Results come by relevance: exact tin, idRemote, "
+                "contact or commercial name; then names starting with the search; then the "
+                "rest (ties by id). A cursor taken with a search pages only with a search."
             ),
         ] = None,
     ) -> BusinessPartnerConnection:

@@ -14,12 +14,13 @@ from graphql.execution.collect_fields import FieldDetailsList
 
 from core.partners import geo
 from core.partners.model import PartnerProjection, ProjectedPartners
+from core.shared.search import has_search
 from graphql_api.context import Context
 from graphql_api.partners.inputs import BusinessPartnerFilter, partner_filter
 from graphql_api.partners.queries import CURSOR_KIND
 from graphql_api.plan import compile as p
 from graphql_api.plan import values as v
-from graphql_api.relay import decode_id_cursor, encode_cursor
+from graphql_api.relay import decode_search_cursor, encode_search_cursor
 
 if TYPE_CHECKING:
     from graphql_api.plan.run import Page
@@ -249,10 +250,6 @@ def _filter(args: dict[str, Any]) -> Any:
     return flt
 
 
-def partner_cursor(row: tuple[Any, ...]) -> str:
-    return encode_cursor([CURSOR_KIND, row[0]])
-
-
 async def run_partners(
     context: Context,
     root: p.RootField,
@@ -261,19 +258,33 @@ async def run_partners(
     page: Callable[..., Page],
 ) -> tuple[dict[str, Any], int]:
     """The value of a ``businessPartners`` field (``window``: size, cursor, backward) and the
-    objects it holds."""
+    objects it holds. A search pages by relevance through the repository's walk of its
+    tiers, like stock execution (``graphql_api.partners.queries.partner_connection``)."""
     size, cursor, backward = window
     flt = _filter(args)
-    after_id = None
+    searching = has_search(flt.search)
+    tier, after_id = (0, None)
     if cursor is not None:
-        after_id = decode_id_cursor(cursor, CURSOR_KIND, "before" if backward else "after")
+        field_name = "before" if backward else "after"
+        tier, after_id = decode_search_cursor(cursor, CURSOR_KIND, searching, field_name)
     caller = await context.principal()
     reads = context.services.partners.reads
     assert isinstance(root.projection, PartnerProjection)
     found: ProjectedPartners = await reads.projected_keyset(
-        caller, flt, root.projection, first=size, after_id=after_id, backward=backward
+        caller,
+        flt,
+        root.projection,
+        first=size,
+        after_id=after_id,
+        backward=backward,
+        after_tier=tier,
     )
-    written = page(found, partner_cursor)
+    tiers = dict(zip((row[0] for row in found.rows), found.tiers, strict=True))
+
+    def write_cursor(row: tuple[Any, ...]) -> str:
+        return encode_search_cursor(CURSOR_KIND, row[0], tiers[row[0]] if searching else None)
+
+    written = page(found, write_cursor)
     out: dict[str, Any] = {}
     for key, kind, a, _ in root.entries:
         if kind == p.TOTAL_COUNT:

@@ -8,11 +8,13 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from core.resellers.search import onboarded_relevance
 from core.shared.errors import NotFound
+from core.shared.search import has_search, parse_search
 from graphql_api.context import Context
 from graphql_api.relay import (
-    decode_id_cursor,
-    encode_cursor,
+    decode_search_cursor,
+    encode_search_cursor,
     local_id,
     page_info,
     register_node,
@@ -23,10 +25,6 @@ from graphql_api.resellers.inputs import OnboardedAccountFilter
 
 GqlInfo = Info[Context, None]
 CURSOR_KIND = "oa"
-
-
-def _cursor(account_id: int) -> str:
-    return encode_cursor([CURSOR_KIND, account_id])
 
 
 async def _fetch_node(info: GqlInfo, global_id: str) -> t.OnboardedAccount:
@@ -54,8 +52,9 @@ class ResellerQuery:
         )
 
     @strawberry.field(
-        description="Accounts the calling reseller onboarded (resellers only): "
-        "`first`/`after` forward, or `last`/`before` backward (not both)."
+        description="Accounts the calling reseller onboarded (resellers only), in id order or "
+        "by relevance when searching: `first`/`after` forward, or `last`/`before` backward "
+        "(not both)."
     )
     async def onboarded_accounts(
         self,
@@ -70,25 +69,35 @@ class ResellerQuery:
             strawberry.argument(
                 description="Words a person would type, in any order: RUC, company name, "
                 "e-mail, phone digits. Case- and accent-insensitive; each word matches the "
-                "start of a word. At most 200 characters and 8 words. Results stay in id order."
+                "start of a word. At most 200 characters and 8 words. Results come by "
+                "relevance: exact RUC, e-mail, phone or company name; then company names "
+                "starting with the search; then the rest (ties by id). A cursor taken with a "
+                "search pages only with a search."
             ),
         ] = None,
     ) -> t.OnboardedAccountConnection:
         caller = await info.context.principal()
         want = window(info, first, after, last, before)
-        bound = (
-            None if want.cursor is None else decode_id_cursor(want.cursor, CURSOR_KIND, want.field)
-        )
+        filters = (filter or OnboardedAccountFilter()).to_core(search)
+        tier, bound = (0, None)
+        if want.cursor is not None:
+            searching = has_search(filters.search)
+            tier, bound = decode_search_cursor(want.cursor, CURSOR_KIND, searching, want.field)
         page = await info.context.services.resellers.page(
             caller,
-            (filter or OnboardedAccountFilter()).to_core(search),
+            filters,
             first=want.size,
             after_id=bound,
             backward=want.backward,
+            after_tier=tier,
         )
+        query = parse_search(filters.search)
         edges = [
             t.OnboardedAccountEdge(
-                cursor=_cursor(a.account_id), node=t.OnboardedAccount.from_entity(a)
+                cursor=encode_search_cursor(
+                    CURSOR_KIND, a.account_id, onboarded_relevance(a, query) if query else None
+                ),
+                node=t.OnboardedAccount.from_entity(a),
             )
             for a in page.items
         ]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from core.clients.search import client_keys
+from core.partners.search import partner_keys
+from core.resellers.search import onboarded_keys
 from core.shared import normalise
 from core.shared.errors import InvalidInput
-from core.shared.search import EXACT, NAME_PREFIX, OTHER, parse_search, relevance
+from core.shared.search import EXACT, NAME_PREFIX, OTHER, parse_search, relevance, tiers_after
 
 
 @pytest.mark.parametrize("typed", ["munoz", "MUÑOZ", "Muñoz", "  muÑoz ", "MUN\u0303OZ"])
@@ -77,6 +79,7 @@ def test_client_keys_and_document() -> None:
             "email": "Lucia.M2@Mail.com",
             "phone": "+51 987 654 321",
             "code": "20.123.456-789",
+            "city": " Bogotá ",
         }
     )
     assert keys == {
@@ -86,6 +89,7 @@ def test_client_keys_and_document() -> None:
         "email_key": "lucia.m2@mail.com",
         "phone_key": "987654321",
         "tax_id_key": "20123456789",
+        "city_key": "bogota",
         "search_text": " lucia munoz m 2 mail com 20123456789 51987654321 987654321 ",
     }
     assert client_keys({})["search_text"] == ""
@@ -116,6 +120,52 @@ def test_parse_search_keys_and_relevance() -> None:
     assert relevance({**keys, "name_key": "lucia munoz"}, query) == EXACT
     assert relevance(keys, parse_search("soto") or query) == OTHER
     assert relevance(keys, parse_search("1.9") or query) == EXACT  # the tax id, typed otherwise
+
+
+def test_relevance_of_several_names_phones_and_an_identifier() -> None:
+    """A partner ranks on either name, its tin or its idRemote as typed; an onboarded account
+    on its company name, RUC, e-mail or either phone."""
+    partner = {
+        **partner_keys(
+            {"contact_name": "Lucía Núñez", "comercial_name": "Ñandú SAC", "tin": "20.100.070.970"}
+        ),
+        "id_remote": "P-7",
+    }
+    assert partner["comercial_name_key"] == "nandu sac" and partner["tax_id_key"] == "20100070970"
+
+    def tier(keys: dict[str, str | None], typed: str) -> int:
+        query = parse_search(typed)
+        assert query is not None
+        return relevance(keys, query)
+
+    assert [tier(partner, t) for t in ("NANDU sac", "lucia nunez", "20100070970", "P-7")] == [
+        EXACT
+    ] * 4
+    assert [tier(partner, t) for t in ("nandu", "Lucía", "p-7", "sac")] == [
+        NAME_PREFIX,
+        NAME_PREFIX,
+        OTHER,  # an idRemote compares as typed
+        OTHER,
+    ]
+    account = {
+        **onboarded_keys(
+            {"company_name": "Panadería Ñuñoa", "phone_number": None, "mobile_number": "987654321"}
+        ),
+        "tax_id_key": "20100070970",
+    }
+    assert tier(account, "+51 987 654 321") == EXACT  # the mobile's key
+    assert tier(account, "20100070970") == EXACT
+    assert tier(account, "panaderia") == NAME_PREFIX
+    assert tier(account, "nunoa") == OTHER
+
+
+def test_tiers_after_a_cursor() -> None:
+    assert tiers_after(None, False) == [(EXACT, None), (NAME_PREFIX, None), (OTHER, None)]
+    assert tiers_after((NAME_PREFIX, 9), False) == [(NAME_PREFIX, 9), (OTHER, None)]
+    assert tiers_after((NAME_PREFIX, 9), True) == [(NAME_PREFIX, 9), (EXACT, None)]
+    assert tiers_after((OTHER, 9), True) == [(OTHER, 9), (NAME_PREFIX, None), (EXACT, None)]
+    assert tiers_after((7, 9), False) == []  # a forged tier: past every tier
+    assert tiers_after((7, 9), True) == [(OTHER, None), (NAME_PREFIX, None), (EXACT, None)]
 
 
 def test_weak_words_are_checked_not_indexed() -> None:

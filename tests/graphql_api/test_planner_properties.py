@@ -40,7 +40,7 @@ from graphql_api.clients.cursors import encode_key
 from graphql_api.config import GraphQLConfig
 from graphql_api.plan import values
 from graphql_api.plan.executor import plan_cache
-from graphql_api.relay import encode_cursor, to_global_id
+from graphql_api.relay import encode_cursor, encode_search_cursor, to_global_id
 from graphql_api.schema import build_schema
 from tests.fuzz.profile import fuzz_settings
 from tests.support.callers import caller
@@ -86,6 +86,10 @@ PARTNER_RELATIONS: dict[str, tuple[list[str], dict[str, list[str]]]] = {
         {"contactMethods": _leaves_of("PartnerContactMethod")},
     ),
 }
+# Searches of the seeded partners (tests/support/partners.py) whose matches fall in one or
+# several relevance tiers: an exact idRemote, commercial name or tin (tier 0), names starting
+# with it (tier 1), other matches (tier 2); none; one out of bounds.
+PARTNER_SEARCHES = ["shop", "contact", "p1", "P1", "Shop P2", "20100070970", "zz", " ", "y" * 201]
 UNPLANNED_PARTNER = [
     "role { name }",
     "status { description }",
@@ -484,8 +488,12 @@ def _partner(draw: st.DrawFn, doc: Doc, depth: int = 2) -> str:
 
 def _partner_arguments(draw: st.DrawFn, doc: Doc) -> str:
     world = doc.world
-    good = encode_cursor(["bp", draw(st.sampled_from(world.partner_ids))])
-    cursor = draw(st.sampled_from([good, good, good, "bad", encode_cursor(["cl", 1])]))
+    partner_id = draw(st.sampled_from(world.partner_ids))
+    good = encode_cursor(["bp", partner_id])
+    # A search's cursors: (tier, id), tier 3 forged; given without a search they are refused.
+    ranked = encode_search_cursor("bp", partner_id, draw(st.integers(0, 3)))
+    choices = [good, good, ranked, ranked, "bad", encode_cursor(["cl", 1])]
+    cursor = draw(st.sampled_from(choices))
     size = draw(st.sampled_from([0, 1, 2, 3, 20, 101]))
     args = []
     if draw(st.integers(0, 3)) == 0:
@@ -503,14 +511,15 @@ def _partner_arguments(draw: st.DrawFn, doc: Doc) -> str:
     if draw(st.integers(0, 3)) == 0:
         filters["roleKind"] = _Enum(draw(st.sampled_from(["AGENT", "CLIENT"])))
     if draw(st.integers(0, 4)) == 0:
-        filters["search"] = draw(st.sampled_from(["shop", "p1", "zz"]))
+        filters["search"] = draw(st.sampled_from(PARTNER_SEARCHES))
     if draw(st.integers(0, 4)) == 0:
         agents = [to_global_id("BusinessPartner", world.partner_ids[0]), "bad"]
         filters["agentId"] = draw(st.sampled_from(agents))
     if filters:
         args.append(f"filter: {_argument(draw, doc, 'BusinessPartnerFilter', filters)}")
-    if draw(st.integers(0, 5)) == 0:
-        args.append(f"search: {_argument(draw, doc, 'String', 'contact')}")
+    if draw(st.integers(0, 2)) == 0:
+        search = draw(st.sampled_from(PARTNER_SEARCHES))
+        args.append(f"search: {_argument(draw, doc, 'String', search)}")
     return f"({', '.join(args)})" if args else ""
 
 

@@ -124,6 +124,33 @@ async def test_close_names_in_the_same_city(
     assert all(c.reasons == (DuplicateReason.NAME_AND_CITY,) for c in found)
 
 
+async def test_cities_compare_folded(services: Services, make_account: Any) -> None:
+    """``Bogotá`` and ``BOGOTA`` (and ``bogota ``) are one city on both databases, for
+    candidates, groups and the pure keys alike; ``Bogotá D.C.`` is another."""
+    acc = (await make_account("ES")).account
+    who = caller(acc)
+    me = await _client(services, acc, first_name="Ana", last_name="Muñoz", city="Bogotá")
+    upper = await _client(services, acc, first_name="ANA", last_name="MUNOZ", city="BOGOTA")
+    spaced = await _client(services, acc, first_name="ana", last_name="muñoz", city=" bogota ")
+    await _client(services, acc, first_name="Ana", last_name="Muñoz", city="Bogotá D.C.")
+    await _client(services, acc, first_name="Ana", last_name="Muñoz")  # no city: no key
+
+    found = (await services.clients.possible_duplicates(who, [me]))[me]
+    assert [(c.client.id, c.reasons) for c in found] == [
+        (upper, (DuplicateReason.NAME_AND_CITY,)),
+        (spaced, (DuplicateReason.NAME_AND_CITY,)),
+    ]
+    page, _ = await services.clients.duplicate_groups(who, DuplicateReason.NAME_AND_CITY, 10, None)
+    assert [(g.key, [c.id for c in g.clients]) for g in page] == [
+        ("ana munoz|bogota", [me, upper, spaced])
+    ]
+
+    # An update of the city alone moves the client out of the group (the key follows it).
+    await services.clients.update(who, spaced, ClientChanges({"city": "Medellín"}))
+    page, _ = await services.clients.duplicate_groups(who, DuplicateReason.NAME_AND_CITY, 10, None)
+    assert [[c.id for c in g.clients] for g in page] == [[me, upper]]
+
+
 async def test_the_pure_similarity_is_pg_trgm(services: Services, backend: Backend) -> None:
     from sqlalchemy import text
 

@@ -65,7 +65,8 @@ async def test_projected_partners_are_the_tenants_own(own_services: Services) ->
             assert await model.children(account, relation, owners, ("id",)) == []
         assert await model.page(account, PartnerFilter(), None, 50, PROJECTION) != []
         assert await model.page(them.account_id, PartnerFilter(), None, 50, PROJECTION) == [
-            tuple(row) for row in sorted(other.rows)
+            (0, tuple(row))
+            for row in sorted(other.rows)  # tier 0: no search
         ]
 
     backward = await reads.projected_keyset(

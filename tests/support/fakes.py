@@ -25,7 +25,9 @@ from core.resellers.model import (
     ValidatorEntity,
 )
 from core.resellers.ports import ResellerRepository, ResellersUnitOfWork
+from core.resellers.search import onboarded_relevance, onboarded_search_text
 from core.shared.errors import Conflict, ServiceUnavailable
+from core.shared.search import matches, parse_search
 
 
 class FakeAccountRepository(AccountRepository):
@@ -300,6 +302,7 @@ class FakeResellerRepository(ResellerRepository):
         return row if row and row.reseller_account_id == reseller_account_id else None
 
     def _matches(self, row: OnboardedAccount, filters: OnboardedFilter) -> bool:
+        query = parse_search(filters.search)
         return (
             (filters.ruc is None or row.ruc == filters.ruc)
             and (
@@ -307,6 +310,7 @@ class FakeResellerRepository(ResellerRepository):
             )
             and (filters.created_since is None or row.created_at >= filters.created_since)
             and (filters.updated_since is None or row.updated_at >= filters.updated_since)
+            and (query is None or matches(onboarded_search_text(vars(row)), query))
         )
 
     async def page(
@@ -317,18 +321,22 @@ class FakeResellerRepository(ResellerRepository):
         limit: int,
         *,
         backward: bool = False,
+        after_tier: int = 0,
     ) -> list[OnboardedAccount]:
+        query = parse_search(filters.search)
+
+        def key(row: OnboardedAccount) -> tuple[int, int]:
+            return (onboarded_relevance(row, query) if query else 0, row.account_id)
+
         rows = sorted(
             (r for r in self._mine(reseller_account_id) if self._matches(r, filters)),
-            key=lambda r: r.account_id,
+            key=key,
             reverse=backward,
         )
-        return [
-            r
-            for r in rows
-            if after_id is None
-            or (r.account_id < after_id if backward else r.account_id > after_id)
-        ][:limit]
+        if after_id is not None:
+            bound = (after_tier if query else 0, after_id)
+            rows = [r for r in rows if (key(r) < bound if backward else key(r) > bound)]
+        return rows[:limit]
 
     async def count(self, reseller_account_id: int, filters: OnboardedFilter) -> int:
         return sum(1 for r in self._mine(reseller_account_id) if self._matches(r, filters))

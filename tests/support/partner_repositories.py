@@ -38,7 +38,7 @@ from core.partners.model import (
     RoleKind,
 )
 from core.partners.ports import Row
-from core.partners.search import partner_search_text
+from core.partners.search import partner_relevance, partner_search_text
 from core.shared.search import matches, parse_search
 
 # -- the tables --------------------------------------------------------------------------------
@@ -183,6 +183,12 @@ class FakeCompanyRepository(_Fake, ports.CompanyRepository):
         return {c.id: c for c in await self.all(account_id) if c.id in ids}
 
 
+def _key(partner: Partner, flt: PartnerFilter) -> tuple[int, int]:
+    """A partner's place in a page: (relevance tier, id) with a search, (0, id) without."""
+    query = parse_search(flt.search)
+    return (partner_relevance(partner, query) if query else 0, partner.id)
+
+
 class FakePartnerRepository(_Fake, ports.PartnerRepository):
     def _mine(self, account_id: int) -> list[Partner]:
         return sorted(
@@ -275,13 +281,17 @@ class FakePartnerRepository(_Fake, ports.PartnerRepository):
         limit: int,
         *,
         backward: bool = False,
+        after_tier: int = 0,
     ) -> list[Partner]:
-        found = [
-            p
-            for p in self._filtered(account_id, flt)
-            if after_id is None or (p.id < after_id if backward else p.id > after_id)
-        ]
-        return (found[::-1] if backward else found)[:limit]
+        found = sorted(
+            self._filtered(account_id, flt), key=lambda p: _key(p, flt), reverse=backward
+        )
+        if after_id is not None:
+            bound = (after_tier if parse_search(flt.search) else 0, after_id)
+            found = [
+                p for p in found if (_key(p, flt) < bound if backward else _key(p, flt) > bound)
+            ]
+        return found[:limit]
 
     async def count(self, account_id: int, flt: PartnerFilter) -> int:
         return len(self._filtered(account_id, flt))
@@ -571,9 +581,12 @@ class FakePartnerReadModel(_Fake, ports.PartnerReadModel):
         projection: PartnerProjection,
         *,
         backward: bool = False,
-    ) -> list[tuple[Any, ...]]:
+        after_tier: int = 0,
+    ) -> list[tuple[int, tuple[Any, ...]]]:
         partners = FakePartnerRepository(self.t)
-        found = await partners.keyset(account_id, flt, after_id, limit, backward=backward)
+        found = await partners.keyset(
+            account_id, flt, after_id, limit, backward=backward, after_tier=after_tier
+        )
         companies = await FakeCompanyRepository(self.t).by_ids(
             account_id, {p.company_id for p in found}
         )
@@ -588,7 +601,7 @@ class FakePartnerReadModel(_Fake, ports.PartnerReadModel):
             ):
                 if names is not None:
                     row += [getattr(joined, n) if joined else None for n in names]
-            rows.append(tuple(row))
+            rows.append((_key(p, flt)[0], tuple(row)))
         return rows
 
     async def children(

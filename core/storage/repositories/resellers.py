@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import Select, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
@@ -19,8 +19,9 @@ from core.resellers.model import (
     SettingsRow,
     ValidatorEntity,
 )
-from core.resellers.search import KEY_SOURCES, onboarded_search_text
+from core.resellers.search import KEY_SOURCES, onboarded_keys
 from core.shared.search import parse_search
+from core.storage.repositories.search_sql import Tier, id_keyset, ranked_rows
 from core.storage.tables.accounts import accounts
 from core.storage.tables.resellers import einvoice_settings as s
 
@@ -58,8 +59,16 @@ _ARRAY_TYPES = {
 _ARRAY_FIELDS = list(_ARRAY_TYPES)
 if set(_ARRAY_FIELDS) != set(_ROW_FIELDS) - {"ruc"}:  # a new settings field must be listed here
     raise RuntimeError("einvoice_settings: _ARRAY_TYPES is out of date with SettingsRow")
-# The search document (core/resellers/search.py) is written with the fields it comes from.
-_WRITTEN_TYPES = {**_ARRAY_TYPES, "search_text": "text[]"}
+# The search document and keys (core/resellers/search.py) are written with the fields they
+# come from.
+_KEY_TYPES = {
+    "search_text": "text[]",
+    "name_key": "text[]",
+    "email_key": "text[]",
+    "phone_key": "varchar[]",
+    "mobile_key": "varchar[]",
+}
+_WRITTEN_TYPES = {**_ARRAY_TYPES, **_KEY_TYPES}
 _UNNEST = (
     "unnest(CAST(:account_id AS bigint[]), "
     + ", ".join(f"CAST(:{f} AS {t})" for f, t in _WRITTEN_TYPES.items())
@@ -107,8 +116,34 @@ def _where(reseller_account_id: int, filters: OnboardedFilter) -> list[ColumnEle
     return clauses
 
 
-def _document(row: SettingsRow) -> str:
-    return onboarded_search_text({f: getattr(row, f) for f in KEY_SOURCES})
+# The key columns a search's relevance compares (``core/resellers/search.py``): the RUC,
+# digits only, is its own tax id key.
+_RANKED = {
+    "name_key": s.c.name_key,
+    "tax_id_key": s.c.ruc,
+    "email_key": s.c.email_key,
+    "phone_key": s.c.phone_key,
+    "mobile_key": s.c.mobile_key,
+}
+
+
+def _keyset(
+    reseller_account_id: int,
+    filters: OnboardedFilter,
+    after_id: int | None,
+    limit: int,
+    backward: bool,
+    tier: Tier | None = None,
+) -> Select[Any]:
+    """Accounts after (``backward``: before) ``after_id`` in id order, ``limit`` of them;
+    ``tier``: only that relevance tier's matches."""
+    conds = _where(reseller_account_id, filters)
+    after = (after_id, limit, backward)
+    return id_keyset(select(*_PUBLIC), conds, s.c.account_id, after, tier, _RANKED)
+
+
+def _keys(row: SettingsRow) -> dict[str, str | None]:
+    return onboarded_keys({f: getattr(row, f) for f in KEY_SOURCES})
 
 
 class SqlResellerRepository:
@@ -182,7 +217,7 @@ class SqlResellerRepository:
                 "account_id": account_id,
                 "reseller_account_id": reseller_account_id,
                 **{f: getattr(row, f) for f in _ROW_FIELDS},
-                "search_text": _document(row),
+                **_keys(row),
                 "created_at": now,
                 "updated_at": now,
             }
@@ -211,7 +246,7 @@ class SqlResellerRepository:
             {
                 "b_account_id": account_id,
                 **{f"b_{f}": getattr(row, f) for f in _ROW_FIELDS},
-                "b_search_text": _document(row),
+                **{f"b_{k}": v for k, v in _keys(row).items()},
             }
             for account_id, row in rows
         ]
@@ -224,7 +259,7 @@ class SqlResellerRepository:
             .values(
                 {
                     **{f: bindparam(f"b_{f}") for f in _ROW_FIELDS if f != "ruc"},
-                    "search_text": bindparam("b_search_text"),
+                    **{k: bindparam(f"b_{k}") for k in _KEY_TYPES},
                     "updated_at": now,
                 }
             ),
@@ -257,7 +292,9 @@ class SqlResellerRepository:
         }
         for f in _ARRAY_FIELDS:
             params[f] = [getattr(row, f) for _, row in rows]
-        params["search_text"] = [_document(row) for _, row in rows]
+        keys = [_keys(row) for _, row in rows]
+        for k in _KEY_TYPES:
+            params[k] = [found[k] for found in keys]
         await self._conn.execute(_PG_UPDATE_SETTINGS, params)
         await self._conn.execute(_PG_UPDATE_NAMES, params)
 
@@ -279,15 +316,15 @@ class SqlResellerRepository:
         limit: int,
         *,
         backward: bool = False,
+        after_tier: int = 0,
     ) -> list[OnboardedAccount]:
-        clauses = _where(reseller_account_id, filters)
-        key = s.c.account_id
-        if after_id is not None:
-            clauses.append(key < after_id if backward else key > after_id)
-        rows = await self._conn.execute(
-            select(*_PUBLIC).where(*clauses).order_by(key.desc() if backward else key).limit(limit)
-        )
-        return [_onboarded(r) for r in rows]
+        def statement(tier: Tier | None, bound: int | None, n: int) -> Select[Any]:
+            return _keyset(reseller_account_id, filters, bound, n, backward, tier)
+
+        search = parse_search(filters.search)
+        after = None if after_id is None else (after_tier, after_id)
+        rows = await ranked_rows(self._conn, statement, search, after, limit, backward)
+        return [_onboarded(r) for _, r in rows]
 
     async def count(self, reseller_account_id: int, filters: OnboardedFilter) -> int:
         stmt = select(func.count()).select_from(s).where(*_where(reseller_account_id, filters))
@@ -310,7 +347,7 @@ class SqlResellerRepository:
             await self._conn.execute(
                 update(s)
                 .where(s.c.account_id == account_id)
-                .values(search_text=onboarded_search_text(dict(row._mapping)))
+                .values(onboarded_keys(dict(row._mapping)))
             )
         if "company_name" in values:
             await self._conn.execute(

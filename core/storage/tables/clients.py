@@ -83,6 +83,8 @@ clients = Table(
     Column("phone_key", String(16)),
     Column("tax_id_key", String(64)),
     Column("search_text", Text, nullable=False, default="", server_default=""),
+    # The folded city duplicate detection compares (migration 0009_search_keys).
+    Column("city_key", Text),
     # Set when the client was merged into another (the live survivor, kept current when the
     # survivor is merged in turn): such a client leaves every list, count and lookup.
     Column("merged_into_id", Id, nullable=True),

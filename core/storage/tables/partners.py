@@ -95,12 +95,31 @@ bp_partners = Table(
     *_stamps(),
     # Search document (core/partners/search.py), written with the row (migration 0006).
     Column("search_text", Text, nullable=False, default="", server_default=""),
+    # What search relevance compares (core/partners/search.py; migration 0009_search_keys).
+    Column("name_key", Text),
+    Column("comercial_name_key", Text),
+    Column("tax_id_key", String(64)),
     UniqueConstraint("company_id", "id_remote"),
 )
 Index("ix_bp_partners_account_id", bp_partners.c.account_id, bp_partners.c.id)
 Index("ix_bp_partners_account_updated", bp_partners.c.account_id, bp_partners.c.updated_at)
 Index("ix_bp_partners_account_remote", bp_partners.c.account_id, bp_partners.c.id_remote)
 Index("ix_bp_partners_agent", bp_partners.c.agent_id)
+# Exact and starting names of a search (relevance tiers 0 and 1): a binary range on SQLite,
+# LIKE 'x%' on PostgreSQL (text_pattern_ops); exact tax ids.
+Index(
+    "ix_bp_partners_account_name_key",
+    bp_partners.c.account_id,
+    bp_partners.c.name_key,
+    postgresql_ops={"name_key": "text_pattern_ops"},
+)
+Index(
+    "ix_bp_partners_account_comercial_name_key",
+    bp_partners.c.account_id,
+    bp_partners.c.comercial_name_key,
+    postgresql_ops={"comercial_name_key": "text_pattern_ops"},
+)
+Index("ix_bp_partners_account_tax_id_key", bp_partners.c.account_id, bp_partners.c.tax_id_key)
 
 bp_locations = Table(
     "bp_locations",

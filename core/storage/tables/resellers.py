@@ -37,7 +37,26 @@ einvoice_settings = Table(
     Column("updated_at", BigInteger, nullable=False),
     # Search document (core/resellers/search.py), written with the row (migration 0006).
     Column("search_text", Text, nullable=False, default="", server_default=""),
+    # What search relevance compares (core/resellers/search.py; migration 0009_search_keys).
+    Column("name_key", Text),
+    Column("email_key", Text),
+    Column("phone_key", String(16)),
+    Column("mobile_key", String(16)),
 )
+# Exact and starting company names of a search (relevance tiers 0 and 1), exact e-mails and
+# phones (tier 0; the RUC has its unique index): a page finds its first tiers by key.
+Index(
+    "ix_einvoice_settings_reseller_name_key",
+    einvoice_settings.c.reseller_account_id,
+    einvoice_settings.c.name_key,
+    postgresql_ops={"name_key": "text_pattern_ops"},
+)
+for _key in ("email_key", "phone_key", "mobile_key"):
+    Index(
+        f"ix_einvoice_settings_reseller_{_key}",
+        einvoice_settings.c.reseller_account_id,
+        einvoice_settings.c[_key],
+    )
 Index(
     "ix_einvoice_settings_reseller",
     einvoice_settings.c.reseller_account_id,

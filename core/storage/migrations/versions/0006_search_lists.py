@@ -18,9 +18,6 @@ it, and ``/readyz`` would then see migrations pending forever).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -29,13 +26,13 @@ from core.partners.search import KEY_SOURCES as PARTNER_SOURCES
 from core.partners.search import partner_search_text
 from core.resellers.search import KEY_SOURCES as ONBOARDED_SOURCES
 from core.resellers.search import onboarded_search_text
+from core.storage.backfill import backfill
 
 revision = "0006_search_lists"
 down_revision = ("0005_search", "0002_resellers", "0004_partners_payload_v1")
 branch_labels = None
 depends_on = None
 
-_BATCH = 2000
 _ADDRESS_KEYS = [
     ("address_key", sa.Text()),
     ("city_key", sa.String(length=255)),
@@ -45,29 +42,6 @@ _TRGM = {
     "ix_bp_partners_search_trgm": "bp_partners",
     "ix_einvoice_settings_search_trgm": "einvoice_settings",
 }
-
-Keys = Callable[[Mapping[str, Any]], Mapping[str, object]]
-
-
-def _backfill(table: str, key: str, sources: list[str], targets: list[str], keys: Keys) -> None:
-    conn = op.get_bind()
-    t = sa.table(table, sa.column(key), *(sa.column(c) for c in {*sources, *targets}))
-    last: Any = None
-    while True:
-        query = sa.select(t.c[key], *(t.c[c] for c in sources)).order_by(t.c[key]).limit(_BATCH)
-        if last is not None:
-            query = query.where(t.c[key] > last)
-        rows = conn.execute(query).all()
-        if not rows:
-            return
-        updates = [{"b_key": row[0], **keys(dict(row._mapping))} for row in rows]
-        conn.execute(
-            sa.update(t)
-            .where(t.c[key] == sa.bindparam("b_key"))
-            .values({c: sa.bindparam(c) for c in targets}),
-            updates,
-        )
-        last = rows[-1][0]
 
 
 def upgrade() -> None:
@@ -79,21 +53,21 @@ def upgrade() -> None:
             batch_op.add_column(
                 sa.Column("search_text", sa.Text(), nullable=False, server_default="")
             )
-    _backfill(
+    backfill(
         "client_addresses",
         "id",
         sorted(ADDRESS_KEY_SOURCES),
         [name for name, _ in _ADDRESS_KEYS],
         address_keys,
     )
-    _backfill(
+    backfill(
         "bp_partners",
         "id",
         list(PARTNER_SOURCES),
         ["search_text"],
         lambda row: {"search_text": partner_search_text(row)},
     )
-    _backfill(
+    backfill(
         "einvoice_settings",
         "account_id",
         list(ONBOARDED_SOURCES),

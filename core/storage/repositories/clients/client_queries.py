@@ -15,8 +15,6 @@ from sqlalchemy import (
     bindparam,
     func,
     literal,
-    not_,
-    or_,
     select,
     tuple_,
 )
@@ -30,7 +28,7 @@ from core.clients.model import (
     ClientSortField,
 )
 from core.shared import normalise
-from core.shared.search import EXACT, NAME_PREFIX, OTHER, parse_search
+from core.shared.search import OTHER, parse_search
 from core.storage.repositories.clients.rows import (
     CATALOG_FK,
     CATALOGS,
@@ -43,6 +41,8 @@ from core.storage.repositories.search_sql import (
     search_condition,
     search_params,
     search_shape,
+    starts_with,
+    tier_conditions,
 )
 from core.storage.tables.clients import clients
 
@@ -200,24 +200,18 @@ def search_keys(flt: ClientFilter) -> tuple[str, ...]:
 
 
 def _tier_conditions(tier: int, shape: tuple[str, ...], keys: tuple[str, ...]) -> list[Any]:
-    """What puts a match in ``tier`` (``core.shared.search.relevance``), written so that the
-    planners can estimate it: key equalities for tier 0, the name index's range for tier 1,
-    and for tier 2 their negations with IS DISTINCT FROM (never a CASE, which PostgreSQL
-    cannot estimate and then ranks every match of a common word)."""
-    c = clients.c
-    exact = [c.name_key == bindparam("s_name")]
-    exact += [_EXACT_KEYS[param] == bindparam(param) for param in keys]
-    if any(name.startswith("search/fts/") for name in shape):  # SQLite: a binary range
-        prefix = and_(c.name_key >= bindparam("s_name"), c.name_key < bindparam("s_name_high"))
-    else:  # PostgreSQL: LIKE 'x%' on the text_pattern_ops index
-        prefix = c.name_key.like(bindparam("s_name_prefix"), escape="/")
-    if tier == EXACT:
-        return [or_(*exact)]
-    not_exact = [c.name_key.is_distinct_from(bindparam("s_name"))]
-    not_exact += [_EXACT_KEYS[p].is_distinct_from(bindparam(p)) for p in keys]
-    if tier == NAME_PREFIX:
-        return [prefix, *not_exact]
-    return [*not_exact, or_(c.name_key.is_(None), not_(prefix))]
+    """What puts a match in ``tier`` (``search_sql.tier_conditions``), bound as parameters."""
+    sqlite = any(name.startswith("search/fts/") for name in shape)
+    bounds: dict[str, BindParameter[Any]] = {
+        name: bindparam(name) for name in ("s_name", "s_name_high", "s_name_prefix")
+    }
+    return tier_conditions(
+        tier,
+        [clients.c.name_key],
+        [(_EXACT_KEYS[param], bindparam(param)) for param in keys],
+        bounds["s_name"],
+        lambda name: starts_with(name, sqlite, bounds),
+    )
 
 
 @functools.cache

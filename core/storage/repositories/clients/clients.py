@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from typing import cast
 
 from sqlalchemy import Integer, String, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -16,7 +17,7 @@ from core.clients.model import (
     ClientSortField,
 )
 from core.clients.search import KEY_SOURCES, client_keys
-from core.shared.search import EXACT, NAME_PREFIX, OTHER, SEARCH_COUNT_BOUND
+from core.shared.search import OTHER, SEARCH_COUNT_BOUND
 from core.storage.repositories.clients.client_queries import (
     count_query,
     filter_params,
@@ -31,7 +32,7 @@ from core.storage.repositories.clients.client_queries import (
 )
 from core.storage.repositories.clients.related import load_related
 from core.storage.repositories.clients.rows import CLIENT_COLUMNS, client_from_row
-from core.storage.repositories.search_sql import walks_ids
+from core.storage.repositories.search_sql import walk_tiers, walks_ids
 from core.storage.tables.clients import client_counts, clients
 
 _COUNTER = select(client_counts.c.n).where(client_counts.c.account_id == bindparam("f_account_id"))
@@ -185,36 +186,29 @@ class SqlClientRepository:
         after: tuple[object, int] | None,
         limit: int,
     ) -> tuple[list[Client], CatalogsById]:
-        """Tier by tier (``core/shared/search.py``), each in id order, until the page is full:
-        at most one statement per tier."""
-        tiers = [EXACT, NAME_PREFIX, OTHER]
-        if descending:
-            tiers.reverse()
-        if after is not None:
-            start = after[0]
-            tiers = [t for t in tiers if (t <= start if descending else t >= start)]  # type: ignore[operator]
-        items: list[Client] = []
+        """Tier by tier (``search_sql.walk_tiers``), each in id order, until the page is
+        full: at most one statement per tier."""
         found: CatalogsById = {}
-        for tier in tiers:
-            bounded = after is not None and tier == after[0]
-            tier_params = {**params, "f_limit": limit - len(items)}
-            if bounded:
-                assert after is not None
-                tier_params["k_id"] = after[1]
+
+        async def tier_rows(tier: int, bound: int | None, need: int) -> list[Client]:
+            tier_params = {**params, "f_limit": need}
+            if bound is not None:
+                tier_params["k_id"] = bound
             if tier == OTHER and walks_ids(shaped[0]):
                 rows, catalogs = await self._other_matches(
-                    kinds, shaped, tier_params, descending, bounded
+                    kinds, shaped, tier_params, descending, bound is not None
                 )
             else:
-                query = tier_query(kinds, *shaped, tier, descending, bounded)
+                query = tier_query(kinds, *shaped, tier, descending, bound is not None)
                 result = await self._conn.execute(query, tier_params)
                 rows, catalogs = rows_with_catalogs(result, list(kinds))
-            items += rows
             for kind, by_id in catalogs.items():
                 found.setdefault(kind, {}).update(by_id)
-            if len(items) >= limit:
-                break
-        return items, found
+            return rows
+
+        key = None if after is None else (cast(int, after[0]), after[1])
+        walked = await walk_tiers(tier_rows, key, limit, descending)
+        return [client for _, client in walked], found
 
     async def _other_matches(
         self,

@@ -2,7 +2,7 @@
 key columns every write stores (``core.clients.search.client_keys``): ``tax_id_key``,
 ``email_key`` and ``phone_key`` are indexed per account; names compare ``name_key`` (close
 names through the pg_trgm index on PostgreSQL, the exact folded name on SQLite) in the same
-city (``lower(trim(city))``, not indexed: the name narrows first)."""
+folded city (``city_key``, not indexed: the name narrows first)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from core.clients.model import Client, DuplicateKeys, DuplicateReason
 from core.storage.repositories.clients.rows import CLIENT_COLUMNS, client_from_row
 from core.storage.tables.clients import clients
 
-_CITY: Any = func.lower(func.trim(func.coalesce(clients.c.city, "")))
+_CITY: Any = clients.c.city_key
 _KEY: dict[DuplicateReason, Any] = {
     DuplicateReason.TAX_ID: clients.c.tax_id_key,
     DuplicateReason.EMAIL: clients.c.email_key,
@@ -32,7 +32,7 @@ _HAS_KEY: dict[DuplicateReason, ColumnElement[bool]] = {
     ),
     DuplicateReason.EMAIL: clients.c.email_key.is_not(None),
     DuplicateReason.PHONE: clients.c.phone_key.is_not(None),
-    DuplicateReason.NAME_AND_CITY: and_(clients.c.name_key.is_not(None), _CITY != ""),
+    DuplicateReason.NAME_AND_CITY: and_(clients.c.name_key.is_not(None), _CITY.is_not(None)),
 }
 
 

@@ -18,12 +18,14 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.partners.model import Partner, PartnerFilter
 from core.partners.ports import Row
-from core.partners.search import KEY_SOURCES, partner_search_text
-from core.shared.search import parse_search
+from core.partners.search import KEY_SOURCES, partner_keys
+from core.shared.search import EXACT, parse_search
 from core.storage.repositories.partners._sql import SqlBase, cols, make
+from core.storage.repositories.search_sql import Tier, id_keyset, ranked_rows
 from core.storage.tables.partners import bp_partners, bp_roles
 
 _PARTNER = cols(bp_partners, Partner)
@@ -59,6 +61,15 @@ def partner_conditions(account_id: int, flt: PartnerFilter) -> list[ColumnElemen
     return conds
 
 
+# The key columns a search's relevance compares (``core/partners/search.py``).
+_RANKED = {
+    "name_key": bp_partners.c.name_key,
+    "comercial_name_key": bp_partners.c.comercial_name_key,
+    "tax_id_key": bp_partners.c.tax_id_key,
+    "id_remote": bp_partners.c.id_remote,
+}
+
+
 def partner_keyset(
     query: Select[Any],
     account_id: int,
@@ -66,22 +77,43 @@ def partner_keyset(
     after_id: int | None,
     limit: int,
     backward: bool,
+    tier: Tier | None = None,
 ) -> Select[Any]:
     """``query`` (over ``bp_partners``) filtered, in id order after (``backward``: before)
-    ``after_id``, ``limit`` rows: the entity pages and the planner's projected pages."""
+    ``after_id``, ``limit`` rows: the entity pages and the planner's projected pages.
+    ``tier``: only that relevance tier's matches."""
     conds = partner_conditions(account_id, flt)
-    key = bp_partners.c.id
-    if after_id is not None:
-        conds.append(key < after_id if backward else key > after_id)
-    return query.where(*conds).order_by(key.desc() if backward else key).limit(limit)
+    after = (after_id, limit, backward)
+    return id_keyset(query, conds, bp_partners.c.id, after, tier, _RANKED)
+
+
+async def partner_rows(
+    conn: AsyncConnection,
+    query: Select[Any],
+    account_id: int,
+    flt: PartnerFilter,
+    after: tuple[int, int] | None,
+    limit: int,
+    backward: bool,
+) -> list[tuple[int, Any]]:
+    """Up to ``limit`` rows of ``query`` (``partner_keyset``) after the key ``after`` (tier,
+    id), each with its relevance tier: in id order without a search, by relevance with one
+    (``search_sql.ranked_rows``). ``backward``: the reverse order."""
+
+    def statement(tier: Tier | None, after_id: int | None, n: int) -> Select[Any]:
+        return partner_keyset(query, account_id, flt, after_id, n, backward, tier)
+
+    search = parse_search(flt.search)
+    return await ranked_rows(conn, statement, search, after, limit, backward)
 
 
 def _documented(row: Row) -> Row:
-    """The row with its search document; the repository's callers write whole rows."""
+    """The row with its search document and keys; the repository's callers write whole
+    rows."""
     missing = [name for name in KEY_SOURCES if name not in row]
     if missing:
         raise ValueError(f"a partner row needs {missing} to be searchable")
-    return {**row, "search_text": partner_search_text(row)}
+    return {**row, **partner_keys(row)}
 
 
 class SqlPartnerRepository(SqlBase):
@@ -211,9 +243,13 @@ class SqlPartnerRepository(SqlBase):
         limit: int,
         *,
         backward: bool = False,
+        after_tier: int = EXACT,
     ) -> list[Partner]:
-        query = partner_keyset(select(*_PARTNER), account_id, flt, after_id, limit, backward)
-        return [make(Partner, r) for r in await self._conn.execute(query)]
+        after = None if after_id is None else (after_tier, after_id)
+        rows = await partner_rows(
+            self._conn, select(*_PARTNER), account_id, flt, after, limit, backward
+        )
+        return [make(Partner, r) for _, r in rows]
 
     async def count(self, account_id: int, flt: PartnerFilter) -> int:
         return await self._count(partner_conditions(account_id, flt))

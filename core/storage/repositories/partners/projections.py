@@ -1,7 +1,7 @@
 """Projected reads of partners for GraphQL's planner: only the selected columns, as rows.
 
-The page goes through the partners repository's own filter and keyset builder
-(``partners.partner_keyset``), with the company and the agent joined in (tenant-scoped); each
+The page goes through the partners repository's own filter, keyset builder and relevance walk
+(``partners.partner_rows``), with the company and the agent joined in (tenant-scoped); each
 child relation is one statement over the page's ids, ordered as the entity reads order them.
 Columns are labelled by position, so the same column asked twice comes back twice.
 """
@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import Select, and_, bindparam, select
 
 from core.partners.model import PartnerFilter, PartnerProjection
+from core.shared.search import EXACT
 from core.storage.repositories.partners._sql import SqlBase
-from core.storage.repositories.partners.partners import partner_keyset
+from core.storage.repositories.partners.partners import partner_rows
 from core.storage.tables.partners import (
     bp_companies,
     bp_contact_methods,
@@ -88,13 +89,11 @@ class SqlPartnerReadModel(SqlBase):
         projection: PartnerProjection,
         *,
         backward: bool = False,
-    ) -> list[tuple[Any, ...]]:
-        query = partner_keyset(
-            _projected_select(projection), account_id, flt, after_id, limit, backward
-        )
-        result = await self._conn.execute(query)
-        rows: list[tuple[Any, ...]] = list(result.all())  # one fetchall, not one per row
-        return rows
+        after_tier: int = EXACT,
+    ) -> list[tuple[int, tuple[Any, ...]]]:
+        after = None if after_id is None else (after_tier, after_id)
+        query = _projected_select(projection)
+        return await partner_rows(self._conn, query, account_id, flt, after, limit, backward)
 
     async def children(
         self, account_id: int, relation: str, owner_ids: Sequence[int], columns: tuple[str, ...]
