@@ -128,6 +128,11 @@ BEGIN
   RETURN NULL;
 END
 """  # noqa: S608
+    return _pg_triggers(c, inserted, deleted, updated)
+
+
+def _pg_triggers(c: CountedRows, inserted: str, deleted: str, updated: str) -> list[str]:
+    """The three functions and their triggers on the counted table."""
     table = c.table
     return [
         _plpgsql(c.name("fn_ins"), inserted),
@@ -226,21 +231,10 @@ BEGIN
   RETURN NULL;
 END
 """  # noqa: S608
-    table = c.table
     return [
         f"CREATE UNLOGGED TABLE {c.deltas_table} (account_id BIGINT NOT NULL, n BIGINT NOT NULL)",
-        _plpgsql(c.name("fn_ins"), inserted),
-        _plpgsql(c.name("fn_del"), deleted),
-        _plpgsql(c.name("fn_upd"), updated),
+        *_pg_triggers(c, inserted, deleted, updated),
         _plpgsql(c.name("fn_fold"), fold),
-        f"CREATE TRIGGER {c.name('ins')} AFTER INSERT ON {table} "
-        f"REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
-        f"EXECUTE FUNCTION {c.name('fn_ins')}()",
-        f"CREATE TRIGGER {c.name('del')} AFTER DELETE ON {table} "
-        f"REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT "
-        f"EXECUTE FUNCTION {c.name('fn_del')}()",
-        f"CREATE TRIGGER {c.name('upd')} AFTER UPDATE OF {c.update_columns} ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {c.name('fn_upd')}()",
         f"CREATE CONSTRAINT TRIGGER {c.name('fold')} AFTER INSERT ON {c.deltas_table} "
         f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {c.name('fn_fold')}()",
     ]

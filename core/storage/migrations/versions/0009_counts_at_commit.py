@@ -40,26 +40,20 @@ LIVE_CLIENTS = CountedRows(
 )
 
 
-def _run(statements: list[str]) -> None:
-    for statement in statements:
+def _replace(drop: list[str], create: list[str]) -> None:
+    """Under the table lock, the old triggers out, the new ones in, the counters rebuilt."""
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        return
+    for statement in [*lock_table(dialect, LIVE_CLIENTS), *drop, *create, *backfill(LIVE_CLIENTS)]:
         op.execute(statement)
 
 
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
-    if dialect == "sqlite":
-        return
-    _run(lock_table(dialect, LIVE_CLIENTS))
-    _run(drop_triggers(dialect, LIVE_CLIENTS))
-    _run(create_commit_triggers(dialect, LIVE_CLIENTS))
-    _run(backfill(LIVE_CLIENTS))
+    _replace(drop_triggers(dialect, LIVE_CLIENTS), create_commit_triggers(dialect, LIVE_CLIENTS))
 
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
-    if dialect == "sqlite":
-        return
-    _run(lock_table(dialect, LIVE_CLIENTS))
-    _run(drop_commit_triggers(dialect, LIVE_CLIENTS))
-    _run(create_triggers(dialect, LIVE_CLIENTS))
-    _run(backfill(LIVE_CLIENTS))
+    _replace(drop_commit_triggers(dialect, LIVE_CLIENTS), create_triggers(dialect, LIVE_CLIENTS))
