@@ -173,6 +173,11 @@ def measure(
     return out
 
 
+def tail(side: dict[str, Any]) -> str:
+    """p99 / p50 of one side's run (issue 7's target: at most 3 at c=16), e.g. ``2.4x``."""
+    return f"{side['p99_ms'] / side['p50_ms']:.1f}x" if side["p50_ms"] else "-"
+
+
 def line(r: dict[str, Any]) -> str:
     """One scenario's figures on one line, for the console."""
     if "skipped" in r:
@@ -180,7 +185,8 @@ def line(r: dict[str, Any]) -> str:
     a, f = r["clientgate"], r["floor"]
     return (
         f"clientgate {a['rps']:.0f} req/s p50 {a['p50_ms']:.1f} p99 {a['p99_ms']:.1f} ms | "
-        f"floor {f['rps']:.0f} req/s | ratio {r['ratio']:.2f} | CPU ms/req server+db "
+        f"floor {f['rps']:.0f} req/s p50 {f['p50_ms']:.1f} p99 {f['p99_ms']:.1f} ms | "
+        f"p99/p50 {tail(a)} vs {tail(f)} | ratio {r['ratio']:.2f} | CPU ms/req server+db "
         f"{a['server_cpu_ms_per_request']:.2f}+{a['db_cpu_ms_per_request']:.2f} vs "
         f"{f['server_cpu_ms_per_request']:.2f}+{f['db_cpu_ms_per_request']:.2f} "
         f"(CPU ratio {r['cpu_ratio']:.2f})"

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from bench.__main__ import RESULTS, verdicts
+from bench.measure import tail
 
 
 def _fmt(v: float) -> str:
@@ -33,8 +34,8 @@ def _row(name: str, r: dict[str, Any]) -> str:
     a, f = r["clientgate"], r["floor"]
     return (
         f"| {label} | {eq} | {_fmt(a['rps'])} | {a['p50_ms']:.1f} | {a['p99_ms']:.1f} "
-        f"| {_fmt(f['rps'])} | {f['p50_ms']:.1f} | {r['ratio']:.2f} | {_cpu(a)} | {_cpu(f)} "
-        f"| {r['cpu_ratio']:.2f} |"
+        f"| {_fmt(f['rps'])} | {f['p50_ms']:.1f} | {f['p99_ms']:.1f} | {tail(a)} / {tail(f)} "
+        f"| {r['ratio']:.2f} | {_cpu(a)} | {_cpu(f)} | {r['cpu_ratio']:.2f} |"
     )
 
 
@@ -54,9 +55,10 @@ def render(report: dict[str, Any]) -> str:
             f"### {res['backend']}",
             "",
             "| scenario | answers | clientgate req/s | p50 ms | p99 ms | floor req/s "
-            "| floor p50 ms | req/s ratio | CPU ms/req clientgate (server + db) "
-            "| floor (server + db) | CPU ratio |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| floor p50 ms | floor p99 ms | p99/p50 clientgate / floor | req/s ratio "
+            "| CPU ms/req clientgate (server + db) | floor (server + db) | CPU ratio |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+            "| ---: |",
         ]
         for name, r in res.get("scenarios", {}).items():
             out.append(_row(name, r))

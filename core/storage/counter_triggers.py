@@ -11,10 +11,15 @@ what is counted (e.g. a merged client leaves the count: ``predicate="merged_into
 description, :func:`create_triggers` with the new one, and :func:`backfill` — in that order,
 inside its transaction. Keep these functions' output stable: shipped migrations call them.
 
-Concurrency: on PostgreSQL each write takes the counter row's lock until its transaction ends
-(``INSERT ... ON CONFLICT DO UPDATE`` is safe under concurrent inserts of a first row), so
-writers of one account that change the count serialize on that row; readers never wait. SQLite
-has one writer at a time anyway.
+Concurrency: with :func:`create_triggers` on PostgreSQL each write takes the counter row's lock
+until its transaction ends (``INSERT ... ON CONFLICT DO UPDATE`` is safe under concurrent inserts
+of a first row), so writers of one account that change the count serialize on that row for the
+rest of their transactions — with every round trip to the application in between (under load:
+the p99 of concurrent creates, docs/performance.md "Tails"). :func:`create_commit_triggers`
+(migration 0009_counts_at_commit) moves that lock into ``COMMIT``: writes add delta rows to an
+unlogged side table nobody else sees, and a deferred trigger folds them into the counter
+(accounts in id order) while the transaction commits; readers never wait. SQLite has one writer
+at a time anyway and keeps :func:`create_triggers`.
 """
 
 from __future__ import annotations
@@ -45,6 +50,11 @@ class CountedRows:
 
     def name(self, suffix: str) -> str:
         return f"trg_{self.table}_count_{suffix}"
+
+    @property
+    def deltas_table(self) -> str:
+        """PostgreSQL, commit-time triggers: this transaction's changes to the counters."""
+        return f"{self.counter_table}_deltas"
 
 
 def _qualify(text: str, column: str, row: str) -> str:
@@ -118,6 +128,11 @@ BEGIN
   RETURN NULL;
 END
 """  # noqa: S608
+    return _pg_triggers(c, inserted, deleted, updated)
+
+
+def _pg_triggers(c: CountedRows, inserted: str, deleted: str, updated: str) -> list[str]:
+    """The three functions and their triggers on the counted table."""
     table = c.table
     return [
         _plpgsql(c.name("fn_ins"), inserted),
@@ -170,3 +185,72 @@ def lock_table(dialect: str, counted: CountedRows) -> list[str]:
     if dialect == "sqlite":
         return []
     return [f"LOCK TABLE {counted.table} IN SHARE ROW EXCLUSIVE MODE"]
+
+
+# PostgreSQL, commit-time folding (create_commit_triggers). The deltas table is UNLOGGED (no
+# WAL: its rows never outlive their transaction) and has no index: the fold reads and deletes
+# only its own transaction's rows, the only ones it can see (others' are uncommitted, then
+# deleted before they commit).
+
+
+def _commit_time(c: CountedRows) -> list[str]:
+    grouped = f"SELECT account_id, {{sign}}count(*) FROM {{rows}}{_where(c)} GROUP BY account_id"  # noqa: S608
+    inserted = f"""
+BEGIN
+  INSERT INTO {c.deltas_table} (account_id, n) {grouped.format(sign="", rows="new_rows")};
+  RETURN NULL;
+END
+"""
+    deleted = f"""
+BEGIN
+  INSERT INTO {c.deltas_table} (account_id, n) {grouped.format(sign="-", rows="old_rows")};
+  RETURN NULL;
+END
+"""
+    updated = f"""
+BEGIN
+  IF {c.holds("OLD")} THEN
+    INSERT INTO {c.deltas_table} (account_id, n) VALUES (OLD.account_id, -1);
+  END IF;
+  IF {c.holds("NEW")} THEN
+    INSERT INTO {c.deltas_table} (account_id, n) VALUES (NEW.account_id, 1);
+  END IF;
+  RETURN NULL;
+END
+"""  # noqa: S608
+    # The first fold of a transaction folds all its deltas (the later ones find none). An
+    # account deleted in the same transaction has no counter to keep (its row cascaded away).
+    fold = f"""
+BEGIN
+  INSERT INTO {c.counter_table} AS t (account_id, n)
+  SELECT d.account_id, sum(d.n) FROM {c.deltas_table} AS d
+  WHERE EXISTS (SELECT 1 FROM accounts AS a WHERE a.id = d.account_id)
+  GROUP BY d.account_id ORDER BY d.account_id
+  ON CONFLICT (account_id) DO UPDATE SET n = t.n + EXCLUDED.n;
+  DELETE FROM {c.deltas_table};
+  RETURN NULL;
+END
+"""  # noqa: S608
+    return [
+        f"CREATE UNLOGGED TABLE {c.deltas_table} (account_id BIGINT NOT NULL, n BIGINT NOT NULL)",
+        *_pg_triggers(c, inserted, deleted, updated),
+        _plpgsql(c.name("fn_fold"), fold),
+        f"CREATE CONSTRAINT TRIGGER {c.name('fold')} AFTER INSERT ON {c.deltas_table} "
+        f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {c.name('fn_fold')}()",
+    ]
+
+
+def create_commit_triggers(dialect: str, counted: CountedRows) -> list[str]:
+    """PostgreSQL: the counter changes while the writing transaction commits (see the module's
+    docstring); SQLite: :func:`create_triggers`."""
+    return create_triggers(dialect, counted) if dialect == "sqlite" else _commit_time(counted)
+
+
+def drop_commit_triggers(dialect: str, counted: CountedRows) -> list[str]:
+    if dialect == "sqlite":
+        return drop_triggers(dialect, counted)
+    return [
+        *drop_triggers(dialect, counted),
+        f"DROP TABLE IF EXISTS {counted.deltas_table}",  # its fold trigger goes with it
+        f"DROP FUNCTION IF EXISTS {counted.name('fn_fold')}()",
+    ]

@@ -38,8 +38,13 @@ def create_engine(
     engine = create_async_engine(
         url,
         echo=echo,
-        pool_size=pool_size,
-        max_overflow=pool_size,
+        # Up to twice ``pool_size`` connections, each kept once opened. With ``pool_size`` kept
+        # and as many again of overflow, an overflow connection was closed whenever it came
+        # back to a full pool and opened again a moment later: at c=16, 60 new backends in 3 s
+        # of GET one, each a PostgreSQL start-up and asyncpg's set-up inside some request (the
+        # p99, docs/performance.md "Tails").
+        pool_size=2 * pool_size,
+        max_overflow=0,
         pool_timeout=timeouts.pool_seconds,
         pool_pre_ping=False,
         connect_args={

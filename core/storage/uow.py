@@ -331,7 +331,7 @@ class SqlUnitOfWork:
         # The changes recorded by this unit of work, numbered in commit order, in the same
         # transaction as the write (core/storage/repositories/history.py).
         # Followers of the change feed (the ``changes`` subscription, webhook workers) wake:
-        # on PostgreSQL notified by the same statement.
+        # on PostgreSQL notified by the commit itself.
         changes = self.history.take()
         for account_id in await write_pending(self.connection, changes, channels.CHANGES):
             await self.notify(channels.CHANGES, str(account_id))

@@ -19,7 +19,12 @@ from clientgate.container import Services, build_services
 from core.accounts.model import Account
 from core.clients.model import ClientChanges, ClientFilter
 from core.shared.errors import ServiceUnavailable
-from core.storage.counter_triggers import CountedRows, backfill, create_triggers, drop_triggers
+from core.storage.counter_triggers import (
+    CountedRows,
+    backfill,
+    create_commit_triggers,
+    drop_commit_triggers,
+)
 from core.storage.migrate import migrate
 from core.storage.tables.clients import client_counts, clients
 from tests.conftest import Backend, make_settings
@@ -272,8 +277,12 @@ async def test_a_counted_predicate_follows_updates(own_services: Services) -> No
     )
     async with svc.engine.begin() as conn:
         dialect = conn.dialect.name
-        for statement in [*drop_triggers(dialect, old), *create_triggers(dialect, new)]:
+        for statement in [
+            *drop_commit_triggers(dialect, old),
+            *create_commit_triggers(dialect, new),
+        ]:
             await conn.execute(text(statement))
+    async with svc.engine.begin() as conn:
         for _ in range(4):
             await conn.execute(text(_INSERT.format(a=a.id)))
         await conn.execute(text(_INSERT.format(a=b.id)))
@@ -285,11 +294,34 @@ async def test_a_counted_predicate_follows_updates(own_services: Services) -> No
             )
         )
         await conn.execute(text(f"DELETE FROM clients WHERE state = 1 AND account_id = {a.id}"))
+    async with svc.engine.begin() as conn:
         counters: dict[int, int] = dict((await conn.execute(select(client_counts))).all())
         assert (counters.get(a.id, 0), counters[b.id]) == (0, 2)
         for statement in backfill(new):
             await conn.execute(text(statement))
         assert dict((await conn.execute(select(client_counts))).all()) == {b.id: 2}
+
+
+async def test_writers_of_one_account_meet_on_the_counter_only_at_commit(
+    own_services: Services, backend: Backend
+) -> None:
+    """PostgreSQL: a transaction that inserted a client and has not committed does not hold
+    the account's counter, so a second writer of the account commits meanwhile; both count.
+    SQLite: one writer at a time, so the second waits for the first (its write lock)."""
+    svc = own_services
+    (acc,) = await _accounts(svc, 1)
+    async with svc.engine.connect() as first:
+        await first.begin()
+        await first.execute(text(_INSERT.format(a=acc.id)))
+        second = asyncio.ensure_future(
+            svc.clients.create(caller(acc), ClientChanges({"first_name": "second"}))
+        )
+        done, _ = await asyncio.wait([second], timeout=2.0)
+        assert bool(done) is (backend.name == "postgresql")
+        await first.commit()
+    await second
+    assert await svc.clients.count(caller(acc), ClientFilter()) == 2
+    await _assert_exact(svc)
 
 
 def test_counted_rows_qualifies_only_its_columns() -> None:

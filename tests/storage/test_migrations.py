@@ -12,14 +12,16 @@ from sqlalchemy import text
 from clientgate.container import Services, build_services
 from core.storage.migrate import current_revision, migrate
 from core.storage.tables import metadata
+from core.storage.tables.base import COMMIT_STAGING_TABLES
 from core.storage.tables.clients import SEARCH_INDEX_OBJECTS
 from tests.conftest import Backend, make_settings
 from tests.support.databases import empty_database
 
 
 def _described_by_metadata(name: str | None, type_: str, parent: Any) -> bool:
-    """The search indexes are created by raw DDL (FTS5, trigram GIN): not in the metadata."""
-    return name not in SEARCH_INDEX_OBJECTS
+    """The search indexes (FTS5, trigram GIN) and PostgreSQL's commit-time staging tables are
+    created by raw DDL: not in the metadata."""
+    return name not in SEARCH_INDEX_OBJECTS | COMMIT_STAGING_TABLES
 
 
 async def test_migrations_reach_head_and_match_the_tables(services: Services) -> None:
@@ -116,3 +118,71 @@ async def test_a_migrated_database_has_no_migration_pending(services: Services) 
     await migrate(services.engine)
     async with services.engine.connect() as conn:
         assert await migrations_pending(conn) is False
+
+
+async def test_the_commit_time_migrations_go_down_and_up_again(own_services: Services) -> None:
+    """0009_counts_at_commit and 0009_feed_at_commit, down to the triggers and the feed they
+    replaced and up again: the counter stays exact through writes on either side, and the feed
+    goes on from its last position."""
+    from alembic import command
+    from sqlalchemy import Connection
+
+    from core.clients.model import ClientChanges, ClientFilter
+    from core.storage.migrate import alembic_config
+    from tests.support.callers import caller
+
+    svc = own_services
+    account = (await svc.accounts.create_account(name="Round trip", country="PE")).account
+    await svc.clients.create(caller(account), ClientChanges({"first_name": "before"}))
+    url = svc.engine.url.render_as_string(hide_password=False)
+
+    def alembic(direction: str, *revisions: str) -> Any:
+        def run(connection: Connection) -> None:
+            config = alembic_config(url)
+            config.attributes["connection"] = connection
+            for revision in revisions:
+                getattr(command, direction)(config, revision)
+
+        return run
+
+    async with svc.engine.begin() as conn:
+        await conn.run_sync(
+            alembic(
+                "downgrade",
+                "0009_counts_at_commit@0008_counts_merged",
+                "0009_feed_at_commit@0005_webhooks",
+            )
+        )
+    async with svc.engine.connect() as conn:
+        heads = set((await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars())
+    assert {"0008_counts_merged", "0005_webhooks"} <= heads
+    assert not {"0009_counts_at_commit", "0009_feed_at_commit"} & heads
+    if svc.engine.dialect.name == "postgresql":
+        async with svc.engine.connect() as conn:
+            staging = await conn.execute(
+                text(
+                    "SELECT to_regclass('client_counts_deltas'), "
+                    "to_regclass('change_event_staging')"
+                )
+            )
+            assert staging.one() == (None, None)
+    async with svc.engine.begin() as conn:  # the old triggers count a raw write
+        await conn.execute(text(_CLIENT.replace("VALUES (1,", f"VALUES ({account.id},")))
+    await migrate(svc.engine)
+    await svc.clients.create(caller(account), ClientChanges({"first_name": "after"}))
+    assert await svc.clients.count(caller(account), ClientFilter()) == 3
+    async with svc.engine.connect() as conn:
+        counted = (
+            await conn.execute(
+                text(f"SELECT count(*) FROM clients WHERE account_id = {account.id}")
+            )
+        ).scalar_one()
+        positions = (
+            await conn.execute(
+                text(
+                    f"SELECT position FROM change_events WHERE account_id = {account.id} "
+                    "ORDER BY position"
+                )
+            )
+        ).scalars()
+        assert counted == 3 and list(positions) == [1, 2]

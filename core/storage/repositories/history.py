@@ -1,14 +1,17 @@
 """Change events: written at commit with positions in commit order, read per account.
 
-Commit order per account: right before its unit of work commits, a writer bumps its account's
-row in ``account_feeds`` (``INSERT … ON CONFLICT DO UPDATE … RETURNING``) and numbers its changes
-from the value it gets. On PostgreSQL that row stays locked until the transaction ends, so a
-second writer of the account waits there until the first has committed (or rolled back, in
-which case its bump is undone and the numbers are given again). A writer that got a position
-has therefore seen every lower position committed: a reader that has seen position ``p`` never
-finds a change ``< p`` committed later. On SQLite writers are serialized by the database lock.
-The lock is held only for that statement (one round trip) and the commit: every commit of an
-account waits for the previous one's, the price of the guarantee (docs/history.md).
+Commit order per account: a writer bumps its account's row in ``account_feeds`` (``INSERT … ON
+CONFLICT DO UPDATE … RETURNING``) while it commits and numbers its changes from the value it
+gets. On PostgreSQL the unit of work stages its changes in ``change_event_staging`` and a
+deferred trigger does the bump and the insert inside ``COMMIT`` (migration 0009_feed_at_commit);
+the row stays locked until the commit ends, so a second writer of the account committing at the
+same time waits there until the first has committed (or rolled back, in which case its bump is
+undone and the numbers are given again). A writer that got a position has therefore seen every
+lower position committed: a reader that has seen position ``p`` never finds a change ``< p``
+committed later. On SQLite writers are serialized by the database lock and the unit of work
+bumps and inserts right before its commit. The lock is held for the commit alone, no round trip
+to the application in between: every commit of an account waits for the previous one's, the
+price of the guarantee (docs/history.md).
 """
 
 from __future__ import annotations
@@ -90,26 +93,10 @@ def _row(pending: PendingChange) -> list[object]:
 
 
 # Prebuilt (no SQL compiled per write); the changes travel as one JSON array.
-# PostgreSQL, one round trip: bump the account's feed row (locked until commit) and insert the
-# changes numbered from it.
-_WRITE_PG = """
-WITH bump AS (
-    INSERT INTO account_feeds (account_id, position) VALUES ($1, $2)
-    ON CONFLICT (account_id) DO UPDATE SET position = account_feeds.position + EXCLUDED.position
-    RETURNING position
-)
-INSERT INTO change_events (
-    account_id, position, entity_type, entity_id, subject_type, subject_id, action, fields,
-    actor_kind, actor_credential_id, actor_user_id, actor_label, face, request_id, at
-)
-SELECT $1, bump.position - $2 + r.n, r.v->>0, (r.v->>1)::bigint, r.v->>2, (r.v->>3)::bigint,
-       r.v->>4, r.v->>5, r.v->>6, (r.v->>7)::bigint, (r.v->>8)::bigint, r.v->>9, r.v->>10,
-       r.v->>11, (r.v->>12)::bigint
-FROM bump, jsonb_array_elements($3::jsonb) WITH ORDINALITY AS r(v, n),
-     (SELECT pg_notify($4, $1::text)) AS woken
+# PostgreSQL: staged, one round trip; written, numbered and notified on ``channel`` at commit.
+_STAGE_PG = """
+INSERT INTO change_event_staging (account_id, n, rows, channel) VALUES ($1, $2, $3::jsonb, $4)
 """
-# ``woken``: the feed's followers are notified in the same statement (delivered on commit), one
-# round trip less per write.
 # SQLite (no data-modifying WITH): the bump, then the insert.
 _BUMP_SQLITE = """
 INSERT INTO account_feeds (account_id, position) VALUES (?, ?)
@@ -138,8 +125,9 @@ async def write_pending(
 ) -> list[int]:
     """Write the changes a unit of work recorded, numbered in commit order (call right before
     the commit). Accounts are bumped in id order, so two writers never deadlock on them.
-    On PostgreSQL the same statement notifies ``channel`` with each account id (delivered on
-    commit); the accounts whose followers are still to be woken are returned (SQLite: all)."""
+    On PostgreSQL they are staged, and numbered, written and notified on ``channel`` with each
+    account id by the commit itself; the accounts whose followers are still to be woken are
+    returned (SQLite: all)."""
     if not pending:
         return []
     by_account: dict[int, list[PendingChange]] = defaultdict(list)
@@ -150,7 +138,7 @@ async def write_pending(
         count = len(by_account[account_id])
         rows = orjson.dumps([_row(c) for c in by_account[account_id]]).decode()
         if postgres:
-            await conn.exec_driver_sql(_WRITE_PG, (account_id, count, rows, channel))
+            await conn.exec_driver_sql(_STAGE_PG, (account_id, count, rows, channel))
             continue
         bumped = await conn.exec_driver_sql(_BUMP_SQLITE, (account_id, count))
         first = int(bumped.scalar_one()) - count + 1

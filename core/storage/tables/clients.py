@@ -245,7 +245,9 @@ Index(
 )
 
 # How many clients each account has: kept exact by triggers on ``clients``
-# (core/storage/counter_triggers.py, migration 0005_counts); the unfiltered count reads it.
+# (core/storage/counter_triggers.py, migrations 0005_counts_clients, 0008_counts_merged,
+# 0009_counts_at_commit); the unfiltered count reads it. On PostgreSQL the triggers stage their
+# changes in ``client_counts_deltas`` (raw DDL, not described here) and fold them at commit.
 client_counts = Table(
     "client_counts",
     metadata,
