@@ -15,7 +15,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+_min_level = logging.NOTSET
+"""The level ``configure_logging`` set: the access line is not even built below it (the
+filtering logger would drop it, after binding a logger for it on every request)."""
+
+
 def configure_logging(level: str = "INFO", json: bool = False) -> None:
+    global _min_level
+    _min_level = logging.getLevelName(level)
     renderer = (
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     )
@@ -76,7 +83,7 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            if scope["type"] == "http":
+            if scope["type"] == "http" and _min_level <= logging.INFO:
                 log.info(
                     "request",
                     method=scope["method"],
