@@ -41,7 +41,7 @@ async def database_held(svc: Services, backend: str) -> AsyncIterator[None]:
     """PostgreSQL: every pooled connection checked out. SQLite: the write lock taken by another
     connection."""
     if backend == "postgresql":
-        async with svc.engine.connect(), svc.engine.connect():  # pool 1 + overflow 1
+        async with svc.engine.connect(), svc.engine.connect():  # DB_POOL_SIZE 1: 2 at most
             yield
         return
     path = make_url(svc.settings.database_url).database
