@@ -11,7 +11,8 @@ Only read-only units of work take this path (``rows``): SQLite's inline read con
 the unit of work's deferred transaction, and PostgreSQL's autocommit read connections. Any
 other connection (a write's, a test double's) runs the same statement through Core, so the
 answer never depends on the path. What the path keeps: the engine's ``before_cursor_execute``
-listeners see every statement (the tests count statements with them), driver errors come back
+listeners see every statement (the tests count statements with them; ``echo``, which the app
+never sets, does not log them), driver errors come back
 as SQLAlchemy's ``DBAPIError`` (so timeouts still become ``ServiceUnavailable``), and values
 go through the column types' bind and result processors (SQLite's booleans).
 """
@@ -34,17 +35,17 @@ Row = Sequence[Any]
 class Compiled:
     """One statement's SQL for one dialect, its parameters' order and processing."""
 
-    __slots__ = ("_columns", "binds", "fixed", "names", "results", "sql")
+    __slots__ = ("_columns", "binds", "fixed", "results", "sql")
 
     def __init__(self, compiled: SQLCompiler, dialect: Dialect) -> None:
         self.sql = compiled.string
-        self.names: tuple[str, ...] = tuple(compiled.positiontup or ())
+        names = compiled.positiontup or ()
         processors = cast(Mapping[str, Processor], compiled._bind_processors)
-        self.binds = tuple((name, processors.get(name)) for name in self.names)
+        self.binds = tuple((name, processors.get(name)) for name in names)
         # Values the statement carries itself (``literal()``, a comparison with a constant).
         self.fixed = {
             name: bind.effective_value
-            for name in self.names
+            for name in names
             if not (bind := compiled.binds[name]).required
         }
         self._columns = [column[3] for column in compiled._result_columns]
@@ -143,12 +144,13 @@ def cursor_events(sync: Connection, sql: str, args: Sequence[Any]) -> None:
         listeners(sync, None, sql, args, None, False)
 
 
-def sqlite_rows(sync: Connection, compiled: Compiled, params: Mapping[str, Any]) -> Sequence[Row]:
-    """``compiled`` on the sqlite3 connection under ``sync``, in its current transaction."""
+def sqlite_rows(
+    sync: Connection, dbapi: Any, compiled: Compiled, params: Mapping[str, Any]
+) -> Sequence[Row]:
+    """``compiled`` on ``dbapi``, the sqlite3 connection under ``sync``, in its current
+    transaction."""
     args = compiled.args(params)
     cursor_events(sync, compiled.sql, args)
-    dbapi = sync.connection.dbapi_connection
-    assert dbapi is not None
     try:
         found = dbapi.execute(compiled.sql, args).fetchall()
     except sync.dialect.loaded_dbapi.Error as exc:

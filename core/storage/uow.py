@@ -73,7 +73,7 @@ class InlineConnection:
         return self._sync.exec_driver_sql(statement, parameters)
 
     async def driver_rows(self, compiled: Compiled, params: Mapping[str, Any]) -> Sequence[Row]:
-        return sqlite_rows(self._sync, compiled, params)
+        return sqlite_rows(self._sync, self._dbapi, compiled, params)
 
     async def run_sync(self, fn: Callable[..., T], *args: Any) -> T:
         return fn(self._sync, *args)
