@@ -124,15 +124,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         )
 
     mounted = faces(services)
-    routes: list[BaseRoute] = [
+    # The faces' paths first: they are what callers request all day, and the router tries
+    # routes in order (no path of the root's is a face's).
+    routes: list[BaseRoute] = [route for face in mounted for route in face.routes]
+    routes += [
         Route("/", index),
         *health_routes(services),
         *metrics_routes(services.metrics, settings.metrics, settings.metrics_token),
         *auth_routes(services),
         *openapi_and_docs_routes(mounted, settings.metrics),
     ]
-    for face in mounted:
-        routes.extend(face.routes)
     keys = CredentialKeys(services.hasher, services.accounts)
     dialects = Dialects([dialect for face in mounted for dialect in face.dialects])
     app = Starlette(

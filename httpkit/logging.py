@@ -4,10 +4,10 @@ logged: they carry tokens and passwords."""
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 import time
-import uuid
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -15,7 +15,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+_min_level = logging.NOTSET
+"""The level ``configure_logging`` set: the access line is not even built below it (the
+filtering logger would drop it, after binding a logger for it on every request)."""
+
+
 def configure_logging(level: str = "INFO", json: bool = False) -> None:
+    global _min_level
+    _min_level = logging.getLevelName(level)
     renderer = (
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     )
@@ -58,7 +65,8 @@ class RequestContextMiddleware:
         for key, value in scope.get("headers") or ():
             if key == b"x-request-id":
                 incoming = value.decode("latin-1")  # the last one, as dict() of them kept
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        # 32 random hex digits, as uuid4().hex gave, without building a UUID per request.
+        request_id = incoming if _REQUEST_ID.match(incoming) else os.urandom(16).hex()
         scope.setdefault("state", {})["request_id"] = request_id
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
@@ -76,7 +84,7 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            if scope["type"] == "http":
+            if scope["type"] == "http" and _min_level <= logging.INFO:
                 log.info(
                     "request",
                     method=scope["method"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from functools import cached_property
 from types import TracebackType
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from core.history.recorder import ChangeBuffer
 from core.notify import channels
 from core.shared.errors import ServiceUnavailable
+from core.storage.driver import Compiled, Row, sqlite_rows
 from core.storage.engine import create_sqlite_read_engine, is_sqlite
 from core.storage.repositories.accounts import SqlAccountDirectory, SqlAccountRepository
 from core.storage.repositories.clients import (
@@ -52,10 +53,13 @@ Deliver = Callable[[str, str], None]
 
 class InlineConnection:
     """The part of ``AsyncConnection`` repositories use, over a synchronous connection whose
-    statements run inline (SQLite reads, see ``create_sqlite_read_engine``)."""
+    statements run inline (SQLite reads, see ``create_sqlite_read_engine``). The unit of work's
+    transaction is begun and ended on the driver's connection; a statement through Core joins
+    it (the engine's ``begin`` listener sends no second ``BEGIN``)."""
 
-    def __init__(self, conn: Connection, reads: InlineReads) -> None:
+    def __init__(self, conn: Connection, dbapi: Any, reads: InlineReads) -> None:
         self._sync = conn
+        self._dbapi = dbapi
         self._reads = reads
 
     @property
@@ -68,6 +72,9 @@ class InlineConnection:
     async def exec_driver_sql(self, statement: str, parameters: Any = None) -> Any:
         return self._sync.exec_driver_sql(statement, parameters)
 
+    async def driver_rows(self, compiled: Compiled, params: Mapping[str, Any]) -> Sequence[Row]:
+        return sqlite_rows(self._sync, self._dbapi, compiled, params)
+
     async def run_sync(self, fn: Callable[..., T], *args: Any) -> T:
         return fn(self._sync, *args)
 
@@ -77,16 +84,19 @@ class InlineConnection:
             yield
 
     def in_transaction(self) -> bool:
-        return self._sync.in_transaction()
+        sync = self._sync
+        if sync.in_transaction():
+            return True
+        return not (sync.closed or sync.invalidated) and bool(self._dbapi.in_transaction)
 
     async def commit(self) -> None:
         self._sync.commit()
 
     async def rollback(self) -> None:
-        self._sync.rollback()
+        InlineReads.end(self._sync, self._dbapi)
 
     async def close(self) -> None:
-        self._reads.give_back(self._sync)
+        self._reads.give_back(self._sync, self._dbapi)
 
 
 class InlineReads:
@@ -98,28 +108,43 @@ class InlineReads:
     def __init__(self, engine: Engine, keep: int = 16) -> None:
         self.engine = engine
         self._keep = keep
-        self._idle: list[Connection] = []
+        self._idle: list[tuple[Connection, Any]] = []
 
     def take(self) -> InlineConnection:
-        sync = self._idle.pop() if self._idle else self.engine.connect()
+        if self._idle:
+            sync, dbapi = self._idle.pop()
+        else:
+            sync = self.engine.connect()
+            dbapi = sync.connection.dbapi_connection
         try:
-            sync.begin()
+            dbapi.execute("BEGIN")  # deferred: the snapshot starts at the first read
         except BaseException:
             sync.close()
             raise
-        return InlineConnection(sync, self)
+        return InlineConnection(sync, dbapi, self)
 
-    def give_back(self, sync: Connection) -> None:
+    @staticmethod
+    def end(sync: Connection, dbapi: Any) -> None:
+        """Roll back the unit of work's transaction: through Core if a statement through Core
+        joined it, on the driver otherwise."""
+        if sync.in_transaction():
+            sync.rollback()
+        elif dbapi.in_transaction:
+            dbapi.rollback()
+
+    def give_back(self, sync: Connection, dbapi: Any) -> None:
+        if sync.closed or sync.invalidated:
+            sync.close()
+            return
         try:
-            if sync.in_transaction():
-                sync.rollback()
+            self.end(sync, dbapi)
         except BaseException:
             sync.close()
             raise
-        if sync.closed or sync.invalidated or len(self._idle) >= self._keep:
+        if len(self._idle) >= self._keep:
             sync.close()
         else:
-            self._idle.append(sync)
+            self._idle.append((sync, dbapi))
 
     @property
     def idle(self) -> int:
@@ -127,7 +152,7 @@ class InlineReads:
 
     def dispose(self) -> None:
         while self._idle:
-            self._idle.pop().close()
+            self._idle.pop()[0].close()
         self.engine.dispose()
 
 

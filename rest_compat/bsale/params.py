@@ -44,6 +44,9 @@ class Query:
 
     def __init__(self, request: Request, allowed: Collection[str]) -> None:
         values: dict[str, str] = {}
+        self.values = values
+        if not request.scope.get("query_string"):
+            return  # most requests: nothing to parse
         unknown: list[str] = []
         for raw_key, value in request.query_params.multi_items():
             key = raw_key.lower()
@@ -57,7 +60,6 @@ class Query:
             values[key] = value
         if unknown:
             log.debug("bsale_query_parameters_ignored", names=sorted(set(unknown)))
-        self.values = values
 
     def text(self, key: str, max_len: int = 255) -> str | None:
         """A text filter; an empty value means no filter."""

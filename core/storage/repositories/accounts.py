@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.accounts.model import Account, AccountChanges, ApiToken, SecretScheme, User, UserKind
 from core.shared.errors import Conflict
+from core.storage import driver
+from core.storage.driver import DriverQuery
 from core.storage.tables.accounts import accounts, api_tokens, sessions, users
 
 _ACCOUNT_COLS = [accounts.c[f] for f in Account.__dataclass_fields__]
@@ -20,7 +22,7 @@ def account_from_row(row: Any) -> Account:
 
 # Every request authenticates: these run prebuilt, bound per call, rows read by position.
 _ACCOUNT_WIDTH = len(_ACCOUNT_COLS)
-_ACCOUNT_FOR_TOKEN = (
+_ACCOUNT_FOR_TOKEN = DriverQuery(
     select(*_ACCOUNT_COLS, api_tokens.c.id, api_tokens.c.last_used_at, api_tokens.c.name)
     .join(api_tokens, api_tokens.c.account_id == accounts.c.id)
     .where(
@@ -57,7 +59,7 @@ def _token(row: Any) -> ApiToken:
     return ApiToken(**row._mapping)
 
 
-_SESSION_PRINCIPAL = (
+_SESSION_PRINCIPAL = DriverQuery(
     select(*_ACCOUNT_COLS, sessions.c.id, sessions.c.user_id)
     .join(sessions, sessions.c.account_id == accounts.c.id)
     .where(
@@ -145,9 +147,9 @@ class SqlTokenMixin:
     async def account_for_token(
         self, token_hash: str, now: int
     ) -> tuple[Account, int, int | None, str] | None:
-        row = (
-            await self._conn.execute(_ACCOUNT_FOR_TOKEN, {"token_hash": token_hash, "now": now})
-        ).first()
+        row = await driver.first(
+            self._conn, _ACCOUNT_FOR_TOKEN, {"token_hash": token_hash, "now": now}
+        )
         if row is None:
             return None
         width = _ACCOUNT_WIDTH
@@ -306,9 +308,9 @@ class SqlUserMixin:
         return int(result.scalar_one())
 
     async def session_principal(self, token_hash: str, now: int) -> tuple[Account, int, int] | None:
-        row = (
-            await self._conn.execute(_SESSION_PRINCIPAL, {"token_hash": token_hash, "now": now})
-        ).first()
+        row = await driver.first(
+            self._conn, _SESSION_PRINCIPAL, {"token_hash": token_hash, "now": now}
+        )
         if row is None:
             return None
         width = _ACCOUNT_WIDTH

@@ -5,6 +5,7 @@ short indexed query."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -29,6 +30,7 @@ from core.clients.model import (
 )
 from core.shared import normalise
 from core.shared.search import OTHER, parse_search
+from core.storage.driver import DriverQuery, Row
 from core.storage.repositories.clients.rows import (
     CATALOG_FK,
     CATALOGS,
@@ -71,8 +73,9 @@ def page_select_for(kinds: tuple[CatalogKind, ...]) -> Select[Any]:
     return select(*columns).select_from(source)
 
 
-def rows_with_catalogs(result: Any, kinds: list[CatalogKind]) -> tuple[list[Client], CatalogsById]:
-    rows = result.all()
+def rows_with_catalogs(
+    rows: Sequence[Row], kinds: list[CatalogKind]
+) -> tuple[list[Client], CatalogsById]:
     if not kinds:
         return [Client(*row) for row in rows], {}
     found: CatalogsById = {kind: {} for kind in kinds}
@@ -266,8 +269,8 @@ def window_end_query(descending: bool, after: bool) -> Select[Any]:
 
 
 @functools.cache
-def offset_query(kinds: tuple[CatalogKind, ...], shape: tuple[str, ...]) -> Select[Any]:
-    return (
+def offset_query(kinds: tuple[CatalogKind, ...], shape: tuple[str, ...]) -> DriverQuery:
+    return DriverQuery(
         page_select_for(kinds)
         .where(*_conditions(shape))
         .order_by(clients.c.id)
@@ -277,12 +280,12 @@ def offset_query(kinds: tuple[CatalogKind, ...], shape: tuple[str, ...]) -> Sele
 
 
 @functools.cache
-def count_query(shape: tuple[str, ...]) -> Select[Any]:
+def count_query(shape: tuple[str, ...]) -> DriverQuery:
     """The count of a list of this shape; a search counts at most ``f_count_bound`` rows."""
     if not is_search(shape):
-        return select(func.count()).select_from(clients).where(*_conditions(shape))
+        return DriverQuery(select(func.count()).select_from(clients).where(*_conditions(shape)))
     bounded = select(clients.c.id).where(*_conditions(shape)).limit(bindparam("f_count_bound"))
-    return select(func.count()).select_from(bounded.subquery())
+    return DriverQuery(select(func.count()).select_from(bounded.subquery()))
 
 
 @functools.cache
@@ -292,8 +295,8 @@ def keyset_query(
     sort: ClientSortField,
     descending: bool,
     after: bool,
-) -> Select[Any]:
-    return keyset(page_select_for(kinds), shape, sort, descending, after)
+) -> DriverQuery:
+    return DriverQuery(keyset(page_select_for(kinds), shape, sort, descending, after))
 
 
 def keyset(

@@ -18,6 +18,8 @@ from core.clients.model import (
 )
 from core.clients.search import KEY_SOURCES, client_keys
 from core.shared.search import OTHER, SEARCH_COUNT_BOUND
+from core.storage import driver
+from core.storage.driver import DriverQuery
 from core.storage.repositories.clients.client_queries import (
     count_query,
     filter_params,
@@ -35,7 +37,9 @@ from core.storage.repositories.clients.rows import CLIENT_COLUMNS, client_from_r
 from core.storage.repositories.search_sql import walk_tiers, walks_ids
 from core.storage.tables.clients import client_counts, clients
 
-_COUNTER = select(client_counts.c.n).where(client_counts.c.account_id == bindparam("f_account_id"))
+_COUNTER = DriverQuery(
+    select(client_counts.c.n).where(client_counts.c.account_id == bindparam("f_account_id"))
+)
 
 # A merged client is gone: no lookup, change or lock reaches it (``client_queries`` filters
 # lists and counts the same way).
@@ -136,7 +140,7 @@ class SqlClientRepository:
         shape = filter_shape(flt, self._conn.dialect.name)
         params = filter_params(account_id, flt, shape)
         params.update(f_limit=limit, f_offset=offset)
-        rows = await self._conn.execute(offset_query(tuple(kinds), shape), params)
+        rows = await driver.rows(self._conn, offset_query(tuple(kinds), shape), params)
         return rows_with_catalogs(rows, kinds)
 
     async def count(self, account_id: int, flt: ClientFilter) -> int:
@@ -145,12 +149,12 @@ class SqlClientRepository:
         one indexed read instead of a ``count(*)`` over the account's rows."""
         shape = filter_shape(flt, self._conn.dialect.name)
         if not shape:
-            counted = await self._conn.execute(_COUNTER, {"f_account_id": account_id})
-            return int(counted.scalar() or 0)
+            counted = await driver.first(self._conn, _COUNTER, {"f_account_id": account_id})
+            return int(counted[0] or 0) if counted else 0
         params = filter_params(account_id, flt, shape)
         params["f_count_bound"] = SEARCH_COUNT_BOUND
-        result = await self._conn.execute(count_query(shape), params)
-        return int(result.scalar_one())
+        (found,) = await driver.rows(self._conn, count_query(shape), params)
+        return int(found[0])
 
     async def list_keyset(
         self,
@@ -174,7 +178,7 @@ class SqlClientRepository:
         if after is not None:
             params["k_value"], params["k_id"] = after
         query = keyset_query(tuple(kinds), shape, sort, descending, after is not None)
-        rows = await self._conn.execute(query, params)
+        rows = await driver.rows(self._conn, query, params)
         return rows_with_catalogs(rows, kinds)
 
     async def _by_relevance(
@@ -201,7 +205,7 @@ class SqlClientRepository:
             else:
                 query = tier_query(kinds, *shaped, tier, descending, bound is not None)
                 result = await self._conn.execute(query, tier_params)
-                rows, catalogs = rows_with_catalogs(result, list(kinds))
+                rows, catalogs = rows_with_catalogs(result.all(), list(kinds))
             for kind, by_id in catalogs.items():
                 found.setdefault(kind, {}).update(by_id)
             return rows
@@ -231,13 +235,13 @@ class SqlClientRepository:
         bound = end if end is not None else (0 if descending else _LAST_ID)
         walk = tier_query(kinds, *shaped, OTHER, descending, after, window=True)
         result = await self._conn.execute(walk, {**params, "w_end": bound})
-        rows, catalogs = rows_with_catalogs(result, list(kinds))
+        rows, catalogs = rows_with_catalogs(result.all(), list(kinds))
         need = int(params["f_limit"]) - len(rows)  # type: ignore[call-overload]
         if end is None or need <= 0:
             return rows, catalogs
         rest = tier_query(kinds, *shaped, OTHER, descending, True)
         result = await self._conn.execute(rest, {**params, "f_limit": need, "k_id": end})
-        more, more_catalogs = rows_with_catalogs(result, list(kinds))
+        more, more_catalogs = rows_with_catalogs(result.all(), list(kinds))
         for kind, by_id in more_catalogs.items():
             catalogs.setdefault(kind, {}).update(by_id)
         return rows + more, catalogs

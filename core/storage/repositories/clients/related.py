@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clients.model import (
@@ -21,6 +21,8 @@ from core.clients.model import (
     Contact,
     DynamicAttribute,
 )
+from core.storage import driver
+from core.storage.driver import DriverQuery
 from core.storage.repositories.clients.rows import ADDRESS_COLUMNS, CATALOGS, CONTACT_COLUMNS
 from core.storage.tables.clients import addresses, attribute_values, contacts, dynamic_attributes
 
@@ -44,8 +46,8 @@ def _bind(account_id: int, ids: Sequence[int]) -> dict[str, Any]:
 
 
 @functools.cache
-def _contacts_of(count: int) -> Select[Any]:
-    return (
+def _contacts_of(count: int) -> DriverQuery:
+    return DriverQuery(
         select(*CONTACT_COLUMNS)
         .where(
             contacts.c.account_id == bindparam("account_id"),
@@ -56,8 +58,8 @@ def _contacts_of(count: int) -> Select[Any]:
 
 
 @functools.cache
-def _addresses_of(count: int) -> Select[Any]:
-    return (
+def _addresses_of(count: int) -> DriverQuery:
+    return DriverQuery(
         select(*ADDRESS_COLUMNS)
         .where(
             addresses.c.account_id == bindparam("account_id"),
@@ -68,8 +70,8 @@ def _addresses_of(count: int) -> Select[Any]:
 
 
 @functools.cache
-def _attributes_of(count: int) -> Select[Any]:
-    return (
+def _attributes_of(count: int) -> DriverQuery:
+    return DriverQuery(
         select(
             attribute_values.c.client_id,
             attribute_values.c.value,
@@ -92,7 +94,7 @@ async def attribute_values_of(
     conn: AsyncConnection, account_id: int, client_ids: Sequence[int]
 ) -> dict[int, list[AttributeValue]]:
     query = _attributes_of(min(len(client_ids), _ID_SLOTS + 1))
-    rows = (await conn.execute(query, _bind(account_id, client_ids))).all()
+    rows = await driver.rows(conn, query, _bind(account_id, client_ids))
     out: dict[int, list[AttributeValue]] = defaultdict(list)
     definitions: dict[int, DynamicAttribute] = {}
     for client_id, value, attr_id, name, state in rows:
@@ -120,11 +122,11 @@ async def load_related(
     params = _bind(account_id, ids)
     count = min(len(ids), _ID_SLOTS + 1)
     if "contacts" in relations:
-        rows = (await conn.execute(_contacts_of(count), params)).all()
+        rows = await driver.rows(conn, _contacts_of(count), params)
         for r in rows:  # columns in field order; client_id is the third
             result.contacts.setdefault(r[2], []).append(Contact(*r))
     if "addresses" in relations:
-        rows = (await conn.execute(_addresses_of(count), params)).all()
+        rows = await driver.rows(conn, _addresses_of(count), params)
         for r in rows:
             result.addresses.setdefault(r[2], []).append(Address(*r))
     if "attributes" in relations:
