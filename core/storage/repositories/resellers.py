@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import Select, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
@@ -105,6 +105,28 @@ def _where(reseller_account_id: int, filters: OnboardedFilter) -> list[ColumnEle
         # Each word a word prefix of the document (trigram GIN on PostgreSQL).
         clauses += [s.c.search_text.like(f"% {term}%") for term in (*query.terms, *query.checks)]
     return clauses
+
+
+PUBLIC_COLUMNS = {c.name: c for c in _PUBLIC}
+"""The columns an onboarded account is read from, by ``OnboardedAccount`` field name."""
+
+
+def onboarded_keyset(
+    columns: Sequence[Any],
+    reseller_account_id: int,
+    filters: OnboardedFilter,
+    after_id: int | None,
+    limit: int,
+    backward: bool,
+) -> Select[Any]:
+    """``columns`` of up to ``limit`` of the reseller's accounts matching ``filters`` with id
+    after ``after_id`` in id order (``backward``: before it, descending). The entity page
+    and the planner's projection both build on it."""
+    clauses = _where(reseller_account_id, filters)
+    key = s.c.account_id
+    if after_id is not None:
+        clauses.append(key < after_id if backward else key > after_id)
+    return select(*columns).where(*clauses).order_by(key.desc() if backward else key).limit(limit)
 
 
 def _document(row: SettingsRow) -> str:
@@ -280,13 +302,11 @@ class SqlResellerRepository:
         *,
         backward: bool = False,
     ) -> list[OnboardedAccount]:
-        clauses = _where(reseller_account_id, filters)
-        key = s.c.account_id
-        if after_id is not None:
-            clauses.append(key < after_id if backward else key > after_id)
-        rows = await self._conn.execute(
-            select(*_PUBLIC).where(*clauses).order_by(key.desc() if backward else key).limit(limit)
-        )
+        query = onboarded_keyset(_PUBLIC, reseller_account_id, filters, after_id, limit, backward)
+        # Every row fetched before any is converted: a value that fails to convert must not
+        # leave the cursor open (on SQLite an unfinished read keeps its snapshot after the
+        # unit of work, and the pooled read connection would serve stale reads).
+        rows = (await self._conn.execute(query)).all()
         return [_onboarded(r) for r in rows]
 
     async def count(self, reseller_account_id: int, filters: OnboardedFilter) -> int:

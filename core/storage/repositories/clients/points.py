@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
+from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import Select, Subquery, bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clients.model import PointsEntry, PointsOperation
@@ -83,8 +84,17 @@ _RANKED = (
     )
     .subquery("ranked")
 )
-_LATEST = (
-    select(*(_RANKED.c[c.name] for c in points_entries.c))
-    .where(_RANKED.c.rank <= bindparam("limit"))
-    .order_by(_RANKED.c.client_id, _RANKED.c.id.desc())
-)
+
+
+def latest_of_clients(pick: Callable[[Subquery], Sequence[Any]]) -> Select[Any]:
+    """The columns ``pick`` takes from the ranked entries, of each client's ``limit`` latest
+    entries (bound: ``account_id``, ``ids``, ``limit``), by client and newest first. The
+    entity reads and the planner's projections both build on it."""
+    return (
+        select(*pick(_RANKED))
+        .where(_RANKED.c.rank <= bindparam("limit"))
+        .order_by(_RANKED.c.client_id, _RANKED.c.id.desc())
+    )
+
+
+_LATEST = latest_of_clients(lambda ranked: [ranked.c[c.name] for c in points_entries.c])
