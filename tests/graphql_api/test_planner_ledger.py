@@ -7,8 +7,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import update
+
 from clientgate.container import Services
 from core.clients.model import PointsOperation
+from core.storage.tables.clients import points_entries
 from graphql_api.relay import to_global_id
 from tests.conftest import counting_statements
 from tests.graphql_api.test_clients_queries import _client, _rich_client
@@ -133,3 +136,25 @@ async def test_each_relation_is_one_statement_whatever_the_page(
     # the page, documents, unpaid documents (both summaries), points (both histories)
     reads = [s for s in counted.statements if "client_points_entries" in s or "documents" in s]
     assert len(reads) == 3, counted.statements
+
+
+async def test_a_movement_that_cannot_be_read_leaves_no_stale_reads(
+    services: Services, make_account: Any
+) -> None:
+    """A stored operation the repository cannot convert fails the points (stock execution's
+    error) without keeping the read's cursor open (on SQLite the pooled read connection then
+    kept its snapshot, and later reads missed newer rows)."""
+    acc = await make_account("PE")
+    busy = (await _ledger_world(services, acc))["busy"]
+    async with services.engine.begin() as conn:
+        await conn.execute(
+            update(points_entries).where(points_entries.c.client_id == busy).values(operation=9)
+        )
+    query = "{ clients(first: 50) { nodes { pointsHistory(first: 5) { points } } } }"
+    async with planned_and_stock(services) as (planned, stock, _):
+        for _ in range(3):  # more than one pooled read connection
+            answer = await same_answer(planned, stock, acc, query)
+            assert answer["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    newer = await make_account("PE")
+    principal = await services.accounts.authenticate_token(newer.token)
+    assert principal.account_id == newer.account.id

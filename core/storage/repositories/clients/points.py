@@ -56,7 +56,7 @@ class SqlPointsRepository:
             .order_by(points_entries.c.id.desc())
             .limit(limit)
         )
-        return [points_entry(r) for r in rows]
+        return [points_entry(r) for r in rows.all()]  # fetched first: see latest_for_clients
 
     async def latest_for_clients(
         self, account_id: int, client_ids: Collection[int], limit: int
@@ -65,7 +65,10 @@ class SqlPointsRepository:
             _LATEST, {"account_id": account_id, "ids": list(client_ids), "limit": limit}
         )
         out: dict[int, list[PointsEntry]] = {}
-        for row in rows:
+        # Every row fetched before any is converted: a stored operation that fails to convert
+        # must not leave the cursor open (on SQLite an unfinished read keeps its snapshot on
+        # the pooled read connection, and later units of work would read stale rows).
+        for row in rows.all():
             out.setdefault(row.client_id, []).append(points_entry(row))
         return out
 
