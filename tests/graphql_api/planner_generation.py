@@ -278,6 +278,15 @@ def leaves(draw: st.DrawFn, doc: Doc, names: list[str]) -> str:
     return " ".join(f"{doc.alias(draw)}{name}{directive(draw, doc)}" for name in chosen)
 
 
+def spread(draw: st.DrawFn, doc: Doc, type_name: str, inner: str) -> str:
+    """``inner`` as a named fragment's spread or as an inline fragment on ``type_name``."""
+    if draw(st.booleans()):
+        name = f"F{len(doc.fragments)}"
+        doc.fragments.append(f"fragment {name} on {type_name} {{ {inner} }}")
+        return f"...{name}{directive(draw, doc)}"
+    return f"... on {type_name}{directive(draw, doc)} {{ {inner} }}"
+
+
 def connection(draw: st.DrawFn, doc: Doc, node: Callable[[st.DrawFn, Doc], str]) -> str:
     """A connection's selection: edges (cursor, node), nodes, pageInfo, totalCount,
     ``__typename``; ``node`` draws a node's selection."""

@@ -24,11 +24,11 @@ from tests.graphql_api.planner_generation import (
     World,
     argument,
     connection,
-    directive,
     leaves,
     leaves_of,
     onboard_batch,
     same,
+    spread,
 )
 from tests.graphql_api.test_planner import planned_and_stock, planned_plans, same_answer
 
@@ -40,13 +40,7 @@ UNPLANNED = ["history(first: 1) { totalCount }"]
 def _account(draw: st.DrawFn, doc: Doc, depth: int = 2) -> str:
     parts = [leaves(draw, doc, ACCOUNT_LEAVES)]
     if depth and draw(st.integers(0, 3)) == 0:
-        inner = _account(draw, doc, depth - 1)
-        if draw(st.booleans()):
-            name = f"F{len(doc.fragments)}"
-            doc.fragments.append(f"fragment {name} on OnboardedAccount {{ {inner} }}")
-            parts.append(f"...{name}{directive(draw, doc)}")
-        else:
-            parts.append(f"... on OnboardedAccount{directive(draw, doc)} {{ {inner} }}")
+        parts.append(spread(draw, doc, "OnboardedAccount", _account(draw, doc, depth - 1)))
     if draw(st.integers(0, 14)) == 0:
         parts.append(draw(st.sampled_from(UNPLANNED)))
         doc.plannable = False

@@ -24,6 +24,7 @@ from tests.graphql_api.planner_generation import (
     leaves,
     leaves_of,
     same,
+    spread,
 )
 
 EXAMPLES = 60
@@ -70,13 +71,7 @@ def _partner(draw: st.DrawFn, doc: Doc, depth: int = 2) -> str:
             body = " ".join(selected)
             parts.append(f"{doc.alias(draw)}{name}{directive(draw, doc)} {{ {body} }}")
         elif depth > 0:
-            inner = _partner(draw, doc, depth - 1)
-            if draw(st.booleans()):
-                name = f"F{len(doc.fragments)}"
-                doc.fragments.append(f"fragment {name} on BusinessPartner {{ {inner} }}")
-                parts.append(f"...{name}{directive(draw, doc)}")
-            else:
-                parts.append(f"... on BusinessPartner{directive(draw, doc)} {{ {inner} }}")
+            parts.append(spread(draw, doc, "BusinessPartner", _partner(draw, doc, depth - 1)))
     if draw(st.integers(0, 14)) == 0:
         parts.append(draw(st.sampled_from(UNPLANNED_PARTNER)))
         doc.plannable = False
