@@ -46,7 +46,11 @@ from core.partners.model import PartnerFilter
 from core.resellers.model import OnboardedFilter
 from core.resellers.search import onboarded_keys
 from core.storage.repositories.partners.partners import SqlPartnerRepository, partner_keyset
-from core.storage.repositories.resellers import SqlResellerRepository, _keyset
+from core.storage.repositories.resellers import (
+    PUBLIC_COLUMNS,
+    SqlResellerRepository,
+    onboarded_keyset,
+)
 from core.storage.tables.clients import clients as clients_table
 from core.storage.tables.partners import bp_partners
 
@@ -210,8 +214,8 @@ async def measure_search(
     url: str, workdir: Path, owners: tuple[int, int], kinds: dict[str, dict[str, list[str]]]
 ) -> None:
     """Per kind: the first page by relevance (the repositories' tier walk), the page in id
-    order this change replaced (one ``partner_keyset``/``_keyset`` statement) and the count,
-    alternating over the same texts in one run."""
+    order this change replaced (one ``partner_keyset``/``onboarded_keyset`` statement) and
+    the count, alternating over the same texts in one run."""
     account_id, reseller_id = owners
     services = _services(url, workdir)
     try:
@@ -238,7 +242,14 @@ async def measure_search(
                         reseller_id, OnboardedFilter(search=t), None, PAGE + 1
                     ),
                     "id order": lambda t: conn.execute(
-                        _keyset(reseller_id, OnboardedFilter(search=t), None, PAGE + 1, False)
+                        onboarded_keyset(
+                            list(PUBLIC_COLUMNS.values()),
+                            reseller_id,
+                            OnboardedFilter(search=t),
+                            None,
+                            PAGE + 1,
+                            False,
+                        )
                     ),
                     "count": lambda t: resellers.count(reseller_id, OnboardedFilter(search=t)),
                 }

@@ -8,7 +8,15 @@ from decimal import Decimal
 from core.accounts.model import Principal
 from core.clients import rules
 from core.clients.errors import AmbiguousClientCode, ClientNotFound
-from core.clients.model import ACTIVE, Client, ClientFilter, Document, Payment, UnpaidSummary
+from core.clients.model import (
+    ACTIVE,
+    Client,
+    ClientFilter,
+    Document,
+    Payment,
+    UnpaidSummary,
+    is_overdue,
+)
 from core.clients.ports import ClientsUnitOfWork
 from core.clients.usecase import UseCase
 from core.history import fields as history
@@ -156,6 +164,6 @@ async def _one_by_code(uow: ClientsUnitOfWork, account_id: int, stored: str, typ
 
 
 def _summary(client: Client, when: int, docs: Sequence[Document]) -> UnpaidSummary:
-    overdue = [d for d in docs if d.expiration_date < when]
-    upcoming = [d for d in docs if d.expiration_date >= when]
+    overdue = [d for d in docs if is_overdue(d.expiration_date, when)]
+    upcoming = [d for d in docs if not is_overdue(d.expiration_date, when)]
     return UnpaidSummary(client=client, comparison_date=when, overdue=overdue, upcoming=upcoming)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum, StrEnum
@@ -181,7 +182,22 @@ class Document:
 
     @property
     def amount_owed(self) -> Decimal:
-        return self.total_amount - self.paid_amount
+        return amount_owed(self.total_amount, self.paid_amount)
+
+
+def amount_owed(total_amount: Decimal, paid_amount: Decimal) -> Decimal:
+    """What is still owed on a document."""
+    return total_amount - paid_amount
+
+
+def is_overdue(expiration_date: int, comparison_date: int) -> bool:
+    """Whether an unpaid document counts as overdue at ``comparison_date`` (expired before)."""
+    return expiration_date < comparison_date
+
+
+def debt(owed: Iterable[Decimal]) -> Decimal:
+    """The sum of amounts owed (``Decimal(0)`` for none)."""
+    return sum(owed, Decimal(0))
 
 
 @dataclass
@@ -202,11 +218,11 @@ class UnpaidSummary:
 
     @property
     def overdue_debt(self) -> Decimal:
-        return sum((d.amount_owed for d in self.overdue), Decimal(0))
+        return debt(d.amount_owed for d in self.overdue)
 
     @property
     def upcoming_debt(self) -> Decimal:
-        return sum((d.amount_owed for d in self.upcoming), Decimal(0))
+        return debt(d.amount_owed for d in self.upcoming)
 
     @property
     def total_debt(self) -> Decimal:
@@ -263,7 +279,9 @@ class ClientRelated:
 class Projection:
     """What a projected read needs (GraphQL's planner asks for exactly what a query selects):
     client columns (``id`` first), the catalogs joined to each row with their columns (``id``
-    first), and the child relations (contacts, addresses, attributes) with their columns.
+    first), and the child relations with their columns: ``contacts``, ``addresses``,
+    ``attributes``, ``documents``, ``unpaid`` (the unpaid documents, ``UNPAID_COLUMNS``
+    first) and ``points`` (the latest movements, as many as the read's ``limits`` say).
 
     Rows come back as tuples: the client columns in order, then each catalog's columns; a
     child row is ``(client id, *columns)``."""
@@ -271,6 +289,22 @@ class Projection:
     columns: tuple[str, ...]
     catalogs: tuple[tuple[CatalogKind, tuple[str, ...]], ...] = ()
     children: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+# The columns an ``unpaid`` projection starts with: what splits and sums a summary.
+UNPAID_COLUMNS = ("expiration_date", "total_amount", "paid_amount")
+# A projected summary's row: (client id, comparison date, overdue, upcoming, total debt).
+SUMMARY_DATE, SUMMARY_OVERDUE, SUMMARY_UPCOMING, SUMMARY_TOTAL = 1, 2, 3, 4
+
+
+@dataclass(frozen=True)
+class ProjectedSummary:
+    """``UnpaidSummary`` of one client from projected rows: its row (``SUMMARY_*``) and
+    its overdue and upcoming rows of the ``unpaid`` relation."""
+
+    row: tuple[Any, ...]
+    overdue: list[tuple[Any, ...]]
+    upcoming: list[tuple[Any, ...]]
 
 
 @dataclass(frozen=True)

@@ -112,9 +112,12 @@ class ClientReadModel(Protocol):
         relation: str,
         client_ids: Sequence[int],
         columns: tuple[str, ...],
+        limit: int | None = None,
     ) -> builtins.list[tuple[Any, ...]]:
-        """``(client id, *columns)`` rows of one relation of many clients, one statement,
-        in (client id, child id) order."""
+        """``(client id, *columns)`` rows of one relation of many clients, one statement, in
+        client id order and, for each client, the relation's own order (the entity reads'):
+        by id; ``unpaid`` by expiration date and id; ``points`` the ``limit`` latest, newest
+        first."""
         ...
 
 

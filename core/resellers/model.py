@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any
 
 
 class ValidatorEntity(IntEnum):
@@ -126,6 +127,24 @@ class OnboardedFilter:
     updated_since: int | None = None
     search: str | None = None
     """Words a person typed (``core/shared/search.py``): RUC, company, e-mail, phones."""
+
+
+@dataclass(frozen=True)
+class OnboardedProjection:
+    """The columns of onboarded accounts a projected read needs (GraphQL's planner): names of
+    ``OnboardedAccount``'s fields, ``account_id`` first."""
+
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProjectedOnboarded:
+    """A page of onboarded accounts as rows, in id order; ``total`` when it was asked for."""
+
+    rows: list[tuple[Any, ...]]
+    has_next: bool
+    has_previous: bool
+    total: int | None = None
 
 
 @dataclass(frozen=True)

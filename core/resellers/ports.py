@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from core.accounts.ports import AccountRepository
 from core.history.ports import ChangeRecorder
-from core.resellers.model import OnboardedAccount, OnboardedFilter, SettingsRow
+from core.resellers.model import (
+    OnboardedAccount,
+    OnboardedFilter,
+    OnboardedProjection,
+    SettingsRow,
+)
 
 
 class SecretBox(Protocol):
@@ -85,6 +90,24 @@ class ResellerRepository(Protocol):
         ...
 
 
+class OnboardedReadModel(Protocol):
+    """Projected reads for GraphQL's planner: only the columns a query selects, as rows, with
+    the same filters, order and keyset as ``ResellerRepository.page``."""
+
+    async def page(
+        self,
+        reseller_account_id: int,
+        filters: OnboardedFilter,
+        after_id: int | None,
+        limit: int,
+        projection: OnboardedProjection,
+        *,
+        backward: bool = False,
+    ) -> list[tuple[Any, ...]]:
+        """``ResellerRepository.page`` as rows of ``projection``'s columns."""
+        ...
+
+
 class ResellersUnitOfWork(Protocol):
     @property
     def history(self) -> ChangeRecorder:
@@ -96,5 +119,8 @@ class ResellersUnitOfWork(Protocol):
 
     @property
     def resellers(self) -> ResellerRepository: ...
+
+    @property
+    def onboarded_rows(self) -> OnboardedReadModel: ...
 
     async def commit(self) -> None: ...

@@ -20,6 +20,8 @@ from core.resellers.model import (
     OnboardedAccount,
     OnboardedFilter,
     OnboardedPage,
+    OnboardedProjection,
+    ProjectedOnboarded,
 )
 from core.resellers.ports import ResellersUnitOfWork, SecretBox
 from core.shared.clock import Clock
@@ -73,6 +75,19 @@ def edited_input(current: OnboardedAccount, changes: SettingsChanges) -> Onboard
             changes.is_ose_validation_only, current.is_ose_validation_only
         ),
     )
+
+
+def _checked_page(
+    caller: Principal, filters: OnboardedFilter | None, first: int, backward: bool
+) -> tuple[int, OnboardedFilter]:
+    """The reseller's id and the filters of a page, once its size and search are checked."""
+    reseller_id = rules.require_reseller(caller)
+    if not 1 <= first <= MAX_PAGE:
+        field = "last" if backward else "first"
+        raise InvalidInput.single(field, f"must be between 1 and {MAX_PAGE}", "OUT_OF_RANGE")
+    filters = filters or OnboardedFilter()
+    parse_search(filters.search)  # refuses a search out of bounds
+    return reseller_id, filters
 
 
 class ResellerService:
@@ -155,12 +170,7 @@ class ResellerService:
         the ``first`` after ``after_id``, or with ``backward`` (Relay's ``last``/``before``)
         the ``first`` just before it. With a search, in relevance order after the cursor's
         ``(after_tier, after_id)``."""
-        reseller_id = rules.require_reseller(caller)
-        if not 1 <= first <= MAX_PAGE:
-            field = "last" if backward else "first"
-            raise InvalidInput.single(field, f"must be between 1 and {MAX_PAGE}", "OUT_OF_RANGE")
-        filters = filters or OnboardedFilter()
-        parse_search(filters.search)  # refuses a search out of bounds
+        reseller_id, filters = _checked_page(caller, filters, first, backward)
         async with self._uow(read_only=True) as uow:
             rows = await uow.resellers.page(
                 reseller_id, filters, after_id, first + 1, backward=backward, after_tier=after_tier
@@ -175,6 +185,33 @@ class ResellerService:
         return OnboardedPage(
             items=items, has_next=page.has_next, total=total, has_previous=page.has_previous
         )
+
+    async def projected_page(
+        self,
+        caller: Principal,
+        filters: OnboardedFilter | None,
+        projection: OnboardedProjection,
+        *,
+        first: int = 20,
+        after_id: int | None = None,
+        backward: bool = False,
+        total: bool = False,
+    ) -> ProjectedOnboarded:
+        """``page`` as rows of ``projection``'s columns (GraphQL's planner), counted only
+        when ``total`` is asked for."""
+        reseller_id, filters = _checked_page(caller, filters, first, backward)
+        async with self._uow(read_only=True) as uow:
+            rows = await uow.onboarded_rows.page(
+                reseller_id, filters, after_id, first + 1, projection, backward=backward
+            )
+            count = await uow.resellers.count(reseller_id, filters) if total else None
+        items = rows[:first]
+        if backward:
+            items.reverse()
+        page = keyset_page(
+            items, more=len(rows) > first, bounded=after_id is not None, backward=backward
+        )
+        return ProjectedOnboarded(items, page.has_next, page.has_previous, count)
 
     async def update_settings(
         self, caller: Principal, account_id: int, changes: SettingsChanges

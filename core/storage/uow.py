@@ -42,6 +42,7 @@ from core.storage.repositories.history import (
 )
 from core.storage.repositories.idempotency import SqlIdempotencyRepository
 from core.storage.repositories.partners import SqlPartnerStorage
+from core.storage.repositories.reseller_projections import SqlOnboardedReadModel
 from core.storage.repositories.resellers import SqlResellerRepository
 from core.storage.repositories.webhooks import SqlWebhookStorage
 
@@ -303,6 +304,10 @@ class SqlUnitOfWork:
     @cached_property
     def resellers(self) -> SqlResellerRepository:
         return SqlResellerRepository(self.connection)
+
+    @cached_property
+    def onboarded_rows(self) -> SqlOnboardedReadModel:
+        return SqlOnboardedReadModel(self.connection)
 
     @cached_property
     def partners(self) -> SqlPartnerStorage:

@@ -137,7 +137,7 @@ def documents(info: GqlInfo, client_id: int) -> Awaitable[list[t.Document]]:
 def unpaid_summary(
     info: GqlInfo, client_id: int, comparison_date: datetime | None
 ) -> Awaitable[t.UnpaidSummary]:
-    when = None if comparison_date is None else int(comparison_date.timestamp())
+    when = comparison_seconds(comparison_date)
 
     async def fetch(ids: list[int], when: int | None) -> dict[int, t.UnpaidSummary]:
         caller = await info.context.principal()
@@ -148,6 +148,11 @@ def unpaid_summary(
         return await _by_group(keys, fetch, ClientNotFound)
 
     return info.context.loader(UNPAID_SUMMARY, load).load((client_id, when))
+
+
+def comparison_seconds(comparison_date: datetime | None) -> int | None:
+    """``unpaidSummary``'s ``comparisonDate`` as the core takes it (None: now)."""
+    return None if comparison_date is None else int(comparison_date.timestamp())
 
 
 def possible_duplicates(info: GqlInfo, client_id: int) -> Awaitable[list[m.DuplicateCandidate]]:

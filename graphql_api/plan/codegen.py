@@ -46,6 +46,12 @@ class _Source:
             elif kind == p.CATALOG:
                 inner = self.writer(b, a.start)
                 items.append(f"{name!r}: None if row[{a.start}] is None else {inner}(row, ch)")
+            elif kind == p.DERIVED:
+                values = ", ".join(f"row[{offset + i}]" for i in a)
+                items.append(f"{name!r}: {self.name(b, 'c')}({values})")
+            elif kind == p.ONE:
+                inner = self.writer(b)  # its own row, the one under its owner: (owner id, ...)
+                items.append(f"{name!r}: {inner}(ch[{a!r}][row[{offset + key}]][0], ch)")
             else:
                 inner = self.writer(b, key=1)  # a child row: (owner id, id, ...)
                 rows = f"ch[{a!r}].get(row[{offset + key}], ())"
@@ -66,9 +72,12 @@ class _Source:
             elif kind == p.CATALOG:
                 inner = self.counter(b, a.start)
                 terms.append(f"(0 if row[{a.start}] is None else {inner}(row, ch))")
+            elif kind == p.ONE:
+                inner = self.counter(b)
+                terms.append(f"{inner}(ch[{a!r}][row[{offset + key}]][0], ch)")
             elif kind == p.CHILDREN:
                 rows = f"ch[{a!r}].get(row[{offset + key}], ())"
-                if any(k in (p.OBJECT, p.CATALOG, p.CHILDREN) for _, k, _, _ in b):
+                if any(k in (p.OBJECT, p.CATALOG, p.CHILDREN, p.ONE) for _, k, _, _ in b):
                     terms.append(f"sum({self.counter(b, key=1)}(r, ch) for r in {rows})")
                 else:
                     terms.append(f"len({rows})")

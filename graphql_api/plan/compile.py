@@ -9,7 +9,8 @@ planner does not know raises ``Unplannable``: the whole operation goes to stock 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,8 +29,9 @@ from graphql.execution.collect_fields import (
 )
 from graphql.execution.values import VariableValues
 
-from core.clients.model import CatalogKind, Projection
+from core.clients.model import UNPAID_COLUMNS, CatalogKind, Projection
 from core.partners.model import PartnerProjection
+from core.resellers.model import OnboardedProjection
 from graphql_api.plan import codegen
 from graphql_api.plan import values as v
 
@@ -40,6 +42,8 @@ CATALOG = 2  # a: Slot of the catalog's columns, b: the catalog's entries
 CHILDREN = 3  # a: relation, b: the child's entries
 GUARD = 4  # a: column index, b: converter; nothing written (see values.GUARDS)
 OBJECT = 5  # a: column index, b: converter writing an object (or None) from the value
+DERIVED = 6  # a: column indexes, b: converter taking their values (``amountOwed``)
+ONE = 7  # a: slot of one row per owner (a summary), b: the entries written from that row
 Entry = tuple[str, int, Any, Any]
 Entries = tuple[Entry, ...]
 
@@ -56,9 +60,11 @@ _PAGE_INFO = {
 # Columns a cursor may carry (the sort fields); ``id`` is always column 0.
 CURSOR_COLUMNS = ("created_at", "updated_at", "code")
 CLIENTS, CLIENT, CLIENT_BY_CODE, NODE_FIELD = "clients", "client", "clientByCode", "node"
-BUSINESS_PARTNERS = "businessPartners"
+BUSINESS_PARTNERS, ONBOARDED_ACCOUNTS = "businessPartners", "onboardedAccounts"
 ROOT_ARGUMENTS = {
     BUSINESS_PARTNERS: frozenset({"first", "after", "last", "before", "filter", "search"}),
+    # a search of onboarded accounts (even a null one) goes to stock execution
+    ONBOARDED_ACCOUNTS: frozenset({"first", "after", "last", "before", "filter"}),
     CLIENTS: frozenset({"first", "after", "last", "before", "filter", "sort"}),
     CLIENT: frozenset({"id"}),
     CLIENT_BY_CODE: frozenset({"code"}),
@@ -82,6 +88,7 @@ class Columns:
     catalogs: dict[CatalogKind, list[str]] = field(default_factory=dict)
     slots: dict[CatalogKind, Slot] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)
+    nested: list[Nested] = field(default_factory=list)
 
     def client_column(self, name: str) -> int:
         if name not in self.client:
@@ -106,6 +113,19 @@ class Columns:
             names.append(name)
         return 1 + names.index(name)  # a child row starts with its client's id
 
+    def child_index(self, relation: str, first: Sequence[str] = ()) -> Any:
+        """The column index function of ``relation``'s rows (``first``: its leading
+        columns, when it is new)."""
+        if relation not in self.children:
+            self.children[relation] = list(first)
+        return lambda name: self.child_column(relation, name)
+
+    def slot(self, name: str, details: FieldDetailsList, definition: GraphQLField) -> str:
+        """A new slot for a field taking arguments (read per request, ``Nested``)."""
+        slot = f"{name}#{len(self.nested)}"
+        self.nested.append(Nested(slot, name, details[0].node, definition))
+        return slot
+
     def projection(self) -> Projection:
         start = len(self.client)
         catalogs = []
@@ -122,6 +142,17 @@ class Columns:
 
 
 @dataclass(frozen=True)
+class Nested:
+    """A planned field under a root that takes arguments (``pointsHistory``,
+    ``unpaidSummary``): read per request, its rows are written into its own ``slot``."""
+
+    slot: str
+    name: str
+    node: FieldNode
+    definition: GraphQLField
+
+
+@dataclass(frozen=True)
 class RootField:
     """One planned root field: what it is, its node and definition (arguments are read per
     request), the entries written for its value and the projection it reads."""
@@ -131,7 +162,8 @@ class RootField:
     node: FieldNode
     definition: GraphQLField | None
     entries: Entries
-    projection: Projection | PartnerProjection | None
+    projection: Projection | PartnerProjection | OnboardedProjection | None
+    nested: tuple[Nested, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,9 +196,16 @@ class Compiler:
                 found, partners = compile_partners(self, details)
                 fields.append(RootField(key, name, node, root.fields[name], found, partners))
                 continue
+            if name == ONBOARDED_ACCOUNTS:
+                from graphql_api.plan.onboarded import compile_onboarded  # as partners
+
+                found, onboarded = compile_onboarded(self, details)
+                fields.append(RootField(key, name, node, root.fields[name], found, onboarded))
+                continue
             columns = Columns()
             if name == CLIENTS:
-                entries = self._connection(details, columns)
+                client = functools.partial(self._client, columns=columns)
+                entries = self.connection("Client", details, client, columns)
             else:
                 entries = self._client(details, columns, root=True)
             projection = columns.projection()  # places the catalogs: writers come after
@@ -174,7 +213,9 @@ class Compiler:
                 entries = with_writers(entries)
             else:
                 entries = ((key, NODE, codegen.client_writer(entries), None),)
-            fields.append(RootField(key, name, node, root.fields[name], entries, projection))
+            definition = root.fields[name]
+            nested = tuple(columns.nested)
+            fields.append(RootField(key, name, node, definition, entries, projection, nested))
         return Plan(tuple(fields))
 
     def _type(self, name: str) -> GraphQLObjectType:
@@ -185,8 +226,9 @@ class Compiler:
     def collect(
         self, type_name: str, details: FieldDetailsList, *, root: bool = False
     ) -> GroupedFieldSet:
-        """The subfields of ``details`` on ``type_name``; a nested field given arguments
-        is one the planner does not know (none of the planned ones takes any)."""
+        """The subfields of ``details`` on ``type_name``. ``root``: a field whose arguments
+        are read per request (a root field, ``Nested``); any other field given arguments is
+        one the planner does not know."""
         if not root and any(detail.node.arguments for detail in details):
             raise v.Unplannable("arguments on a nested field")
         collected = collect_subfields(
@@ -199,37 +241,52 @@ class Compiler:
         )
         return collected.grouped_field_set
 
-    def _connection(self, details: FieldDetailsList, columns: Columns) -> Entries:
+    def connection(
+        self,
+        node_type: str,
+        details: FieldDetailsList,
+        node: Callable[[FieldDetailsList], Entries],
+        columns: Columns | None = None,
+    ) -> Entries:
+        """The entries of a ``<node_type>Connection`` whose nodes' entries ``node`` compiles
+        (``columns``: a Client's, whose cursors carry the sort column)."""
         entries: list[Entry] = []
-        for key, sub in self.collect("ClientConnection", details, root=True).items():
+        for key, sub in self.collect(f"{node_type}Connection", details, root=True).items():
             name = sub[0].node.name.value
             if name == "__typename":
-                entries.append((key, CONST, "ClientConnection", None))
+                entries.append((key, CONST, f"{node_type}Connection", None))
             elif name == "totalCount":
                 entries.append((key, TOTAL_COUNT, None, None))
             elif name == "nodes":
-                entries.append((key, NODES, self._client(sub, columns), None))
+                entries.append((key, NODES, node(sub), None))
             elif name == "edges":
-                entries.append((key, EDGES, self._edge(sub, columns), None))
+                entries.append((key, EDGES, self._edge(node_type, sub, node, columns), None))
             elif name == "pageInfo":
                 entries.append((key, PAGE_INFO, self.page_info(sub, columns), None))
             else:
-                raise v.Unplannable(f"ClientConnection.{name}")
+                raise v.Unplannable(f"{node_type}Connection.{name}")
         return tuple(entries)
 
-    def _edge(self, details: FieldDetailsList, columns: Columns) -> Entries:
+    def _edge(
+        self,
+        node_type: str,
+        details: FieldDetailsList,
+        node: Callable[[FieldDetailsList], Entries],
+        columns: Columns | None,
+    ) -> Entries:
         entries: list[Entry] = []
-        for key, sub in self.collect("ClientEdge", details).items():
+        for key, sub in self.collect(f"{node_type}Edge", details).items():
             name = sub[0].node.name.value
             if name == "__typename":
-                entries.append((key, CONST, "ClientEdge", None))
+                entries.append((key, CONST, f"{node_type}Edge", None))
             elif name == "cursor":
-                _cursor_columns(columns)
+                if columns is not None:
+                    _cursor_columns(columns)
                 entries.append((key, CURSOR, None, None))
             elif name == "node":
-                entries.append((key, NODE, self._client(sub, columns), None))
+                entries.append((key, NODE, node(sub), None))
             else:
-                raise v.Unplannable(f"ClientEdge.{name}")
+                raise v.Unplannable(f"{node_type}Edge.{name}")
         return tuple(entries)
 
     def page_info(self, details: FieldDetailsList, columns: Columns | None) -> Entries:
@@ -272,17 +329,65 @@ class Compiler:
                     sub, type_name, leaves, lambda c, r=relation: columns.child_column(r, c)
                 )
                 entries.append((key, CHILDREN, relation, inner))
+            elif name in _LEDGER:
+                entries.append(self._ledger(key, name, sub, columns))
             else:
                 raise v.Unplannable(f"Client.{name}")
         return tuple(entries)
 
+    def _ledger(self, key: str, name: str, details: FieldDetailsList, columns: Columns) -> Entry:
+        """``documents``, ``pointsHistory`` or ``unpaidSummary`` of a Client."""
+        if name == "documents":
+            return (key, CHILDREN, "documents", self._document(details, columns, "documents"))
+        slot = columns.slot(name, details, self._type("Client").fields[name])
+        if name == "pointsHistory":
+            index = columns.child_index("points")
+            inner = self.leaves(details, "PointsEntry", v.POINTS_ENTRY, index, arguments=True)
+            return (key, CHILDREN, slot, inner)
+        columns.child_index("unpaid", UNPAID_COLUMNS)  # what the core splits and sums
+        position = v.SUMMARY_POSITIONS.__getitem__  # a summary's row, not a stored one
+        entries: list[Entry] = []
+        for sub_key, sub in self.collect("UnpaidSummary", details, root=True).items():
+            sub_name = sub[0].node.name.value
+            if sub_name in _SUMMARY_DOCUMENTS:
+                relation = f"{slot}/{_SUMMARY_DOCUMENTS[sub_name]}"
+                inner = self._document(sub, columns, "unpaid")
+                entries.append((sub_key, CHILDREN, relation, inner))
+            else:
+                entries.append(leaf(sub_key, sub_name, "UnpaidSummary", v.UNPAID_SUMMARY, position))
+        return (key, ONE, slot, tuple(entries))
+
+    def _document(self, details: FieldDetailsList, columns: Columns, relation: str) -> Entries:
+        index = columns.child_index(relation)
+        entries: list[Entry] = []
+        for key, sub in self.collect("Document", details).items():
+            name = sub[0].node.name.value
+            if name in v.DOCUMENT_DERIVED:
+                names, convert = v.DOCUMENT_DERIVED[name]
+                entries.append((key, DERIVED, tuple(index(n) for n in names), convert))
+            else:
+                entries.append(leaf(key, name, "Document", v.DOCUMENT, index))
+        return tuple(entries)
+
     def leaves(
-        self, details: FieldDetailsList, type_name: str, leaves: v.Leaves, index: Any
+        self,
+        details: FieldDetailsList,
+        type_name: str,
+        leaves: v.Leaves,
+        index: Any,
+        *,
+        arguments: bool = False,
     ) -> Entries:
+        """The scalars of ``type_name`` selected by ``details`` (``arguments``: the field
+        may take some, read per request)."""
         entries = _guards(v.GUARDS.get(type_name, ()), index)
-        for key, sub in self.collect(type_name, details).items():
+        for key, sub in self.collect(type_name, details, root=arguments).items():
             entries.append(leaf(key, sub[0].node.name.value, type_name, leaves, index))
         return tuple(entries)
+
+
+_LEDGER = frozenset({"documents", "pointsHistory", "unpaidSummary"})
+_SUMMARY_DOCUMENTS = {"overdueDocuments": "overdue", "upcomingDocuments": "upcoming"}
 
 
 def leaf(key: str, name: str, type_name: str, leaves: v.Leaves, index: Any) -> Entry:

@@ -110,37 +110,7 @@ class PartnerCompiler:
     columns: PartnerColumns = field(default_factory=PartnerColumns)
 
     def connection(self, details: FieldDetailsList) -> p.Entries:
-        entries: list[p.Entry] = []
-        collect = self.compiler.collect
-        for key, sub in collect("BusinessPartnerConnection", details, root=True).items():
-            name = sub[0].node.name.value
-            if name == "__typename":
-                entries.append((key, p.CONST, "BusinessPartnerConnection", None))
-            elif name == "totalCount":
-                entries.append((key, p.TOTAL_COUNT, None, None))
-            elif name == "nodes":
-                entries.append((key, p.NODES, self.partner(sub), None))
-            elif name == "edges":
-                entries.append((key, p.EDGES, self._edge(sub), None))
-            elif name == "pageInfo":
-                entries.append((key, p.PAGE_INFO, self.compiler.page_info(sub, None), None))
-            else:
-                raise v.Unplannable(f"BusinessPartnerConnection.{name}")
-        return tuple(entries)
-
-    def _edge(self, details: FieldDetailsList) -> p.Entries:
-        entries: list[p.Entry] = []
-        for key, sub in self.compiler.collect("BusinessPartnerEdge", details).items():
-            name = sub[0].node.name.value
-            if name == "__typename":
-                entries.append((key, p.CONST, "BusinessPartnerEdge", None))
-            elif name == "cursor":
-                entries.append((key, p.CURSOR, None, None))
-            elif name == "node":
-                entries.append((key, p.NODE, self.partner(sub), None))
-            else:
-                raise v.Unplannable(f"BusinessPartnerEdge.{name}")
-        return tuple(entries)
+        return self.compiler.connection("BusinessPartner", details, self.partner)
 
     def partner(self, details: FieldDetailsList) -> p.Entries:
         columns = self.columns

@@ -15,13 +15,16 @@ from graphql.execution.values import VariableValues, get_argument_values
 
 from core.clients.model import ClientSortField, ProjectedRows, Projection
 from core.partners.model import ProjectedPartners
+from core.resellers.model import ProjectedOnboarded
 from graphql_api.clients.cursors import decode_cursor, encode_key
 from graphql_api.clients.queries import ClientFilterInput, to_filter
 from graphql_api.context import Context
 from graphql_api.plan import compile as p
+from graphql_api.plan import ledger
 from graphql_api.plan.codegen import ClientWriter
+from graphql_api.plan.onboarded import run_onboarded
 from graphql_api.plan.partners import run_partners
-from graphql_api.plan.values import Unplannable
+from graphql_api.plan.values import Unplannable, given_fields
 from graphql_api.relay import from_global_id, local_id
 
 Row = tuple[Any, ...]
@@ -54,15 +57,7 @@ def _grouped(found: ProjectedRows | ProjectedPartners) -> Children:
 def _client_filter(value: dict[str, Any] | None) -> Any:
     if value is None:
         return to_filter(None)
-    given: dict[str, Any] = {}
-    for name, item in value.items():
-        python_name = _FILTER_FIELDS.get(name)
-        if python_name is None:
-            if item is not None:
-                raise Unplannable(f"filter.{name}")  # a filter the planner does not know
-            continue
-        given[python_name] = item
-    return to_filter(ClientFilterInput(**given))
+    return to_filter(ClientFilterInput(**given_fields(value, _FILTER_FIELDS)))
 
 
 def window(root: p.RootField, args: dict[str, Any]) -> tuple[int, str | None, bool]:
@@ -100,6 +95,10 @@ class Runner:
                 data[root.key], count = await run_partners(
                     self.context, root, args, window(root, args), Page
                 )
+            elif root.name == p.ONBOARDED_ACCOUNTS:
+                data[root.key], count = await run_onboarded(
+                    self.context, root, args, window(root, args), Page
+                )
             else:
                 data[root.key], count = await self._one(root, args)
             objects += count
@@ -111,17 +110,19 @@ class Runner:
         services = self.context.services.clients
         caller = await self.context.principal()
         assert isinstance(root.projection, Projection)
+        argued = ledger.arguments(root, self.variables)
+        limits = ledger.limits(argued)
         if root.name == p.CLIENT_BY_CODE:
-            found = await services.projected_by_code(caller, args["code"], root.projection)
+            found = await services.projected_by_code(caller, args["code"], root.projection, limits)
         else:
             if root.name == p.NODE_FIELD and from_global_id(args["id"])[0] != "Client":
                 raise Unplannable("node of another type")
             client_id = local_id(args["id"], "Client")
-            found = await services.projected_by_ids(caller, [client_id], root.projection)
+            found = await services.projected_by_ids(caller, [client_id], root.projection, limits)
         if not found.rows:
             return None, 0
         client: ClientWriter = root.entries[0][2]
-        row, children = found.rows[0], _grouped(found)
+        row, children = found.rows[0], ledger.fill(_grouped(found), argued, found, services)
         return client.write(row, children), client.count(row, children)
 
     async def _clients(self, root: p.RootField, args: dict[str, Any]) -> tuple[dict[str, Any], int]:
@@ -137,8 +138,18 @@ class Runner:
             key = decode_cursor(cursor, sort, descending, "before" if backward else "after")
         caller = await self.context.principal()
         assert isinstance(root.projection, Projection)
-        found = await self.context.services.clients.projected_page(
-            caller, flt, sort, descending, key, size, root.projection, backward=backward
+        argued = ledger.arguments(root, self.variables)
+        services = self.context.services.clients
+        found = await services.projected_page(
+            caller,
+            flt,
+            sort,
+            descending,
+            key,
+            size,
+            root.projection,
+            backward=backward,
+            limits=ledger.limits(argued),
         )
         at = _SORT_INDEX[sort]
         sort_at = root.projection.columns.index(sort.value) if at is None else at
@@ -146,7 +157,7 @@ class Runner:
         def write_cursor(row: Row) -> str:
             return encode_key(sort, descending, row[sort_at], row[0])
 
-        page = Page(found, write_cursor)
+        page = Page(found, write_cursor, ledger.fill(_grouped(found), argued, found, services))
         out: dict[str, Any] = {}
         for entry_key, kind, a, _ in root.entries:
             if kind == p.TOTAL_COUNT:
@@ -161,11 +172,17 @@ class Page:
     writes a row's cursor."""
 
     def __init__(
-        self, found: ProjectedRows | ProjectedPartners, cursor: Callable[[Row], str]
+        self,
+        found: ProjectedRows | ProjectedPartners | ProjectedOnboarded,
+        cursor: Callable[[Row], str],
+        children: Children | None = None,
     ) -> None:
         self.rows = found.rows
         self.found = found
-        self.children = _grouped(found)
+        if children is None:
+            assert not isinstance(found, ProjectedOnboarded)  # accounts have no children
+            children = _grouped(found)
+        self.children = children
         self.cursor = cursor
 
     def objects(self, entries: p.Entries) -> int:

@@ -16,7 +16,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from core.clients.model import CatalogKind
+from core.clients.model import (
+    SUMMARY_DATE,
+    SUMMARY_OVERDUE,
+    SUMMARY_TOTAL,
+    SUMMARY_UPCOMING,
+    CatalogKind,
+    amount_owed,
+)
 
 Convert = Callable[[Any], Any]
 _INT32 = 2**31
@@ -215,6 +222,104 @@ CHILDREN: dict[str, tuple[str, str, Leaves]] = {
     ),
 }
 
+
+def _decimal(value: Any) -> Any:
+    """A non-null ``Decimal`` (Strawberry serialises it with ``str``)."""
+    if value is None:
+        raise Unplannable("null in a non-null field")
+    return str(value)
+
+
+def _long(value: Any) -> Any:
+    if value is None:
+        raise Unplannable("null in a non-null field")
+    return int(value)
+
+
+def _owed(total_amount: Any, paid_amount: Any) -> Any:
+    return _decimal(amount_owed(total_amount, paid_amount))
+
+
+_OPERATION = _names({0: "ADD", 1: "SUBTRACT"})
+DOCUMENT: Leaves = {
+    "id": ("id", _global_id("Document")),
+    "databaseId": ("id", _DATABASE_ID),
+    "clientId": ("client_id", _global_id("Client")),
+    "name": ("name", _REQUIRED_TEXT),
+    "number": ("number", _long),
+    "emissionDate": ("emission_date", _required_datetime),
+    "expirationDate": ("expiration_date", _required_datetime),
+    "totalAmount": ("total_amount", _decimal),
+    "paidAmount": ("paid_amount", _decimal),
+}
+# Document field -> (the columns it is computed from, converter taking their values).
+DOCUMENT_DERIVED: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] = {
+    "amountOwed": (("total_amount", "paid_amount"), _owed),
+}
+POINTS_ENTRY: Leaves = {
+    "id": ("id", _global_id("PointsEntry")),
+    "operation": ("operation", _OPERATION),
+    "points": ("points", _non_null(_int32)),
+    "balance": ("balance", _non_null(_float)),
+    "description": ("description", _REQUIRED_TEXT),
+    "orderId": ("order_id", _text),
+    "createdAt": ("created_at", _required_datetime),
+}
+# An UnpaidSummary's scalars: positions in a projected summary's row.
+UNPAID_SUMMARY: Leaves = {
+    "comparisonDate": ("comparison_date", _required_datetime),
+    "overdueDebt": ("overdue_debt", _decimal),
+    "upcomingDebt": ("upcoming_debt", _decimal),
+    "totalDebt": ("total_debt", _decimal),
+}
+SUMMARY_POSITIONS = {
+    "comparison_date": SUMMARY_DATE,
+    "overdue_debt": SUMMARY_OVERDUE,
+    "upcoming_debt": SUMMARY_UPCOMING,
+    "total_debt": SUMMARY_TOTAL,
+}
+
+_VALIDATOR = _names({0: "SUNAT", 1: "OSE_GIOR", 2: "OSE_EFACT", 3: "OSE_NUBEFACT"})
+_INTEGRATION = _names({0: "XML", 1: "JSON"})
+
+
+def _as_bool(value: Any) -> Any:
+    """``bool(value)``, as the onboarded accounts' repository reads its flags."""
+    return bool(value)
+
+
+ONBOARDED_ACCOUNT: Leaves = {
+    "id": ("account_id", _global_id("OnboardedAccount")),
+    "databaseId": ("account_id", _DATABASE_ID),
+    "ruc": ("ruc", _REQUIRED_TEXT),
+    "companyName": ("company_name", _REQUIRED_TEXT),
+    "email": ("email", _text),
+    "phoneNumber": ("phone_number", _text),
+    "mobileNumber": ("mobile_number", _text),
+    "validatorEntity": ("validator_entity", _VALIDATOR),
+    "externalOseUsername": ("external_ose_username", _text),
+    "hasExternalOsePassword": ("has_external_ose_password", _as_bool),
+    "isOseValidationOnly": ("is_ose_validation_only", _as_bool),
+    "integrationType": ("integration_type", _INTEGRATION),
+    "createdAt": ("created_at", _required_datetime),
+    "updatedAt": ("updated_at", _required_datetime),
+}
+
+
+def given_fields(value: dict[str, Any] | None, names: dict[str, str]) -> dict[str, Any]:
+    """An input object's fields as keyword arguments of its Python type (``names``: GraphQL
+    name -> Python name); a field the planner does not know, set, is ``Unplannable``."""
+    given: dict[str, Any] = {}
+    for name, item in (value or {}).items():
+        python_name = names.get(name)
+        if python_name is None:
+            if item is not None:
+                raise Unplannable(f"filter.{name}")
+            continue
+        given[python_name] = item
+    return given
+
+
 # Columns stock execution converts whatever the selection (``build_client`` and ``convert``
 # build whole objects): a stored value it cannot convert is an error even when the field is
 # not selected, so the plan reads and checks them too.
@@ -224,6 +329,8 @@ GUARDS: dict[str, tuple[tuple[str, Convert], ...]] = {
     "PriceList": (("state", _STATE),),
     "SaleCondition": (("state", _STATE),),
     "Address": (("state", _STATE),),
+    "PointsEntry": (("operation", _OPERATION),),
+    "OnboardedAccount": (("validator_entity", _VALIDATOR), ("integration_type", _INTEGRATION)),
 }
 
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from clientgate.container import Services
+from graphql_api.app import GraphQLApp
+from graphql_api.config import GraphQLConfig
+from graphql_api.schema import build_schema
+from tests.graphql_api.planner_generation import Pair, build_world
 
 Gql = Callable[..., Awaitable[dict[str, Any]]]
 
@@ -45,3 +53,27 @@ def answer(body: dict[str, Any]) -> dict[str, Any]:
         **{k: v for k, v in body.items() if k != "extensions"},
         **({"extensions": rest} if rest else {}),
     }
+
+
+@pytest.fixture(scope="session")
+async def pair(services: Services) -> AsyncIterator[Pair]:
+    """The planner's app and stock Strawberry's on the same services, and the world the
+    property-based tests read (once per database)."""
+    planned = GraphQLApp(services, GraphQLConfig())
+    stock = GraphQLApp(services, GraphQLConfig())
+    stock.schema = build_schema(GraphQLConfig(), fast_leaves=False, planner=False)
+    clients = [
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(
+                app=Starlette(routes=[Route("/graphql", view, methods=["GET", "POST"])])
+            ),
+            base_url="http://t",
+        )
+        for view in (planned, stock)
+    ]
+    world = await build_world(services)
+    try:
+        yield Pair(clients[0], clients[1], planned, world)
+    finally:
+        for c in clients:
+            await c.aclose()

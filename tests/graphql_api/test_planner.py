@@ -150,7 +150,7 @@ async def test_unsupported_documents_go_to_stock_execution(
     await _rich_client(services, acc)
     async with planned_and_stock(services) as (planned, stock, app):
         for query in [
-            "{ clients { nodes { documents { number } pointsHistory { points } } } }",
+            "{ clients { nodes { possibleDuplicates { reasons } history { totalCount } } } }",
             "{ clients { nodes { id } } paymentTypes { name } }",
             "{ businessPartners(first: 2) { nodes { role { name } } } }",
             "{ businessPartners { nodes { agent { company { id } } } } }",

@@ -55,6 +55,7 @@ KNOWN: dict[tuple[str, str], str] = {
             "update",
         )
     },
+    ("SqlOnboardedReadModel", "page"): _RESELLER,
 }
 
 

@@ -265,7 +265,10 @@ class FakeClientReadModel(ClientReadModel):
         relation: str,
         client_ids: Sequence[int],
         columns: tuple[str, ...],
+        limit: int | None = None,
     ) -> builtins.list[tuple[Any, ...]]:
+        if relation in ("documents", "unpaid", "points"):
+            return self._ledger(account_id, relation, client_ids, columns, limit)
         clients = [c for c in self._clients.s.clients.values() if c.id in set(client_ids)]
         related = await self._clients.related(account_id, clients, {relation})
         rows: builtins.list[tuple[Any, ...]] = []
@@ -280,6 +283,37 @@ class FakeClientReadModel(ClientReadModel):
                     rows.append((client_id, *(named[n] for n in columns)))
                 else:
                     rows.append((client_id, *(getattr(child, n) for n in columns)))
+        return rows
+
+    def _ledger(
+        self,
+        account_id: int,
+        relation: str,
+        client_ids: Sequence[int],
+        columns: tuple[str, ...],
+        limit: int | None,
+    ) -> builtins.list[tuple[Any, ...]]:
+        """Documents (by id; ``unpaid``: owing, by expiration date and id) or each client's
+        ``limit`` latest points entries."""
+        store = self._clients.s
+        rows: builtins.list[tuple[Any, ...]] = []
+        for client_id in sorted(client_ids):
+            found: builtins.list[Any]
+            if relation == "points":
+                entries = [e for e in store.points.values() if e.client_id == client_id]
+                found = sorted(entries, key=lambda e: -e.id)[:limit]
+            else:
+                found = sorted(
+                    (d for d in store.documents.values() if d.client_id == client_id),
+                    key=lambda d: (d.expiration_date, d.id) if relation == "unpaid" else d.id,
+                )
+                if relation == "unpaid":
+                    found = [d for d in found if d.amount_owed > 0]
+            rows += [
+                (client_id, *(getattr(item, n) for n in columns))
+                for item in found
+                if item.account_id == account_id
+            ]
         return rows
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from enum import IntEnum
 from types import TracebackType
+from typing import Any
 
 from core.accounts.model import Account, AccountChanges, ApiToken, SecretScheme, User, UserKind
 from core.accounts.ports import AccountDirectory, AccountRepository, AccountsUnitOfWork
@@ -21,10 +22,11 @@ from core.resellers.model import (
     IntegrationType,
     OnboardedAccount,
     OnboardedFilter,
+    OnboardedProjection,
     SettingsRow,
     ValidatorEntity,
 )
-from core.resellers.ports import ResellerRepository, ResellersUnitOfWork
+from core.resellers.ports import OnboardedReadModel, ResellerRepository, ResellersUnitOfWork
 from core.resellers.search import onboarded_relevance, onboarded_search_text
 from core.shared.errors import Conflict, ServiceUnavailable
 from core.shared.search import matches, parse_search
@@ -380,6 +382,28 @@ class FakeAccountDirectory(AccountDirectory):
         return [self._accounts.accounts[i] for i in ids[:limit]]
 
 
+class FakeOnboardedReadModel(OnboardedReadModel):
+    """Projected rows read from the fake repository's entities (columns are their fields)."""
+
+    def __init__(self, resellers: FakeResellerRepository) -> None:
+        self._resellers = resellers
+
+    async def page(
+        self,
+        reseller_account_id: int,
+        filters: OnboardedFilter,
+        after_id: int | None,
+        limit: int,
+        projection: OnboardedProjection,
+        *,
+        backward: bool = False,
+    ) -> list[tuple[Any, ...]]:
+        found = await self._resellers.page(
+            reseller_account_id, filters, after_id, limit, backward=backward
+        )
+        return [tuple(getattr(a, name) for name in projection.columns) for a in found]
+
+
 class FakeUnitOfWork(AccountsUnitOfWork, ResellersUnitOfWork):
     """One in-memory unit of work for the accounts and resellers ports, and its own factory
     (``uow()`` / ``uow(read_only=True)`` return it). Commits are counted; nothing is rolled
@@ -406,6 +430,10 @@ class FakeUnitOfWork(AccountsUnitOfWork, ResellersUnitOfWork):
     @property
     def resellers(self) -> FakeResellerRepository:
         return self._resellers
+
+    @property
+    def onboarded_rows(self) -> FakeOnboardedReadModel:
+        return FakeOnboardedReadModel(self._resellers)
 
     @property
     def directory(self) -> FakeAccountDirectory:

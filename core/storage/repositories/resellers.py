@@ -126,8 +126,12 @@ _RANKED = {
     "mobile_key": s.c.mobile_key,
 }
 
+PUBLIC_COLUMNS = {c.name: c for c in _PUBLIC}
+"""The columns an onboarded account is read from, by ``OnboardedAccount`` field name."""
 
-def _keyset(
+
+def onboarded_keyset(
+    columns: Sequence[Any],
     reseller_account_id: int,
     filters: OnboardedFilter,
     after_id: int | None,
@@ -135,11 +139,12 @@ def _keyset(
     backward: bool,
     tier: Tier | None = None,
 ) -> Select[Any]:
-    """Accounts after (``backward``: before) ``after_id`` in id order, ``limit`` of them;
-    ``tier``: only that relevance tier's matches."""
+    """``columns`` of up to ``limit`` of the reseller's accounts matching ``filters`` with id
+    after ``after_id`` in id order (``backward``: before it, descending); ``tier``: only that
+    relevance tier's matches. The entity page and the planner's projection both build on it."""
     conds = _where(reseller_account_id, filters)
     after = (after_id, limit, backward)
-    return id_keyset(select(*_PUBLIC), conds, s.c.account_id, after, tier, _RANKED)
+    return id_keyset(select(*columns), conds, s.c.account_id, after, tier, _RANKED)
 
 
 def _keys(row: SettingsRow) -> dict[str, str | None]:
@@ -319,10 +324,13 @@ class SqlResellerRepository:
         after_tier: int = 0,
     ) -> list[OnboardedAccount]:
         def statement(tier: Tier | None, bound: int | None, n: int) -> Select[Any]:
-            return _keyset(reseller_account_id, filters, bound, n, backward, tier)
+            return onboarded_keyset(_PUBLIC, reseller_account_id, filters, bound, n, backward, tier)
 
         search = parse_search(filters.search)
         after = None if after_id is None else (after_tier, after_id)
+        # Every row is fetched before any is converted: a value that fails to convert must not
+        # leave the cursor open (on SQLite an unfinished read keeps its snapshot after the
+        # unit of work, and the pooled read connection would serve stale reads).
         rows = await ranked_rows(self._conn, statement, search, after, limit, backward)
         return [_onboarded(r) for _, r in rows]
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clients.model import Document, Payment
@@ -131,16 +131,21 @@ def _by_client(rows: Any) -> dict[int, list[Document]]:
     return out
 
 
-# Documents of a set of clients, built once and bound per call.
-_OF_SCOPE = (
-    documents.c.account_id == bindparam("account_id"),
-    documents.c.client_id.in_(bindparam("ids", expanding=True)),
-)
-_OF_CLIENTS = (
-    select(*DOCUMENT_COLUMNS).where(*_OF_SCOPE).order_by(documents.c.client_id, documents.c.id)
-)
-_UNPAID_OF_CLIENTS = (
-    select(*DOCUMENT_COLUMNS)
-    .where(*_OF_SCOPE, documents.c.paid_amount < documents.c.total_amount)
-    .order_by(documents.c.client_id, documents.c.expiration_date, documents.c.id)
-)
+def of_clients(columns: Sequence[Any], *, unpaid: bool = False) -> Select[Any]:
+    """``columns`` of the documents of a set of clients (bound: ``account_id``, ``ids``), in
+    client order and, per client, by id; ``unpaid``: those with something owed, by expiration
+    date and id. The entity reads and the planner's projections both build on it."""
+    query = select(*columns).where(
+        documents.c.account_id == bindparam("account_id"),
+        documents.c.client_id.in_(bindparam("ids", expanding=True)),
+    )
+    if unpaid:
+        return query.where(documents.c.paid_amount < documents.c.total_amount).order_by(
+            documents.c.client_id, documents.c.expiration_date, documents.c.id
+        )
+    return query.order_by(documents.c.client_id, documents.c.id)
+
+
+# Built once and bound per call.
+_OF_CLIENTS = of_clients(DOCUMENT_COLUMNS)
+_UNPAID_OF_CLIENTS = of_clients(DOCUMENT_COLUMNS, unpaid=True)

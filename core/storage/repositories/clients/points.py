@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
+from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import Select, Subquery, bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clients.model import PointsEntry, PointsOperation
@@ -55,7 +56,7 @@ class SqlPointsRepository:
             .order_by(points_entries.c.id.desc())
             .limit(limit)
         )
-        return [points_entry(r) for r in rows]
+        return [points_entry(r) for r in rows.all()]  # fetched first: see latest_for_clients
 
     async def latest_for_clients(
         self, account_id: int, client_ids: Collection[int], limit: int
@@ -64,7 +65,10 @@ class SqlPointsRepository:
             _LATEST, {"account_id": account_id, "ids": list(client_ids), "limit": limit}
         )
         out: dict[int, list[PointsEntry]] = {}
-        for row in rows:
+        # Every row fetched before any is converted: a stored operation that fails to convert
+        # must not leave the cursor open (on SQLite an unfinished read keeps its snapshot on
+        # the pooled read connection, and later units of work would read stale rows).
+        for row in rows.all():
             out.setdefault(row.client_id, []).append(points_entry(row))
         return out
 
@@ -83,8 +87,17 @@ _RANKED = (
     )
     .subquery("ranked")
 )
-_LATEST = (
-    select(*(_RANKED.c[c.name] for c in points_entries.c))
-    .where(_RANKED.c.rank <= bindparam("limit"))
-    .order_by(_RANKED.c.client_id, _RANKED.c.id.desc())
-)
+
+
+def latest_of_clients(pick: Callable[[Subquery], Sequence[Any]]) -> Select[Any]:
+    """The columns ``pick`` takes from the ranked entries, of each client's ``limit`` latest
+    entries (bound: ``account_id``, ``ids``, ``limit``), by client and newest first. The
+    entity reads and the planner's projections both build on it."""
+    return (
+        select(*pick(_RANKED))
+        .where(_RANKED.c.rank <= bindparam("limit"))
+        .order_by(_RANKED.c.client_id, _RANKED.c.id.desc())
+    )
+
+
+_LATEST = latest_of_clients(lambda ranked: [ranked.c[c.name] for c in points_entries.c])

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clients.model import ClientFilter, ClientSortField, Projection
 from core.storage.repositories.clients.client_queries import keyset, keyset_params
+from core.storage.repositories.clients.ledger_projections import LEDGER, ledger_query
 from core.storage.repositories.clients.rows import CATALOG_FK, CATALOGS
 from core.storage.tables.clients import addresses, attribute_values, clients, contacts
 from core.storage.tables.clients import dynamic_attributes as definitions
@@ -66,6 +67,8 @@ def _child_columns(relation: str) -> tuple[Any, dict[str, ColumnElement[Any]], l
 
 @functools.cache
 def _children_query(relation: str, columns: tuple[str, ...]) -> Select[Any]:
+    if relation in LEDGER:
+        return ledger_query(relation, columns)
     source, named, order = _child_columns(relation)
     owner = order[0]
     owner_table = owner.table
@@ -107,10 +110,12 @@ class SqlClientReadModel:
         relation: str,
         client_ids: Sequence[int],
         columns: tuple[str, ...],
+        limit: int | None = None,
     ) -> list[tuple[Any, ...]]:
         query = _children_query(relation, columns)
-        result = await self._conn.execute(
-            query, {"account_id": account_id, "ids": list(client_ids)}
-        )
+        params: dict[str, Any] = {"account_id": account_id, "ids": list(client_ids)}
+        if limit is not None:
+            params["limit"] = limit
+        result = await self._conn.execute(query, params)
         rows: list[tuple[Any, ...]] = list(result.all())  # one fetchall, not one per row
         return rows
