@@ -62,6 +62,7 @@ class InlineConnection:
         self._sync = conn
         self._dbapi = dbapi
         self._reads = reads
+        self._keep = True
 
     @property
     def dialect(self) -> Dialect:
@@ -96,8 +97,18 @@ class InlineConnection:
     async def rollback(self) -> None:
         InlineReads.end(self._sync, self._dbapi)
 
+    def spoil(self) -> None:
+        """Close it when given back instead of keeping it: the unit of work failed, perhaps
+        in the middle of reading a result, and a statement left unfinished keeps its snapshot
+        through the rollback (the next unit of work would read stale rows)."""
+        self._keep = False
+
     async def close(self) -> None:
-        self._reads.give_back(self._sync, self._dbapi)
+        if self._keep:
+            self._reads.give_back(self._sync, self._dbapi)
+        else:  # closed for good: the engine's pool would hand the same driver connection out
+            self._sync.invalidate()
+            self._sync.close()
 
 
 class InlineReads:
@@ -385,6 +396,8 @@ class SqlUnitOfWork:
         conn, self._conn = self._conn, None
         if conn is None:
             return
+        if exc is not None and isinstance(conn, InlineConnection):
+            conn.spoil()
         try:
             if conn.in_transaction():
                 await conn.rollback()

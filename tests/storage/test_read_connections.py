@@ -54,7 +54,34 @@ async def test_read_connections_are_kept_and_failed_ones_dropped(services: Servi
     with pytest.raises(Exception, match="no such table"):
         async with factory(read_only=True) as uow:
             await uow.connection.execute(text("SELECT * FROM no_such_table"))
-    assert reads.idle == kept  # rolled back and kept: a statement error leaves it usable
+    assert reads.idle == kept - 1  # a unit of work that failed gives its connection up
+    async with factory(read_only=True):
+        pass
+    assert reads.idle == kept  # a new one is opened and kept
     async with factory(read_only=True) as uow:
         await uow.connection.run_sync(lambda conn: conn.invalidate())
     assert reads.idle == kept - 1  # an invalidated connection is closed, not kept
+
+
+async def test_a_read_that_fails_midway_leaves_no_snapshot_behind(
+    services: Services, make_account: Any
+) -> None:
+    """A unit of work that raises while iterating a result leaves that statement unfinished;
+    on SQLite an unfinished statement keeps its snapshot through the rollback. The next unit
+    of work must still see what was committed since."""
+    created = [await make_account("PE", name=f"Before {i}") for i in range(3)]
+    ids = [c.account.id for c in created]
+    with pytest.raises(RuntimeError, match="midway"):
+        async with services.uow(read_only=True) as uow:
+            result = await uow.connection.execute(
+                select(accounts.c.name).where(accounts.c.id.in_(ids)).order_by(accounts.c.id)
+            )
+            for _ in result:
+                raise RuntimeError("midway")
+    async with services.uow() as uow:
+        await uow.connection.execute(
+            update(accounts).where(accounts.c.id == ids[0]).values(name="After")
+        )
+        await uow.commit()
+    for _ in range(20):  # whichever kept connection the next units of work take
+        assert await _name(services, ids[0]) == "After"
