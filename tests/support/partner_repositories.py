@@ -1,4 +1,5 @@
-"""In-memory fakes of the partners context's repositories and its queue port.
+"""In-memory fakes of the partners context's repositories (the message log and queue port:
+``partner_queue_fakes.py``).
 
 Each subclasses its Protocol, so mypy checks it against the port. They share one
 :class:`PartnerTables`; uniqueness mirrors the tables' constraints (idRemote per account for
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -26,8 +26,6 @@ from core.partners.model import (
     DeletedPartner,
     DocumentKind,
     Location,
-    MessageKind,
-    MessageStatus,
     Partner,
     PartnerContact,
     PartnerFilter,
@@ -458,115 +456,6 @@ class FakeDeletionRepository(_Fake, ports.DeletionRepository):
             key=lambda d: -d.id,
         )
         return mine[offset : offset + limit], len(mine)
-
-
-class FakeMessageRepository(_Fake, ports.MessageRepository):
-    async def add(
-        self, account_id: int, public_id: str, kind: MessageKind, payload: str, now: int
-    ) -> QueueMessage:
-        message = QueueMessage(
-            id=self.t.next_id(),
-            public_id=public_id,
-            account_id=account_id,
-            kind=kind,
-            payload=payload,
-            status=MessageStatus.PENDING,
-            error_message=None,
-            attempts=0,
-            claim_token=None,
-            claimed_until=None,
-            available_at=now,
-            created_at=now,
-            updated_at=now,
-        )
-        self.t.messages[message.id] = message
-        return message
-
-    async def get(self, account_id: int, public_id: str) -> QueueMessage | None:
-        return next(
-            (
-                m
-                for m in self.t.messages.values()
-                if m.account_id == account_id and m.public_id == public_id
-            ),
-            None,
-        )
-
-
-class FakePartnerQueue(_Fake, ports.PartnerQueue):
-    @staticmethod
-    def _claimable(m: QueueMessage, now: int, max_attempts: int) -> bool:
-        due = m.status is MessageStatus.PENDING and m.available_at <= now
-        expired = m.status is MessageStatus.PROCESSING and (m.claimed_until or 0) < now
-        return (due or expired) and m.attempts < max_attempts
-
-    async def claim(
-        self, now: int, lease_seconds: int, token: str, max_attempts: int
-    ) -> QueueMessage | None:
-        for m in sorted(self.t.messages.values(), key=lambda m: m.id):
-            if self._claimable(m, now, max_attempts):
-                claimed = replace(
-                    m,
-                    status=MessageStatus.PROCESSING,
-                    claim_token=token,
-                    claimed_until=now + lease_seconds,
-                    attempts=m.attempts + 1,
-                    updated_at=now,
-                )
-                self.t.messages[m.id] = claimed
-                return claimed
-        return None
-
-    async def give_up_exhausted(self, now: int, max_attempts: int) -> list[str]:
-        given_up = [
-            m
-            for m in self.t.messages.values()
-            if m.status is MessageStatus.PROCESSING
-            and (m.claimed_until or 0) < now
-            and m.attempts >= max_attempts
-        ]
-        for m in given_up:
-            self.t.messages[m.id] = replace(
-                m,
-                status=MessageStatus.FAILED,
-                error_message=f"gave up after {max_attempts} attempts",
-                claim_token=None,
-                updated_at=now,
-            )
-        return [m.public_id for m in given_up]
-
-    async def depth(self) -> dict[MessageStatus, int]:
-        waiting = (MessageStatus.PENDING, MessageStatus.PROCESSING)
-        counts = Counter(m.status for m in self.t.messages.values() if m.status in waiting)
-        return dict(counts)
-
-    async def lock_claimed(self, message_id: int, token: str) -> QueueMessage | None:
-        m = self.t.messages.get(message_id)
-        held = m is not None and m.claim_token == token and m.status is MessageStatus.PROCESSING
-        return m if held else None
-
-    async def finish(
-        self,
-        message_id: int,
-        token: str,
-        status: MessageStatus,
-        error_message: str | None,
-        now: int,
-        available_at: int | None = None,
-    ) -> bool:
-        m = self.t.messages.get(message_id)
-        if m is None or m.claim_token != token:
-            return False
-        self.t.messages[message_id] = replace(
-            m,
-            status=status,
-            error_message=error_message,
-            updated_at=now,
-            claim_token=None,
-            claimed_until=None,
-            available_at=m.available_at if available_at is None else available_at,
-        )
-        return True
 
 
 class FakePartnerReadModel(_Fake, ports.PartnerReadModel):

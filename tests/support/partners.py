@@ -31,6 +31,7 @@ from core.partners.inputs import (
 from core.partners.service import PartnerService
 from core.shared.clock import FixedClock
 from tests.support.fakes import FakeAccountRepository
+from tests.support.partner_queue_fakes import FakeMessageRepository, FakePartnerQueue
 from tests.support.partner_repositories import (
     FakeCatalogRepository,
     FakeCompanyRepository,
@@ -38,8 +39,6 @@ from tests.support.partner_repositories import (
     FakeDeletionRepository,
     FakeDocumentRepository,
     FakeLocationRepository,
-    FakeMessageRepository,
-    FakePartnerQueue,
     FakePartnerReadModel,
     FakePartnerRepository,
     PartnerTables,
