@@ -385,18 +385,19 @@ def _dispatch(services: FaceServices, handlers: dict[str, Handler]) -> Endpoint:
 
 
 def bsale_routes(services: FaceServices) -> list[BaseRoute]:
-    """Every path of the dialect, relative to ``/v1``. Fixed names come before ``{id}``."""
+    """Every path of the dialect, relative to ``/v1``, the busiest first (routes are tried in
+    order; an ``{id}`` is digits, so no fixed name such as ``count`` can match it)."""
     api = BsaleApi(services)
     client = "/clients/{client_id:digits}"
     table: list[tuple[str, dict[str, Handler]]] = [
-        ("/clients.json", {"GET": api.list_clients, "POST": api.create_client}),
-        ("/clients/count.json", {"GET": api.count_clients}),
-        ("/clients/unpaid_documents.json", {"GET": api.unpaid_documents}),
-        ("/clients/points.json", {"PUT": api.points}),
         (
             client + ".json",
             {"GET": api.get_client, "PUT": api.update_client, "DELETE": api.delete_client},
         ),
+        ("/clients.json", {"GET": api.list_clients, "POST": api.create_client}),
+        ("/clients/count.json", {"GET": api.count_clients}),
+        ("/clients/unpaid_documents.json", {"GET": api.unpaid_documents}),
+        ("/clients/points.json", {"PUT": api.points}),
         (client + "/contacts.json", {"GET": api.list_contacts, "POST": api.add_contact}),
         (
             client + "/contacts/{contact_id:digits}.json",
