@@ -328,9 +328,6 @@ class SqlResellerRepository:
 
         search = parse_search(filters.search)
         after = None if after_id is None else (after_tier, after_id)
-        # Every row is fetched before any is converted: a value that fails to convert must not
-        # leave the cursor open (on SQLite an unfinished read keeps its snapshot after the
-        # unit of work, and the pooled read connection would serve stale reads).
         rows = await ranked_rows(self._conn, statement, search, after, limit, backward)
         return [_onboarded(r) for _, r in rows]
 

@@ -65,9 +65,6 @@ class SqlPointsRepository:
             _LATEST, {"account_id": account_id, "ids": list(client_ids), "limit": limit}
         )
         out: dict[int, list[PointsEntry]] = {}
-        # Every row fetched before any is converted: a stored operation that fails to convert
-        # must not leave the cursor open (on SQLite an unfinished read keeps its snapshot on
-        # the pooled read connection, and later units of work would read stale rows).
         for row in rows.all():
             out.setdefault(row.client_id, []).append(points_entry(row))
         return out
