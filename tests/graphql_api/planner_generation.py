@@ -317,6 +317,29 @@ def sorted_errors(answer: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
+Generated = tuple[str, dict[str, Any], bool]
+"""A generated document: its text, its variables, whether the planner must plan it."""
+
+
+def one_root(draw: st.DrawFn, doc: Doc, root: str) -> Generated:
+    """A document of one root field (and now and then ``__typename``): with two, an error in
+    one non-null root makes stock execution drop the other's pending resolvers (graphql-core
+    leaves them un-awaited, a warning the next test reports)."""
+    roots = [root]
+    if draw(st.integers(0, 5)) == 0:
+        roots.append("__typename")
+    return doc.text(" ".join(roots)), doc.variables, doc.plannable
+
+
+async def same_drawn(
+    pair: Pair, data: st.DataObject, documents: st.SearchStrategy[Generated], tokens: list[str]
+) -> None:
+    """A document drawn from ``documents`` and a token from ``tokens``: ``same``."""
+    document, variables, plannable = data.draw(documents, label="document")
+    token = data.draw(st.sampled_from(tokens), label="token")
+    await same(pair, document, variables, plannable, token)
+
+
 async def same(
     pair: Pair, document: str, variables: dict[str, Any], plannable: bool, token: str
 ) -> None:

@@ -20,6 +20,7 @@ from tests.fuzz.profile import fuzz_settings
 from tests.graphql_api.planner_generation import (
     Doc,
     Enum,
+    Generated,
     Pair,
     World,
     argument,
@@ -27,7 +28,8 @@ from tests.graphql_api.planner_generation import (
     leaves,
     leaves_of,
     onboard_batch,
-    same,
+    one_root,
+    same_drawn,
     spread,
 )
 from tests.graphql_api.test_planner import planned_and_stock, planned_plans, same_answer
@@ -80,13 +82,12 @@ def _arguments(draw: st.DrawFn, doc: Doc) -> str:
 
 
 @st.composite
-def onboarded_documents(draw: st.DrawFn, world: World) -> tuple[str, dict[str, Any], bool]:
+def onboarded_documents(draw: st.DrawFn, world: World) -> Generated:
     doc = Doc(world)
     arguments = _arguments(draw, doc)
-    roots = [f"r: onboardedAccounts{arguments} {{ {connection(draw, doc, _account)} }}"]
-    if draw(st.integers(0, 5)) == 0:
-        roots.append("__typename")
-    return doc.text(" ".join(roots)), doc.variables, doc.plannable
+    return one_root(
+        draw, doc, f"r: onboardedAccounts{arguments} {{ {connection(draw, doc, _account)} }}"
+    )
 
 
 @fuzz_settings(default_examples=EXAMPLES)
@@ -95,10 +96,8 @@ async def test_planned_and_stock_execution_give_the_same_onboarded_accounts(
     pair: Pair, data: st.DataObject
 ) -> None:
     world = pair.world
-    document, variables, plannable = data.draw(onboarded_documents(world), label="document")
     tokens = [*world.resellers, world.resellers[0], world.resellers[0], world.token, "nope"]
-    token = data.draw(st.sampled_from(tokens), label="token")
-    await same(pair, document, variables, plannable, token)
+    await same_drawn(pair, data, onboarded_documents(world), tokens)
 
 
 EVERYTHING = f"""

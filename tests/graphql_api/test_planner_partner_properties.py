@@ -16,6 +16,7 @@ from tests.fuzz.profile import fuzz_settings
 from tests.graphql_api.planner_generation import (
     Doc,
     Enum,
+    Generated,
     Pair,
     World,
     argument,
@@ -23,7 +24,8 @@ from tests.graphql_api.planner_generation import (
     directive,
     leaves,
     leaves_of,
-    same,
+    one_root,
+    same_drawn,
     spread,
 )
 
@@ -120,17 +122,14 @@ def _partner_arguments(draw: st.DrawFn, doc: Doc) -> str:
 
 
 @st.composite
-def partner_documents(draw: st.DrawFn, world: World) -> tuple[str, dict[str, Any], bool]:
-    """One ``businessPartners`` root (and now and then ``__typename``): with two, an error
-    in one non-null root makes stock execution drop the other's pending resolvers (graphql-core
-    leaves them un-awaited, a warning the next test reports); several roots are the clients
+def partner_documents(draw: st.DrawFn, world: World) -> Generated:
+    """One ``businessPartners`` root (``one_root``); several roots are the clients
     documents' part."""
     doc = Doc(world)
     arguments = _partner_arguments(draw, doc)
-    roots = [f"r: businessPartners{arguments} {{ {connection(draw, doc, _partner)} }}"]
-    if draw(st.integers(0, 5)) == 0:
-        roots.append("__typename")
-    return doc.text(" ".join(roots)), doc.variables, doc.plannable
+    return one_root(
+        draw, doc, f"r: businessPartners{arguments} {{ {connection(draw, doc, _partner)} }}"
+    )
 
 
 @fuzz_settings(default_examples=EXAMPLES)
@@ -139,6 +138,5 @@ async def test_planned_and_stock_execution_give_the_same_partners(
     pair: Pair, data: st.DataObject
 ) -> None:
     world = pair.world
-    document, variables, plannable = data.draw(partner_documents(world), label="document")
-    token = data.draw(st.sampled_from([world.token] * 6 + [world.other_token, "nope"]))
-    await same(pair, document, variables, plannable, token)
+    tokens = [world.token] * 6 + [world.other_token, "nope"]
+    await same_drawn(pair, data, partner_documents(world), tokens)

@@ -34,7 +34,7 @@ from tests.graphql_api.planner_generation import (
     directive,
     leaves,
     leaves_of,
-    same,
+    same_drawn,
 )
 
 EXAMPLES = 60
@@ -206,9 +206,5 @@ async def test_planned_and_stock_execution_give_the_same_answer(
     pair: Pair, data: st.DataObject
 ) -> None:
     world = pair.world
-    document, variables, plannable = data.draw(documents(world), label="document")
-    token = data.draw(
-        st.sampled_from([world.token] * 6 + [world.other_token, world.broken_token, "nope"]),
-        label="token",
-    )
-    await same(pair, document, variables, plannable, token)
+    tokens = [world.token] * 6 + [world.other_token, world.broken_token, "nope"]
+    await same_drawn(pair, data, documents(world), tokens)
