@@ -131,7 +131,8 @@ def create_sqlite_read_engine(url: str) -> Engine:
     def _on_begin(conn: Any) -> None:
         # Deferred: the snapshot starts at the first read, and no lock is taken. Sent on the
         # driver's connection: a statement through Core costs more than the read it wraps.
-        # A unit of work begins on the driver (``InlineReads.take``): Core joins that one.
+        # Driver statements of a unit of work run in autocommit (``InlineConnection``); one
+        # already inside a transaction (a Core statement began it) is not begun again.
         dbapi = conn.connection.dbapi_connection
         if not dbapi.in_transaction:
             dbapi.execute("BEGIN")

@@ -54,9 +54,11 @@ Deliver = Callable[[str, str], None]
 
 class InlineConnection:
     """The part of ``AsyncConnection`` repositories use, over a synchronous connection whose
-    statements run inline (SQLite reads, see ``create_sqlite_read_engine``). The unit of work's
-    transaction is begun and ended on the driver's connection; a statement through Core joins
-    it (the engine's ``begin`` listener sends no second ``BEGIN``)."""
+    statements run inline (SQLite reads, see ``create_sqlite_read_engine``). Statements on the
+    driver run in autocommit, each reading what was committed when it started, as read-only
+    units of work do on PostgreSQL; a statement through Core begins a deferred transaction
+    (the engine's ``begin`` listener), which later driver statements join and the unit of work
+    rolls back when it ends."""
 
     def __init__(self, conn: Connection, dbapi: Any, reads: InlineReads) -> None:
         self._sync = conn
@@ -115,7 +117,8 @@ class InlineReads:
     """SQLite's read connections (``create_sqlite_read_engine``), kept open between units of
     work: checking one out of the pool, wrapping it in a ``Connection`` and handing it back
     cost more than the short indexed reads most units of work make. A connection is given back
-    rolled back (its snapshot released); one that failed or was invalidated is closed."""
+    with any transaction rolled back (its snapshot released); one that failed or was
+    invalidated is closed."""
 
     def __init__(self, engine: Engine, keep: int = 16) -> None:
         self.engine = engine
@@ -128,11 +131,6 @@ class InlineReads:
         else:
             sync = self.engine.connect()
             dbapi = sync.connection.dbapi_connection
-        try:
-            dbapi.execute("BEGIN")  # deferred: the snapshot starts at the first read
-        except BaseException:
-            sync.close()
-            raise
         return InlineConnection(sync, dbapi, self)
 
     @staticmethod
@@ -197,9 +195,9 @@ class WriteTurns:
 class SqlUnitOfWork:
     """Opened with ``async with``; rolls back unless ``commit()`` was called.
 
-    Read-only units of work skip the transaction round trips where they cost the most:
-    on PostgreSQL they run in autocommit (no BEGIN/ROLLBACK), on SQLite on an inline
-    synchronous connection (``read_engine``).
+    Read-only units of work skip the transaction round trips: they run in autocommit on both
+    databases (no BEGIN/ROLLBACK; what they read together is not one snapshot), on SQLite on
+    an inline synchronous connection (``read_engine``).
     """
 
     def __init__(
@@ -396,8 +394,17 @@ class SqlUnitOfWork:
         conn, self._conn = self._conn, None
         if conn is None:
             return
-        if exc is not None and isinstance(conn, InlineConnection):
-            conn.spoil()
+        if isinstance(conn, InlineConnection):
+            if exc is not None:
+                conn.spoil()
+            await conn.close()  # given back rolled back, or closed (spoiled, invalidated)
+        else:
+            await self._close(conn)
+        reason = timed_out(exc)
+        if reason is not None:
+            raise ServiceUnavailable(reason) from exc
+
+    async def _close(self, conn: AsyncConnection) -> None:
         try:
             if conn.in_transaction():
                 await conn.rollback()
@@ -406,9 +413,6 @@ class SqlUnitOfWork:
                 await conn.close()
             finally:
                 self._end_turn()
-        reason = timed_out(exc)
-        if reason is not None:
-            raise ServiceUnavailable(reason) from exc
 
 
 # PostgreSQL: query_canceled (statement_timeout), lock_not_available (lock_timeout).
