@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from functools import partial
 from typing import Any
 
-import structlog
 from graphql import (
     ASTValidationRule,
     GraphQLError,
@@ -34,7 +33,7 @@ from graphql_api.config import GraphQLConfig
 from graphql_api.errors import field_path
 from graphql_api.limits import limits_rule
 from graphql_api.throttle import CostLimit
-from httpkit.logging import log
+from httpkit.logging import log, request_id
 from httpkit.metrics import Metrics
 from httpkit.ratelimit import Limiter
 
@@ -61,11 +60,6 @@ def without_values(message: str) -> str:
     if enum is not None:
         reason = f"not a value of the '{enum['enum']}' enum"
     return f"{found['head']}: {reason}."
-
-
-def _request_id() -> str | None:
-    value = structlog.contextvars.get_contextvars().get("request_id")
-    return str(value) if value else None
 
 
 def expected(error: GraphQLError) -> bool:
@@ -133,7 +127,7 @@ class ErrorPolicy(SchemaExtension):
             source=error.source,
             positions=error.positions,
             path=error.path,
-            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": _request_id()},
+            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id()},
         )
 
     @staticmethod

@@ -81,9 +81,20 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        length: str | None = None
+        chunked = False
+        for key, value in scope["headers"]:
+            if key == b"content-length":
+                length = value.decode("latin-1")
+            elif key == b"transfer-encoding":
+                chunked = True
+        if length is None and not chunked:
+            # HTTP/1.1 frames a request body by one of these two headers: without either
+            # there is none (most GETs), and nothing is left to bound.
+            await self.app(scope, receive, send)
+            return
         limit = self.limit_for(scope["path"])
-        length = HTTPConnection(scope).headers.get("content-length", "")
-        if length.isascii() and length.isdigit() and int(length) > limit:
+        if length is not None and length.isascii() and length.isdigit() and int(length) > limit:
             await _answer(send, self.dialects, scope, 413, str(BodyTooLarge(limit)))
             return
         seen = 0

@@ -9,12 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
-import structlog
 from structlog.testing import capture_logs
 
 from clientgate.container import Services
 from core.partners.errors import DeletionBlocked, RuleViolation
 from core.shared.errors import InvalidInput, PermissionDenied
+from httpkit.logging import add_request_id
 from tests.rest_compat.business_partner.conftest import Tenant
 
 BP = "/BusinessPartner"
@@ -32,7 +32,7 @@ async def test_unexpected_errors_are_masked_and_logged(
     monkeypatch.setattr(services.partners.reads, "page", broken)
     monkeypatch.setattr(services.partners.queue, "message", broken)
     headers = {**tenant.headers, "X-Request-ID": "req-bp-500"}
-    with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
+    with capture_logs(processors=[add_request_id]) as logs:
         json_answer = await http.get(f"{BP}/getBPartner", headers=headers)
         xml_answer = await http.get(
             f"{BP}/getBPartner", headers={**headers, "Accept": "application/xml"}
