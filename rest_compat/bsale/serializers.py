@@ -5,7 +5,7 @@ prefixes: no intermediate objects, no per-field function calls. The field order 
 seeds. ``Flavour`` is the account's name for the district: ``district`` (Peru, which
 answers ``municipality`` too, with the same value) or ``municipality`` (Chile, Mexico, Spain).
 
-Text fields never set answer ``""`` wherever the seeds' examples show ``""`` for them (``_s``);
+Text fields never set answer ``""`` wherever the seeds' examples show ``""`` for them (``or ""``);
 ``firstName`` and ``email`` of a client (and a contact's ``firstName``) stay ``null``, the only
 way the examples show them unset.
 """
@@ -99,11 +99,6 @@ def money(value: Decimal) -> int | float:
     return int(integral) if value == integral else float(value)
 
 
-def _s(value: str | None) -> str:
-    """A text field as the seeds show it unset: ``""``, not ``null``."""
-    return "" if value is None else value
-
-
 class Out:
     """Serialisation context of one request: the absolute ``/v1`` prefix and the flavour."""
 
@@ -134,22 +129,22 @@ class Out:
             "href": base + ".json",
             "id": c.id,
             "firstName": c.first_name,
-            "lastName": _s(c.last_name),
+            "lastName": c.last_name or "",
             "email": c.email,
             "code": c.code,
-            "phone": _s(c.phone),
-            "company": _s(c.company),
-            "note": _s(c.note),
-            "facebook": _s(c.facebook),
-            "twitter": _s(c.twitter),
+            "phone": c.phone or "",
+            "company": c.company or "",
+            "note": c.note or "",
+            "facebook": c.facebook or "",
+            "twitter": c.twitter or "",
             "hasCredit": c.has_credit,
             "maxCredit": None if mc is None else float(mc),
             "state": c.state,
-            "activity": _s(c.activity),
-            "city": _s(c.city),
-            self.dkey: _s(c.district),
-            self.dkey2: _s(c.district),
-            "address": _s(c.address),
+            "activity": c.activity or "",
+            "city": c.city or "",
+            self.dkey: c.district or "",
+            self.dkey2: c.district or "",
+            "address": c.address or "",
             "companyOrPerson": c.company_or_person,
             "accumulatePoints": c.accumulate_points,
             "points": float(c.points),
@@ -224,9 +219,9 @@ class Out:
             "href": f"{self.clients}{c.id}.json",
             "id": c.id,
             "firstName": c.first_name,
-            "lastName": _s(c.last_name),
+            "lastName": c.last_name or "",
             "code": c.code,
-            "company": _s(c.company),
+            "company": c.company or "",
         }
 
     # -- children -----------------------------------------------------------------------------
@@ -237,9 +232,9 @@ class Out:
             "href": f"{base}/contacts/{x.id}.json",
             "id": x.id,
             "firstName": x.first_name,
-            "lastName": _s(x.last_name),
-            "phone": _s(x.phone),
-            "email": _s(x.email),
+            "lastName": x.last_name or "",
+            "phone": x.phone or "",
+            "email": x.email or "",
         }
 
     def address(self, x: Address, base: str | None = None) -> Json:
@@ -247,11 +242,11 @@ class Out:
         return {
             "href": f"{base}/addresses/{x.id}.json",
             "id": x.id,
-            "addressName": _s(x.address_name),
-            "address": _s(x.address),
-            "city": _s(x.city),
-            self.dkey: _s(x.district),
-            self.dkey2: _s(x.district),
+            "addressName": x.address_name or "",
+            "address": x.address or "",
+            "city": x.city or "",
+            self.dkey: x.district or "",
+            self.dkey2: x.district or "",
             "state": x.state,
         }
 
