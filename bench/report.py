@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from bench.__main__ import RESULTS, verdicts
-from bench.measure import tail
+from bench.measure import spread, tail
 
 
 def _fmt(v: float) -> str:
@@ -34,8 +34,9 @@ def _row(name: str, r: dict[str, Any]) -> str:
     a, f = r["clientgate"], r["floor"]
     return (
         f"| {label} | {eq} | {_fmt(a['rps'])} | {a['p50_ms']:.1f} | {a['p99_ms']:.1f} "
-        f"| {_fmt(f['rps'])} | {f['p50_ms']:.1f} | {f['p99_ms']:.1f} | {tail(a)} / {tail(f)} "
-        f"| {r['ratio']:.2f} | {_cpu(a)} | {_cpu(f)} | {r['cpu_ratio']:.2f} |"
+        f"| {_fmt(f['rps'])} | {f['p50_ms']:.1f} | {f['p99_ms']:.1f} "
+        f"| {tail(r, 'clientgate')} / {tail(r, 'floor')} "
+        f"| {r['ratio']:.2f} | {_cpu(a)} | {_cpu(f)} | {r['cpu_ratio']:.2f} | {spread(r) or '-'} |"
     )
 
 
@@ -45,7 +46,8 @@ def render(report: dict[str, Any]) -> str:
     out = [
         f"Run {report['started']}: {s['clients']:,} clients, {s.get('partners', 0):,} "
         f"partners, wrk -t{s['threads']} -c{s['concurrency']}, at least {s['duration']:g} s "
-        f"per measured run (longer for slow scenarios) after {s['warmup']:g} s warm-up; "
+        f"per measured run (longer for slow scenarios) after {s['warmup']:g} s warm-up, "
+        f"{s.get('rounds', 1)} round(s) per scenario (the median round's figures below); "
         f"{m['cpus']} CPUs, load average {m['loadavg_before'][0]:.1f} before / "
         f"{m['loadavg_after'][0]:.1f} after.",
         "",
@@ -56,9 +58,10 @@ def render(report: dict[str, Any]) -> str:
             "",
             "| scenario | answers | clientgate req/s | p50 ms | p99 ms | floor req/s "
             "| floor p50 ms | floor p99 ms | p99/p50 clientgate / floor | req/s ratio "
-            "| CPU ms/req clientgate (server + db) | floor (server + db) | CPU ratio |",
+            "| CPU ms/req clientgate (server + db) | floor (server + db) | CPU ratio "
+            "| CPU ratios of the rounds |",
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-            "| ---: |",
+            "| ---: | --- |",
         ]
         for name, r in res.get("scenarios", {}).items():
             out.append(_row(name, r))
