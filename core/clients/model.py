@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import Any
@@ -12,7 +12,7 @@ ACTIVE = 0
 INACTIVE = 1
 
 
-@dataclass
+@dataclass(slots=True)
 class Client:
     id: int
     account_id: int
@@ -46,6 +46,14 @@ class Client:
     sale_condition_id: int | None = None
     created_at: int = 0
     updated_at: int = 0
+
+
+CLIENT_FIELD_NAMES = tuple(f.name for f in fields(Client))
+
+
+def client_fields(client: Client) -> dict[str, Any]:
+    """Every field of ``client`` by name (entities have slots: no ``vars()``)."""
+    return {name: getattr(client, name) for name in CLIENT_FIELD_NAMES}
 
 
 # Fields a caller may write on a client, with the Python types they take.
@@ -94,7 +102,7 @@ class ClientChanges:
     attributes: list[AttributeInput] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Contact:
     id: int
     account_id: int
@@ -105,7 +113,7 @@ class Contact:
     email: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Address:
     id: int
     account_id: int
@@ -117,7 +125,7 @@ class Address:
     state: int = ACTIVE
 
 
-@dataclass
+@dataclass(slots=True)
 class DynamicAttribute:
     id: int
     account_id: int
@@ -125,14 +133,14 @@ class DynamicAttribute:
     state: int = ACTIVE
 
 
-@dataclass
+@dataclass(slots=True)
 class AttributeValue:
     client_id: int
     attribute: DynamicAttribute
     value: str
 
 
-@dataclass
+@dataclass(slots=True)
 class CatalogItem:
     """Payment types, price lists and sale conditions share this shape."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from core.clients.model import Client
+from core.clients.model import Client, client_fields
 from core.shared import normalise
 from core.shared.search import SearchQuery, matches, relevance
 
@@ -63,11 +63,11 @@ def client_keys(source: Mapping[str, object]) -> dict[str, str | None]:
 
 def client_relevance(client: Client, query: SearchQuery) -> int:
     """The tier of ``client`` among the matches of ``query`` (its cursor's sort value)."""
-    return relevance(client_keys(vars(client)), query)
+    return relevance(client_keys(client_fields(client)), query)
 
 
 def client_matches(client: Client, query: SearchQuery) -> bool:
-    return matches(client_keys(vars(client))["search_text"] or "", query)
+    return matches(client_keys(client_fields(client))["search_text"] or "", query)
 
 
 ADDRESS_KEY_SOURCES = frozenset({"address", "city", "district"})

@@ -15,6 +15,7 @@ from core.clients.model import (
     ClientFilter,
     ClientRelated,
     ClientSortField,
+    client_fields,
 )
 from core.clients.search import KEY_SOURCES, client_keys
 from core.shared.search import OTHER, SEARCH_COUNT_BOUND
@@ -124,7 +125,7 @@ class SqlClientRepository:
             await self._conn.execute(
                 update(clients)
                 .where(clients.c.account_id == account_id, clients.c.id == client_id)
-                .values(client_keys(vars(client)))
+                .values(client_keys(client_fields(client)))
             )
         return client
 
