@@ -69,6 +69,14 @@ CPU_TARGETS = {  # issue 7: CPU ratio floor/clientgate (server + database), medi
 }
 TAIL_TARGET = 3.0
 """issue 7: every scenario's p99 at most this many times its p50 (c=16)."""
+FULL = {  # the defaults of the options --small changes
+    "clients": 100_000,
+    "partners": 10_000,
+    "duration": 10.0,
+    "warmup": 2.0,
+    "samples": 200,
+    "lookup_clients": 1_000_000,
+}
 SMALL = {  # --small: a development run that fits a busy two-CPU machine
     "clients": 10_000,
     "partners": 2_000,
@@ -296,22 +304,22 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, help="clients seeded (100,000)")
     parser.add_argument(
-        "--partners", type=int, default=10_000, help="business partners (0: no partners scenario)"
+        "--partners", type=int, help="business partners (10,000; 0: no partners scenario)"
     )
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per scenario")
-    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up")
+    parser.add_argument("--duration", type=float, help="seconds per measured run (10)")
+    parser.add_argument("--warmup", type=float, help="seconds of warm-up (2)")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
-    parser.add_argument("--samples", type=int, default=200, help="sequential timing samples")
+    parser.add_argument("--samples", type=int, help="sequential timing samples (200)")
     parser.add_argument(
         "--rounds",
         type=int,
         default=3,
         help="runs of each side per scenario, taking turns; the median round is reported",
     )
-    parser.add_argument("--lookup-clients", type=int, default=1_000_000)
+    parser.add_argument("--lookup-clients", type=int, help="clients of the lookup set (1M)")
     parser.add_argument("--no-million", action="store_true", help="skip the 1M lookup data set")
     parser.add_argument(
         "--small",
@@ -332,10 +340,10 @@ def _parser() -> argparse.ArgumentParser:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.small:
-        for key, value in SMALL.items():
-            if getattr(args, key) == parser.get_default(key):
-                setattr(args, key, value)
+    # Options given explicitly win over --small's, even when they equal the full defaults.
+    for key, value in (SMALL if args.small else FULL).items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
     if args.no_million:
         args.lookup_clients = 0
     if args.graphql_only:

@@ -184,37 +184,26 @@ def measure(
             label: drive(server, req, scenario.name, url, args, workdir)
             for server, label in (sides if n % 2 == 0 else sides[::-1])
         }
-        rounds.append(_round(runs["clientgate"], runs["floor"]))
-        if rounds[-1]["cpu_ratio"] is None:
-            break  # a refused run: no figure from this scenario
-    measured = [r for r in rounds if r["cpu_ratio"] is not None]
-    if len(measured) < len(rounds):
-        refused = rounds[-1]
-        out.update(clientgate=refused["clientgate"], floor=refused["floor"], ratio=None)
-        out["cpu_ratio"] = None
-        out["skipped"] = refused["clientgate"].get("skipped") or refused["floor"].get("skipped")
-        return out
+        done = _round(runs["clientgate"], runs["floor"])
+        if done["cpu_ratio"] is None:  # a refused run: no figure from this scenario
+            a, f = done["clientgate"], done["floor"]
+            out.update(clientgate=a, floor=f, ratio=None, cpu_ratio=None)
+            out["skipped"] = a.get("skipped") or f.get("skipped") or "no CPU measured"
+            return out
+        rounds.append(done)
     # The middle round; of an even number, the lower of the two middle ones.
-    middle = sorted(measured, key=lambda r: r["cpu_ratio"])[(len(measured) - 1) // 2]
+    middle = sorted(rounds, key=lambda r: r["cpu_ratio"])[(len(rounds) - 1) // 2]
     out.update(
         clientgate=middle["clientgate"],
         floor=middle["floor"],
-        ratio=statistics.median(r["ratio"] for r in measured),
+        ratio=statistics.median(r["ratio"] for r in rounds),
         cpu_ratio=middle["cpu_ratio"],
-        cpu_ratios=[r["cpu_ratio"] for r in measured],
+        cpu_ratios=[r["cpu_ratio"] for r in rounds],
         tails={
-            side: round(statistics.median(_tail(r[side]) for r in measured), 2)
+            side: round(statistics.median(_tail(r[side]) for r in rounds), 2)
             for side in ("clientgate", "floor")
         },
-        rounds=[
-            {
-                "ratio": r["ratio"],
-                "cpu_ratio": r["cpu_ratio"],
-                "clientgate": r["clientgate"],
-                "floor": r["floor"],
-            }
-            for r in measured
-        ],
+        rounds=rounds,
     )
     return out
 
