@@ -18,6 +18,7 @@ import graphql_api.app
 import rest_compat.bsale
 import rest_compat.business_partner
 import rest_compat.resellers
+from clientgate.checkpoint import WalCheckpointer, checkpointer_for
 from clientgate.container import Services, build_services
 from clientgate.openapi import openapi_and_docs_routes
 from clientgate.routes import AUTH_BODY_BYTES, auth_routes, health_routes
@@ -97,11 +98,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         if settings.migrate_on_start:
             await migrate(services.engine)
         log.info("started", database=services.engine.url.get_backend_name())
-        workers: list[Worker | WebhookWorker] = []
+        workers: list[Worker | WebhookWorker | WalCheckpointer] = []
         if settings.worker_in_serve:
             # The BusinessPartner queue and webhook workers run beside the server unless
             # disabled.
             workers = [Worker(services, name="serve"), WebhookWorker(services, name="serve")]
+        url = services.engine.url
+        checkpointer = checkpointer_for(url.get_backend_name(), url.database, services.uow.turns)
+        if checkpointer is not None:
+            workers.append(checkpointer)
         tasks = [asyncio.create_task(worker.run()) for worker in workers]
         try:
             yield

@@ -65,6 +65,12 @@ def create_engine(
     return engine
 
 
+WAL_AUTOCHECKPOINT_PAGES = 10_000
+"""Writers' ``wal_autocheckpoint``: ~40 MB of log before a commit checkpoints it itself."""
+WAL_SIZE_LIMIT_BYTES = 1024 * 1024
+"""Writers' ``journal_size_limit``: what the log file is cut back to when it restarts."""
+
+
 def _sqlite_engine(url: str, echo: bool, timeouts: Timeouts) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.database and parsed.database != ":memory:":
@@ -89,6 +95,12 @@ def _sqlite_engine(url: str, echo: bool, timeouts: Timeouts) -> AsyncEngine:
             "PRAGMA foreign_keys=ON",
             f"PRAGMA busy_timeout={int(timeouts.lock_ms)}",
             "PRAGMA cache_size=-65536",
+            # A safety net: ``clientgate serve`` checkpoints the log beside the writers long
+            # before this (clientgate/checkpoint.py), so no commit waits for a checkpoint.
+            f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}",
+            # The log file is cut back to this when it restarts after a checkpoint, so its
+            # size tells the checkpointer how much was written since.
+            f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT_BYTES}",
         ):
             cursor.execute(pragma)
         cursor.close()
