@@ -101,9 +101,10 @@ class RequestTally:
     def add(self, route: str, dialect: str, method: str, status: int, seconds: float) -> None:
         key = (route, dialect, method, status)
         self._counts[key] = self._counts.get(key, 0) + 1
-        series = self._latency.get(key[:3])
+        labels = (route, dialect, method)
+        series = self._latency.get(labels)
         if series is None:
-            series = self._latency[key[:3]] = [0.0] * (len(LATENCY_BUCKETS) + 2)
+            series = self._latency[labels] = [0.0] * (len(LATENCY_BUCKETS) + 2)
         series[bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
         series[-1] += seconds
 
@@ -301,8 +302,8 @@ class MetricsMiddleware:
             elapsed = time.perf_counter() - started
             route = route_template(self.routes, arrived, scope)
             dialect = self._dialect_of.get(route)
-            if dialect is None:
+            if dialect is None and route == UNMATCHED:
                 dialect = self.dialects.for_path(arrived["path"]).name
-                if route != UNMATCHED:
-                    dialect = self._dialect_of[route] = self.dialects.for_path(route).name
+            elif dialect is None:
+                dialect = self._dialect_of[route] = self.dialects.for_path(route).name
             self.metrics.request(route, dialect, arrived.get("method", ""), status, elapsed)
